@@ -1,0 +1,63 @@
+/**
+ * Every log line carries one of these event codes; the README lists them. Keep the
+ * description short: it is what an operator reads when grepping the log.
+ */
+export const EVENTS = {
+  // Service
+  SERVICE_START: 'Service started',
+  SERVICE_STOP: 'Service stopping',
+  CONFIG_LOADED: 'Configuration loaded and validated',
+  DB_MIGRATED: 'Database migrations applied',
+  JOB_START: 'Scheduled job started',
+  JOB_DONE: 'Scheduled job finished',
+  JOB_SKIPPED: 'Scheduled job skipped: previous run still going',
+  JOB_FAILED: 'Scheduled job failed',
+  HTTP_LISTEN: 'HTTP dashboard/API listening',
+
+  // Intake (incoming pipeline)
+  INTAKE_CYCLE: 'Intake cycle for one mailbox finished',
+  INTAKE_LEASE_BUSY: 'Mailbox lease held by another worker; cycle skipped',
+  INTAKE_UIDVALIDITY_CHANGED: 'UIDVALIDITY changed; UIDs re-listed, Message-IDs still dedupe',
+  INTAKE_STORED: 'Raw mail stored and received row committed',
+  INTAKE_DUPLICATE: 'Mail already received (same mailbox and Message-ID or content hash)',
+  INTAKE_CLASSIFIED: 'Mail classified',
+  INTAKE_REGISTERED: 'Document entered in the incoming register',
+  INTAKE_REFUSED: 'Document refused; refusal queued',
+  INTAKE_QUARANTINED: 'Mail quarantined',
+  INTAKE_FAILED: 'Mail processing failed; will retry next cycle',
+  INTAKE_MOVED: 'Mail moved out of the inbox after commit',
+  INTAKE_MOVE_FAILED: 'Mail could not be moved; will retry',
+  INTAKE_DUPLICATE_DOCUMENT: 'Possible duplicate document (same identifier or issuer/number/date)',
+  IDLE_START: 'IMAP IDLE listener started',
+  IDLE_EXISTS: 'IMAP IDLE reported new mail',
+  IDLE_ERROR: 'IMAP IDLE listener error; will reconnect',
+
+  // Answers and outbox
+  OUTBOX_QUEUED: 'Message queued in the outbox',
+  OUTBOX_SENT: 'Message sent',
+  OUTBOX_DEFERRED: 'Send failed temporarily; retry scheduled',
+  OUTBOX_FAILED: 'Send failed permanently',
+  OUTBOX_SKIPPED_AUTO: 'Answer not sent: the mail was auto-generated (loop guard)',
+  OUTBOX_LATE: 'Outgoing document sent after its deadline',
+
+  // Quarantine (operator)
+  QUARANTINE_RETRY: 'Quarantined mail re-queued for processing',
+  QUARANTINE_RELEASE: 'Quarantined mail released to the clerk',
+  QUARANTINE_DISCARD: 'Quarantined mail discarded (raw kept)',
+
+  // Signatures
+  SIGNATURE_VERIFIED: 'PDF signatures verified',
+  SIGNATURE_SEALED: 'Agency signature applied',
+
+  // Outgoing and reconciliation
+  SUBMIT_REGISTERED: 'Outgoing document registered and numbered',
+  RECONCILE_MATCHED: 'Report matched to a document recipient',
+  RECONCILE_ORPHAN: 'Report matched nothing; kept as orphan',
+  RECONCILE_DUPLICATE: 'Report already applied; no-op',
+  RECONCILE_OUT_OF_ORDER: 'Report older than current state; kept in history only',
+  RECIPIENT_OVERDUE: 'Recipient has not answered by its deadline',
+  RECALL_SENT: 'Recall request sent',
+  RECALL_RECEIVED: 'Recall request received; entry cancelled',
+} as const;
+
+export type EventCode = keyof typeof EVENTS;
