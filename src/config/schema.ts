@@ -1,0 +1,207 @@
+import { z } from 'zod';
+
+/**
+ * The configuration file, as a schema: this is its documentation (README "Configuration"
+ * points here). Secrets never appear in the file itself: a `*Env` key names an environment
+ * variable, which may instead be given as a file path in `<NAME>_FILE` (Directus habit).
+ */
+
+/** QCVN 102:2016 (`000.00.31.H62`) or QĐ 20/2020 (up to 35 chars of [0-9A-Z.]) agency code. */
+export const agencyCode = z
+  .string()
+  .regex(/^(?=.{1,35}$)[0-9A-Z]+(\.[0-9A-Z]+)*$/, 'must be an agency code such as 000.00.31.H62 (QCVN 102:2016) or H55.242 (QĐ 20/2020)');
+
+const secretRef = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must name an environment variable (UPPER_CASE)');
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
+
+const tlsOptions = z
+  .object({
+    /** PEM file of the CA that signed the server certificate (verified; never disabled). */
+    caFile: z.string().optional(),
+    /** Name to check in the server certificate, when connecting by IP. */
+    servername: z.string().optional(),
+  })
+  .strict();
+
+const imapSettings = z
+  .object({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535),
+    /** true: implicit TLS (993); false: plain, upgraded with STARTTLS when `starttls`. */
+    secure: z.boolean().default(true),
+    starttls: z.boolean().default(true),
+    user: z.string().min(1),
+    passwordEnv: secretRef,
+    tls: tlsOptions.default({}),
+    /** Use IMAP IDLE when the server offers it; the cron poll stays as the fallback. */
+    idle: z.boolean().default(true),
+  })
+  .strict();
+
+const smtpSettings = z
+  .object({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535),
+    secure: z.boolean().default(false),
+    requireTLS: z.boolean().default(true),
+    user: z.string().min(1).optional(),
+    passwordEnv: secretRef.optional(),
+    tls: tlsOptions.default({}),
+  })
+  .strict();
+
+const folders = z
+  .object({
+    inbox: z.string().default('INBOX'),
+    processed: z.string().default('Processed'),
+    quarantine: z.string().default('Quarantine'),
+  })
+  .strict();
+
+const policy = z
+  .object({
+    /** What to do with a document whose PDFs carry no signature (QĐ 1123 Art. 12.2). */
+    unsigned: z.enum(['reference', 'refuse']).default('reference'),
+    /** What to do when a signature cannot be fully validated (unknown chain, no revocation info). */
+    indeterminate: z.enum(['warn', 'hold']).default('warn'),
+    /** Refuse mail addressed to this agency by name/code of another agency. */
+    wrongRecipient: z.enum(['refuse', 'warn']).default('warn'),
+  })
+  .strict();
+
+const hostedAgency = z
+  .object({
+    code: agencyCode,
+    name: z.string().min(1),
+    /** The official mailbox address (hộp thư công của văn thư). */
+    email: z.string().email(),
+    imap: imapSettings,
+    smtp: smtpSettings,
+    folders: folders.default({}),
+    policy: policy.default({}),
+    /** Agency certificate (PKCS#12) for the agency signature on outgoing documents. */
+    certificate: z.object({ p12File: z.string(), passwordEnv: secretRef }).strict().optional(),
+    /** Short name used in the notation of outgoing numbers, e.g. SYT in 12/SYT-VP. */
+    shortName: z.string().optional(),
+    /** Where the register and receipts say this agency sits, e.g. "Vĩnh Long". */
+    place: z.string().default('Vĩnh Long'),
+  })
+  .strict();
+
+const directoryEntry = z
+  .object({
+    code: agencyCode,
+    name: z.string().min(1),
+    emails: z.array(z.string().email()).min(1),
+    /** edoc-bridge: runs this gateway; edxml: the full system (speaks edXML); mailbox: a person with a mail client. */
+    kind: z.enum(['edoc-bridge', 'edxml', 'mailbox']).default('mailbox'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    instance: z
+      .object({
+        /** Domain of our Message-IDs (<...@domain>): must be ours so reports can be matched. */
+        domain: z.string().min(1),
+        /** Working-day cut-off for outgoing documents (NĐ 30 Art. 18: at the latest the next working morning). */
+        sendCutoff: hhmm.default('11:30'),
+        officeStart: hhmm.default('07:30'),
+        officeEnd: hhmm.default('17:00'),
+      })
+      .strict(),
+    storage: z
+      .object({
+        database: z
+          .object({
+            client: z.enum(['sqlite3', 'pg']).default('sqlite3'),
+            /** sqlite3: the database file (relative to the config file). */
+            filename: z.string().optional(),
+            /** pg: connection string; its password may come from `passwordEnv`. */
+            connection: z.string().optional(),
+            passwordEnv: secretRef.optional(),
+          })
+          .strict()
+          .refine(d => (d.client === 'sqlite3' ? !!d.filename : !!d.connection), {
+            message: 'sqlite3 needs `filename`; pg needs `connection`',
+          }),
+        /** Content-addressed store for raw mails and attachments (relative to the config file). */
+        blobs: z.string().min(1),
+      })
+      .strict(),
+    limits: z
+      .object({
+        /** Larger mails are quarantined unparsed (raw kept). */
+        maxMailBytes: z.number().int().positive().default(60 * 1024 * 1024),
+        maxAttachments: z.number().int().positive().default(50),
+        /** Processing attempts before a failing mail goes to quarantine. */
+        maxAttempts: z.number().int().positive().default(3),
+      })
+      .strict()
+      .default({}),
+    schedules: z
+      .object({
+        /** Poll fallback when IDLE is off or broken (node-cron syntax, seconds field allowed). */
+        poll: z.string().default('*/1 * * * *'),
+        outbox: z.string().default('*/1 * * * *'),
+        reconcile: z.string().default('*/5 * * * *'),
+        digest: z.string().default('0 16 * * 1-5'),
+        backup: z.string().default('30 2 * * *'),
+      })
+      .strict()
+      .default({}),
+    http: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8025),
+        /** Dashboard login: user name, and the env var holding the password. */
+        user: z.string().default('admin'),
+        passwordEnv: secretRef.optional(),
+      })
+      .strict()
+      .default({}),
+    trust: z
+      .object({
+        /** PEM/DER files of trust anchors (Vietnam National Root CA, RootCA chuyên dùng Chính phủ G2). */
+        anchors: z.array(z.string()).default([]),
+        intermediates: z.array(z.string()).default([]),
+        crls: z.array(z.string()).default([]),
+        ocsp: z.boolean().default(false),
+      })
+      .strict()
+      .default({}),
+    agencies: z.array(hostedAgency).min(1, 'at least one hosted agency is needed'),
+    directory: z.array(directoryEntry).default([]),
+    /** Optional CSV file of directory entries (code,name,emails,kind), merged after `directory`. */
+    directoryCsv: z.string().optional(),
+    /** Working-day table (defaults to the packaged config/holidays.yaml). */
+    holidays: z.string().optional(),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.agencies.forEach((a, i) => {
+      if (seen.has(a.code)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['agencies', i, 'code'], message: `duplicate agency code ${a.code}` });
+      seen.add(a.code);
+    });
+  });
+
+export type ConfigFile = z.infer<typeof configSchema>;
+export type HostedAgencyConfig = z.infer<typeof hostedAgency>;
+export type DirectoryEntryConfig = z.infer<typeof directoryEntry>;
+
+/** A hosted agency with its secrets resolved. */
+export type HostedAgency = HostedAgencyConfig & {
+  imapPassword: string;
+  smtpPassword: string | undefined;
+  certificatePassword: string | undefined;
+};
+
+/** The validated configuration, paths made absolute, secrets resolved. */
+export type Config = Omit<ConfigFile, 'agencies'> & {
+  agencies: HostedAgency[];
+  /** Absolute path of the file this came from (for messages). */
+  source: string;
+  /** Directory of the config file; relative paths are resolved against it. */
+  baseDir: string;
+};

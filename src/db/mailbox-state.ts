@@ -1,0 +1,35 @@
+import type { Db } from './connect.js';
+
+export type MailboxState = { uidvalidity: number | null; lastUid: number };
+
+/**
+ * Take the single-worker lease of a mailbox (SPEC §2.1: never two workers on one mailbox, also
+ * across processes). Compare-and-set: the row is taken only if free, expired, or already ours.
+ */
+export async function acquireLease(db: Db, agencyCode: string, folder: string, owner: string, now: Date, ttlMs: number): Promise<boolean> {
+  await db('mailbox_state').insert({ agency_code: agencyCode, folder, last_uid: 0 }).onConflict(['agency_code', 'folder']).ignore();
+  const until = new Date(now.getTime() + ttlMs).toISOString();
+  const updated = await db('mailbox_state')
+    .where({ agency_code: agencyCode, folder })
+    .andWhere(q => q.whereNull('lease_owner').orWhere('lease_owner', owner).orWhere('lease_until', '<', now.toISOString()))
+    .update({ lease_owner: owner, lease_until: until });
+  return updated === 1;
+}
+
+/** Give the lease back (only if still ours). */
+export async function releaseLease(db: Db, agencyCode: string, folder: string, owner: string, now: Date): Promise<void> {
+  await db('mailbox_state')
+    .where({ agency_code: agencyCode, folder, lease_owner: owner })
+    .update({ lease_owner: null, lease_until: null, last_cycle_at: now.toISOString() });
+}
+
+/** Current UIDVALIDITY and last UID seen. */
+export async function getMailboxState(db: Db, agencyCode: string, folder: string): Promise<MailboxState> {
+  const row = await db('mailbox_state').where({ agency_code: agencyCode, folder }).first('uidvalidity', 'last_uid');
+  return { uidvalidity: row?.uidvalidity == null ? null : Number(row.uidvalidity), lastUid: Number(row?.last_uid ?? 0) };
+}
+
+/** Record UIDVALIDITY and the highest UID seen. */
+export async function saveMailboxState(db: Db, agencyCode: string, folder: string, state: MailboxState): Promise<void> {
+  await db('mailbox_state').where({ agency_code: agencyCode, folder }).update({ uidvalidity: state.uidvalidity, last_uid: state.lastUid });
+}

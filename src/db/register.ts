@@ -1,0 +1,161 @@
+import type { Db } from './connect.js';
+import { BridgeError } from '../errors.js';
+
+export type RegisterKind = 'incoming' | 'outgoing';
+
+/**
+ * Next number of a gapless series (NĐ 30 Art. 15.1, 22.2: from 1 on 1 January, no gaps, no
+ * reuse). Must run inside the transaction that writes the entry, so a rollback gives the number
+ * back. The UPDATE comes first: on SQLite it takes the write lock at once (no read→write upgrade
+ * deadlock between processes); on PostgreSQL it locks the counter row until commit.
+ */
+export async function nextNumber(trx: Db, agencyCode: string, register: RegisterKind, year: number): Promise<number> {
+  const key = { agency_code: agencyCode, register, year };
+  const updated = await trx('register_counters').where(key).increment('last_number', 1);
+  if (updated === 0) {
+    try {
+      await trx('register_counters').insert({ ...key, last_number: 1 });
+    } catch (err) {
+      throw new BridgeError('DB_CONFLICT', `counter ${agencyCode}/${register}/${year} created concurrently`, { cause: err, details: { retry: true } });
+    }
+    return 1;
+  }
+  const row = await trx('register_counters').where(key).first('last_number');
+  return Number(row.last_number);
+}
+
+export type EntryInput = {
+  agencyCode: string;
+  year: number;
+  arrivalNumber: number;
+  arrivalAt: Date;
+  receivedMailId: number | null;
+  source: 'email' | 'paper';
+  issuerCode: string | null;
+  issuerName: string | null;
+  numberNotation: string | null;
+  number: string | null;
+  notation: string | null;
+  docDate: string | null;
+  docType: string | null;
+  summary: string | null;
+  signerPosition: string | null;
+  signerName: string | null;
+  urgency: string;
+  dueDate: string | null;
+  recipients: string | null;
+  documentId: string | null;
+  legalValue: 'legal' | 'reference';
+  signatureVerdict: string;
+  status: 'registered' | 'held';
+  missing: string[];
+  warnings: string[];
+  senderAddress: string | null;
+  senderMessageId: string | null;
+};
+
+export type EntryRow = {
+  id: number;
+  agency_code: string;
+  year: number;
+  arrival_number: number;
+  arrival_at: string;
+  received_mail_id: number | null;
+  source: string;
+  issuer_code: string | null;
+  issuer_name: string | null;
+  number_notation: string | null;
+  number: string | null;
+  notation: string | null;
+  doc_date: string | null;
+  doc_type: string | null;
+  summary: string | null;
+  signer_position: string | null;
+  signer_name: string | null;
+  urgency: string;
+  due_date: string | null;
+  recipients: string | null;
+  document_id: string | null;
+  legal_value: string;
+  signature_verdict: string;
+  status: string;
+  missing: string | null;
+  warnings: string | null;
+  sender_address: string | null;
+  sender_message_id: string | null;
+  created_at: string;
+};
+
+/** Insert a register entry; returns its id. */
+export async function insertEntry(trx: Db, e: EntryInput, now: Date): Promise<number> {
+  const [row] = await trx('register_entries')
+    .insert({
+      agency_code: e.agencyCode,
+      year: e.year,
+      arrival_number: e.arrivalNumber,
+      arrival_at: e.arrivalAt.toISOString(),
+      received_mail_id: e.receivedMailId,
+      source: e.source,
+      issuer_code: e.issuerCode,
+      issuer_name: e.issuerName,
+      number_notation: e.numberNotation,
+      number: e.number,
+      notation: e.notation,
+      doc_date: e.docDate,
+      doc_type: e.docType,
+      summary: e.summary,
+      signer_position: e.signerPosition,
+      signer_name: e.signerName,
+      urgency: e.urgency,
+      due_date: e.dueDate,
+      recipients: e.recipients,
+      document_id: e.documentId,
+      legal_value: e.legalValue,
+      signature_verdict: e.signatureVerdict,
+      status: e.status,
+      missing: JSON.stringify(e.missing),
+      warnings: JSON.stringify(e.warnings),
+      sender_address: e.senderAddress,
+      sender_message_id: e.senderMessageId,
+      created_at: now.toISOString(),
+    })
+    .returning('id');
+  return typeof row === 'object' ? Number(row.id) : Number(row);
+}
+
+/**
+ * Earlier entries of the same agency that look like the same document (NĐ 30 App. VI §III.1.h:
+ * warn on a duplicate identifier, or on the same issuer + number and notation + date).
+ */
+export async function findDuplicateEntries(
+  trx: Db,
+  agencyCode: string,
+  d: { documentId: string | null; issuerKey: string | null; numberNotation: string | null; docDate: string | null },
+): Promise<EntryRow[]> {
+  const q = trx('register_entries').where({ agency_code: agencyCode }).whereNot({ status: 'cancelled' });
+  const byId = d.documentId ? await q.clone().where({ document_id: d.documentId }) : [];
+  const byNumber =
+    d.numberNotation && d.docDate && d.issuerKey
+      ? await q
+          .clone()
+          .where({ number_notation: d.numberNotation, doc_date: d.docDate })
+          .andWhere(w => w.where({ issuer_code: d.issuerKey }).orWhere({ issuer_name: d.issuerKey }))
+      : [];
+  const seen = new Map<number, EntryRow>();
+  for (const r of [...byId, ...byNumber]) seen.set(r.id, r);
+  return [...seen.values()];
+}
+
+/** Entries of an agency's incoming register (newest first), optionally one year. */
+export async function listEntries(db: Db, opts: { agencyCode?: string; year?: number; limit?: number } = {}): Promise<EntryRow[]> {
+  const q = db('register_entries').select().orderBy([{ column: 'agency_code' }, { column: 'year', order: 'desc' }, { column: 'arrival_number', order: 'desc' }]);
+  if (opts.agencyCode) q.where({ agency_code: opts.agencyCode });
+  if (opts.year) q.where({ year: opts.year });
+  if (opts.limit) q.limit(opts.limit);
+  return q;
+}
+
+/** One entry by id. */
+export async function getEntry(db: Db, id: number): Promise<EntryRow | undefined> {
+  return db('register_entries').where({ id }).first();
+}

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Headers added on every delivery hop: two deliveries of the same mail differ only there, so the
+ * content key of a mail without a Message-ID leaves them out (SPEC §2.1).
+ */
+const TRACE_HEADERS = new Set(['received', 'return-path', 'delivered-to', 'x-original-to', 'x-delivered-to']);
+
+/** Normalise a Message-ID for use as a key: trimmed, with its angle brackets, no inner spaces. */
+export function normaliseMessageId(id: string | null | undefined): string | null {
+  if (!id) return null;
+  const trimmed = id.trim().replace(/\s+/g, '');
+  if (!trimmed || trimmed === '<>') return null;
+  return trimmed.startsWith('<') ? trimmed : `<${trimmed}>`;
+}
+
+/** Split raw bytes at the end of the header block (CRLF CRLF or LF LF). */
+function splitHeader(raw: Buffer): { header: string; body: Buffer } {
+  let end = raw.indexOf('\r\n\r\n');
+  let sep = 4;
+  const lf = raw.indexOf('\n\n');
+  if (end < 0 || (lf >= 0 && lf < end)) {
+    end = lf;
+    sep = 2;
+  }
+  if (end < 0) return { header: raw.toString('latin1'), body: Buffer.alloc(0) };
+  return { header: raw.subarray(0, end).toString('latin1'), body: raw.subarray(end + sep) };
+}
+
+/** SHA-256 of the mail without its trace headers (header lines unfolded, line ends normalised). */
+export function contentKey(raw: Buffer): string {
+  const { header, body } = splitHeader(raw);
+  const fields = header.replace(/\r\n/g, '\n').split(/\n(?![ \t])/);
+  const kept = fields.filter(f => !TRACE_HEADERS.has(f.slice(0, f.indexOf(':')).trim().toLowerCase()));
+  const h = createHash('sha256');
+  h.update(kept.join('\n'), 'latin1');
+  h.update('\n\n');
+  h.update(body);
+  return `sha256:${h.digest('hex')}`;
+}
+
+/** The first Message-ID header value in the raw header block, if any. */
+export function rawMessageId(raw: Buffer): string | null {
+  const { header } = splitHeader(raw.subarray(0, Math.min(raw.length, 256 * 1024)));
+  const m = /^message-id:[ \t]*((?:.*)(?:\r?\n[ \t].*)*)/im.exec(header);
+  return normaliseMessageId(m?.[1]?.replace(/\r?\n[ \t]/g, ' '));
+}
+
+/** The dedupe key of a mail: its Message-ID, else its content hash. */
+export function messageKey(raw: Buffer): { key: string; messageId: string | null } {
+  const messageId = rawMessageId(raw);
+  return { key: messageId ?? contentKey(raw), messageId };
+}

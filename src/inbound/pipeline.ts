@@ -1,0 +1,117 @@
+import type { HostedAgency } from '../config/schema.js';
+import { acquireLease, releaseLease } from '../db/mailbox-state.js';
+import { getReceived, markMoved, pendingMoves, recordFailure } from '../db/received.js';
+import { describeError } from '../errors.js';
+import type { Mailbox } from '../io/imap.js';
+import { commitQuarantine } from './commit.js';
+import type { IntakeDeps } from './deps.js';
+import { fetchOne, listInbox } from './fetch.js';
+import { processReceived, type ProcessOutcome } from './process.js';
+
+/**
+ * Intake for one mailbox, top to bottom (SPEC §2):
+ *   0. lease      one worker per mailbox, also across processes (DB compare-and-set)
+ *   1. list       phase 1: UIDs, sizes and Message-IDs of the inbox in one FETCH
+ *   2. keep raw   phase 2, per mail: download → blob store → `received` row committed
+ *   3. parse      mailparser, lenient, NFC                               (process.ts)
+ *   4. classify   document | status | recall | delivery-report | …      (process.ts)
+ *   5. check      signatures, integrity, secrecy, policy                 (document.ts)
+ *   6. register   arrival number + entry + answer, one transaction       (register-document.ts)
+ *   7. answer     the receipt / refusal waits in the outbox              (answer.ts)
+ *   8. move       only after the commit: Processed or Quarantine folder
+ * A failing mail is recorded and retried next cycle, up to `limits.maxAttempts`, then quarantined;
+ * it never stops the batch.
+ */
+export type IntakeReport = {
+  agency: string;
+  listed: number;
+  processed: Array<{ uid: number; received: number } & ProcessOutcome>;
+  duplicates: number;
+  failed: Array<{ uid: number; error: string }>;
+  moved: number;
+  skipped?: 'lease-busy';
+};
+
+const LEASE_MS = 5 * 60 * 1000;
+
+/** Run one intake cycle for an agency's mailbox. */
+export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Promise<IntakeReport> {
+  const report: IntakeReport = { agency: agency.code, listed: 0, processed: [], duplicates: 0, failed: [], moved: 0 };
+  const folder = agency.folders.inbox;
+  if (!(await acquireLease(deps.db, agency.code, folder, deps.workerId, deps.clock.now(), LEASE_MS))) {
+    deps.log.info('INTAKE_LEASE_BUSY', { agency: agency.code, folder });
+    return { ...report, skipped: 'lease-busy' };
+  }
+  let mailbox: Mailbox | undefined;
+  try {
+    mailbox = await deps.openMailbox(agency);
+    const { listed, uidvalidity } = await listInbox(deps, agency, mailbox);
+    report.listed = listed.length;
+    for (const item of listed) {
+      let receivedId: number | undefined;
+      try {
+        const fetched = await fetchOne(deps, agency, mailbox, item, uidvalidity);
+        receivedId = fetched.row.id;
+        if (fetched.isNew) deps.log.debug('INTAKE_STORED', { agency: agency.code, received: fetched.row.id, uid: item.uid, sha256: fetched.row.raw_sha256 });
+        deps.failpoint('after-store');
+        if (fetched.row.state === 'done' || fetched.row.state === 'quarantined') {
+          report.duplicates++;
+          deps.log.info('INTAKE_DUPLICATE', { agency: agency.code, received: fetched.row.id, uid: item.uid, key: fetched.row.message_key });
+          continue;
+        }
+        const outcome = await processReceived(deps, agency, fetched.row);
+        report.processed.push({ uid: item.uid, received: fetched.row.id, ...outcome });
+      } catch (err) {
+        const error = describeError(err);
+        report.failed.push({ uid: item.uid, error });
+        await handleFailure(deps, agency, receivedId, error);
+      }
+    }
+    report.moved = await moveFinished(deps, agency, mailbox, new Set(listed.map(l => l.uid)), uidvalidity);
+  } finally {
+    await mailbox?.close().catch(() => undefined);
+    await releaseLease(deps.db, agency.code, folder, deps.workerId, deps.clock.now());
+  }
+  deps.log.info('INTAKE_CYCLE', { agency: agency.code, listed: report.listed, processed: report.processed.length, duplicates: report.duplicates, failed: report.failed.length, moved: report.moved });
+  return report;
+}
+
+/** Count a failed attempt; past the limit the mail goes to quarantine (raw kept, operator decides). */
+async function handleFailure(deps: IntakeDeps, agency: HostedAgency, receivedId: number | undefined, error: string): Promise<void> {
+  deps.log.error('INTAKE_FAILED', { agency: agency.code, received: receivedId, error });
+  if (receivedId === undefined) return; // not even stored: still in the inbox, next cycle tries again
+  try {
+    const attempts = await recordFailure(deps.db, receivedId, error);
+    const row = await getReceived(deps.db, receivedId);
+    if (row && attempts >= deps.config.limits.maxAttempts && (row.state === 'failed' || row.state === 'stored')) {
+      await commitQuarantine(deps, agency, row, 'PROCESSING_FAILED', error);
+    }
+  } catch (err) {
+    deps.log.error('INTAKE_FAILED', { agency: agency.code, received: receivedId, error: describeError(err), stage: 'record-failure' });
+  }
+}
+
+/**
+ * Move every finished mail out of the inbox (after its commit), grouped by target folder. Rows
+ * whose UID is no longer in the inbox (moved by a cycle that died before noting it) are noted.
+ */
+async function moveFinished(deps: IntakeDeps, agency: HostedAgency, mailbox: Mailbox, inInbox: Set<number>, uidvalidity: number): Promise<number> {
+  const pending = await pendingMoves(deps.db, agency.code);
+  const rows = pending.filter(r => r.uidvalidity === uidvalidity && inInbox.has(r.uid!));
+  const gone = pending.filter(r => !rows.includes(r));
+  if (gone.length) await markMoved(deps.db, gone.map(r => r.id), deps.clock.now());
+  const byFolder = new Map<string, typeof rows>();
+  for (const r of rows) byFolder.set(r.target_folder ?? agency.folders.processed, [...(byFolder.get(r.target_folder ?? agency.folders.processed) ?? []), r]);
+  let moved = 0;
+  for (const [folder, group] of byFolder) {
+    try {
+      await mailbox.move(group.map(r => r.uid!), folder);
+      await markMoved(deps.db, group.map(r => r.id), deps.clock.now());
+      moved += group.length;
+      deps.log.info('INTAKE_MOVED', { agency: agency.code, folder, count: group.length });
+    } catch (err) {
+      deps.log.warn('INTAKE_MOVE_FAILED', { agency: agency.code, folder, error: describeError(err) });
+    }
+  }
+  return moved;
+}

@@ -1,0 +1,69 @@
+import type { HostedAgency } from '../config/schema.js';
+import { appendEvent } from '../db/events.js';
+import type { ReceivedRow } from '../db/received.js';
+import { BridgeError, describeError } from '../errors.js';
+import { classify } from '../mail/classify.js';
+import { describeParsed } from '../mail/inspect.js';
+import { parseMail } from '../mail/parse.js';
+import type { ParsedMail } from '../mail/types.js';
+import { commitQuarantine, commitSimple } from './commit.js';
+import type { IntakeDeps } from './deps.js';
+import { checkDocument } from './document.js';
+import { commitDocument } from './register-document.js';
+
+export type ProcessOutcome = { outcome: string; kind: string | null; entryId?: number; arrivalNumber?: number; detail?: string };
+
+/** Kinds that feed reconciliation: kept as reports, matched by the reconcile job (SPEC §3). */
+const REPORT_KINDS = new Set(['status', 'recall', 'delivery-report', 'read-receipt', 'reply']);
+
+/**
+ * Parse → classify → check → register/answer, for one received mail whose raw bytes are
+ * already stored. Expected outcomes (refusal, quarantine) are committed here; only unexpected
+ * failures throw, and the caller counts them as attempts.
+ */
+export async function processReceived(deps: IntakeDeps, agency: HostedAgency, row: ReceivedRow): Promise<ProcessOutcome> {
+  const limits = deps.config.limits;
+  if (row.raw_size > limits.maxMailBytes) {
+    const detail = `mail is ${row.raw_size} bytes; limit is ${limits.maxMailBytes}`;
+    await commitQuarantine(deps, agency, row, 'MAIL_TOO_LARGE', detail);
+    return { outcome: 'quarantined', kind: null, detail };
+  }
+  const raw = await deps.blobs.get(row.raw_sha256);
+  let mail: ParsedMail;
+  try {
+    mail = await parseMail(raw, { maxAttachments: limits.maxAttachments });
+  } catch (err) {
+    if (!(err instanceof BridgeError && err.code === 'MAIL_UNPARSEABLE')) throw err;
+    await commitQuarantine(deps, agency, row, 'MAIL_UNPARSEABLE', describeError(err));
+    return { outcome: 'quarantined', kind: null, detail: describeError(err) };
+  }
+  const { kind } = classify(mail);
+  const seen = { from: mail.from?.address ?? null, subject: mail.subject, kind };
+  deps.log.debug('INTAKE_CLASSIFIED', { agency: agency.code, received: row.id, kind });
+
+  if (kind === 'document') {
+    const checked = await checkDocument(deps, agency, mail);
+    const result = await commitDocument(deps, agency, row, checked);
+    if (result.outcome === 'refused') {
+      deps.log.info('INTAKE_REFUSED', { agency: agency.code, received: row.id, reasonCode: result.reasonCode, answered: result.answered });
+      return { outcome: 'refused', kind, detail: result.reasonCode };
+    }
+    deps.log.info('INTAKE_REGISTERED', { agency: agency.code, received: row.id, entry: result.entryId, year: result.year, arrivalNumber: result.arrivalNumber, warnings: result.warnings });
+    return { outcome: result.outcome, kind, entryId: result.entryId, arrivalNumber: result.arrivalNumber };
+  }
+  if (REPORT_KINDS.has(kind)) {
+    const now = deps.clock.now();
+    const data = describeParsed(mail);
+    await commitSimple(deps, agency, row, { ...seen, kind, outcome: 'report' }, async trx => {
+      await trx('inbound_reports').insert({ received_mail_id: row.id, agency_code: agency.code, kind, data: JSON.stringify(data), state: 'pending', created_at: now.toISOString() });
+      await appendEvent(trx, now, { event: 'INTAKE_CLASSIFIED', agencyCode: agency.code, refType: 'received', refId: row.id, data: { kind } });
+    });
+    return { outcome: 'report', kind };
+  }
+  if (kind === 'auto-reply') {
+    await commitSimple(deps, agency, row, { ...seen, kind, outcome: 'auto-reply' });
+    return { outcome: 'auto-reply', kind };
+  }
+  await commitQuarantine(deps, agency, row, 'UNKNOWN_KIND', `classified as ${kind}`, seen);
+  return { outcome: 'quarantined', kind, detail: 'UNKNOWN_KIND' };
+}

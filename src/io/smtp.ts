@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import type { HostedAgency } from '../config/schema.js';
+
+/** One message as the sender hands it over: fully rendered, with the bytes of its attachments. */
+export type OutgoingMail = {
+  from: { name: string; address: string };
+  to: string;
+  subject: string;
+  messageId: string;
+  date?: Date;
+  text: string;
+  html?: string;
+  headers: Record<string, string>;
+  inReplyTo?: string;
+  references?: string[];
+  attachments: Array<{ filename: string; contentType: string; content: Buffer }>;
+  dsn?: { envid: string; notify: Array<'SUCCESS' | 'FAILURE' | 'DELAY'> };
+  requestReadReceipt?: boolean;
+};
+
+export type SendResult = { accepted: string[]; rejected: string[]; response: string };
+
+/** The SMTP port the outbox uses; only this file imports nodemailer. */
+export type Mailer = { send(mail: OutgoingMail): Promise<SendResult>; close(): void };
+
+/** nodemailer SMTP options for a hosted agency's mailbox (TLS verified against the configured CA). */
+export function smtpOptions(agency: HostedAgency): SMTPTransport.Options {
+  const { smtp } = agency;
+  return {
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    requireTLS: smtp.requireTLS,
+    ignoreTLS: !smtp.requireTLS && !smtp.secure,
+    auth: smtp.user ? { user: smtp.user, pass: agency.smtpPassword ?? '' } : undefined,
+    tls: { ...(smtp.tls.caFile ? { ca: readFileSync(smtp.tls.caFile) } : {}), ...(smtp.tls.servername ? { servername: smtp.tls.servername } : {}) },
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 120_000,
+  };
+}
+
+/**
+ * A Mailer over nodemailer's SMTP transport. Errors keep nodemailer's protocol fields (`code`,
+ * `responseCode`, `response`, `command`) so the outbox can classify them (4xx retry, 5xx fail).
+ */
+export function createSmtpMailer(agency: HostedAgency): Mailer {
+  const transport: Transporter<SMTPTransport.SentMessageInfo> = nodemailer.createTransport(smtpOptions(agency));
+  return {
+    async send(mail) {
+      const info = await transport.sendMail({
+        from: mail.from,
+        to: mail.to,
+        subject: mail.subject,
+        messageId: mail.messageId,
+        date: mail.date,
+        text: mail.text,
+        html: mail.html,
+        headers: mail.headers,
+        inReplyTo: mail.inReplyTo,
+        references: mail.references,
+        attachments: mail.attachments.map(a => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+        // RFC 3461: sent only when the server offers DSN (nodemailer checks the EHLO reply).
+        dsn: mail.dsn ? { id: mail.dsn.envid, return: 'headers', notify: mail.dsn.notify, recipient: mail.to } : undefined,
+        // RFC 8098: ask the recipient's client for a read receipt.
+        ...(mail.requestReadReceipt ? { headers: { ...mail.headers, 'Disposition-Notification-To': mail.from.address } } : {}),
+      });
+      return {
+        accepted: info.accepted.map(addressOf),
+        rejected: info.rejected.map(addressOf),
+        response: info.response,
+      };
+    },
+    close: () => transport.close(),
+  };
+}
+
+function addressOf(a: unknown): string {
+  return typeof a === 'string' ? a : String((a as { address?: string }).address ?? a);
+}

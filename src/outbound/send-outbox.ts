@@ -1,0 +1,103 @@
+import type { Config, HostedAgency } from '../config/schema.js';
+import type { Db } from '../db/connect.js';
+import { appendEvent } from '../db/events.js';
+import { claimDue, markDeferred, markFailed, markSent, type OutboxMessage, type OutboxRow } from '../db/outbox.js';
+import { nextAttempt } from '../domain/outgoing/retry.js';
+import { loadSmtpPolicy, type SmtpFailure, type SmtpPolicy } from '../domain/outgoing/smtp-response.js';
+import { describeError } from '../errors.js';
+import type { Clock } from '../io/clock.js';
+import type { Mailer } from '../io/smtp.js';
+import type { Log } from '../log.js';
+import type { BlobStore } from '../store/blob-store.js';
+
+export type OutboxDeps = {
+  config: Config;
+  db: Db;
+  blobs: BlobStore;
+  clock: Clock;
+  log: Log;
+  mailerFor(agency: HostedAgency): Mailer;
+  smtpPolicy?: SmtpPolicy;
+};
+
+export type OutboxRunReport = { sent: number; deferred: number; failed: number };
+
+/** How long a claimed row stays ours: past it a crashed worker's row is claimed again. */
+const CLAIM_MS = 10 * 60 * 1000;
+
+/**
+ * Send what is due, urgent first (SPEC §3 "Send"):
+ *   1. claim      compare-and-set queued|deferred → sending (a crashed worker's claim expires)
+ *   2. compose    the stored rendering + attachment bytes from the blob store; same Message-ID
+ *   3. send       SMTP through the sending agency's mailbox, DSN requested when asked
+ *   4. record     sent | deferred (retry table) | failed (5xx, or retries exhausted)
+ */
+export async function runOutbox(deps: OutboxDeps, opts: { limit?: number; agencyCode?: string } = {}): Promise<OutboxRunReport> {
+  const report: OutboxRunReport = { sent: 0, deferred: 0, failed: 0 };
+  const policy = deps.smtpPolicy ?? loadSmtpPolicy();
+  const mailers = new Map<string, Mailer>();
+  try {
+    for (;;) {
+      const batch = await claimDue(deps.db, deps.clock.now(), { limit: opts.limit ?? 50, claimMs: CLAIM_MS, agencyCode: opts.agencyCode });
+      if (batch.length === 0) break;
+      for (const row of batch) {
+        const agency = deps.config.agencies.find(a => a.code === row.agency_code);
+        if (!agency) {
+          await markFailed(deps.db, row.id, `agency ${row.agency_code} is no longer configured`, deps.clock.now());
+          report.failed++;
+          continue;
+        }
+        let mailer = mailers.get(agency.code);
+        if (!mailer) mailers.set(agency.code, (mailer = deps.mailerFor(agency)));
+        report[await sendOne(deps, policy, mailer, row)]++;
+      }
+      if (batch.length < (opts.limit ?? 50)) break;
+    }
+  } finally {
+    for (const m of mailers.values()) m.close();
+  }
+  return report;
+}
+
+/** Send one claimed row and record the result. */
+async function sendOne(deps: OutboxDeps, policy: SmtpPolicy, mailer: Mailer, row: OutboxRow): Promise<keyof OutboxRunReport> {
+  const message = JSON.parse(row.message) as OutboxMessage;
+  try {
+    const attachments = await Promise.all(message.attachments.map(async a => ({ filename: a.filename, contentType: a.contentType, content: await deps.blobs.get(a.sha256) })));
+    const result = await mailer.send({
+      from: message.from,
+      to: row.to_address,
+      subject: row.subject,
+      messageId: row.message_id,
+      date: new Date(row.created_at),
+      text: message.text,
+      html: message.html,
+      headers: message.headers,
+      inReplyTo: message.inReplyTo,
+      references: message.references,
+      attachments,
+      dsn: message.dsn,
+      requestReadReceipt: message.requestReadReceipt,
+    });
+    const now = deps.clock.now();
+    await markSent(deps.db, row.id, result.response, now);
+    await appendEvent(deps.db, now, { event: 'OUTBOX_SENT', agencyCode: row.agency_code, refType: 'outbox', refId: row.id, data: { to: row.to_address, response: result.response } });
+    deps.log.info('OUTBOX_SENT', { outbox: row.id, kind: row.kind, to: row.to_address, messageId: row.message_id });
+    return 'sent';
+  } catch (err) {
+    const now = deps.clock.now();
+    const failure = err as SmtpFailure;
+    const verdict = policy.classify({ responseCode: failure.responseCode, response: failure.response, code: failure.code, command: failure.command });
+    const error = `${verdict.category}: ${failure.response ?? describeError(err)}`;
+    const next = verdict.action === 'retry' ? nextAttempt(row.attempts + 1, new Date(row.first_attempt_at ?? now), now) : null;
+    if (next) {
+      await markDeferred(deps.db, row.id, error, next, now);
+      deps.log.warn('OUTBOX_DEFERRED', { outbox: row.id, to: row.to_address, error, next: next.toISOString() });
+      return 'deferred';
+    }
+    await markFailed(deps.db, row.id, error, now);
+    await appendEvent(deps.db, now, { event: 'OUTBOX_FAILED', agencyCode: row.agency_code, refType: 'outbox', refId: row.id, data: { to: row.to_address, error, status: verdict.status } });
+    deps.log.error('OUTBOX_FAILED', { outbox: row.id, to: row.to_address, error });
+    return 'failed';
+  }
+}

@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BridgeError } from '../errors.js';
+
+/** The mail templates we ship (templates/<name>.txt and .html). */
+export const TEMPLATE_NAMES = ['status', 'refusal'] as const;
+export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+
+/** templates/ at the package root (from src/ via tsx, or dist/src/ after tsc). */
+export function templatesDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..', 'templates');
+}
+
+const cache = new Map<string, string>();
+
+async function load(file: string): Promise<string> {
+  let text = cache.get(file);
+  if (text === undefined) {
+    try {
+      text = (await readFile(file, 'utf8')).normalize('NFC');
+    } catch (err) {
+      throw new BridgeError('TEMPLATE_MISSING', `template ${path.basename(file)} not found in ${path.dirname(file)}`, { cause: err });
+    }
+    cache.set(file, text);
+  }
+  return text;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escape text for HTML (every value that goes into an HTML template or page). */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, c => HTML_ESCAPES[c]!);
+}
+
+/**
+ * Fill `{{name}}` placeholders; `{{#name}}…{{/name}}` keeps its block only when the value is
+ * non-empty. In HTML every value is escaped. An unknown placeholder is an error, not a blank.
+ */
+export function fill(template: string, params: Record<string, string | null | undefined>, html: boolean): string {
+  const withBlocks = template.replace(/\{\{#(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g, (_m, key: string, block: string) => (params[key] ? block : ''));
+  return withBlocks.replace(/\{\{(\w+)\}\}/g, (_m, key: string) => {
+    if (!(key in params)) throw new BridgeError('TEMPLATE_MISSING', `template placeholder {{${key}}} has no value`);
+    const value = (params[key] ?? '').normalize('NFC');
+    return html ? escapeHtml(value) : value;
+  });
+}
+
+/** Render a template to its text and HTML bodies (both NFC). */
+export async function render(name: TemplateName, params: Record<string, string | null | undefined>, dir = templatesDir()): Promise<{ text: string; html: string }> {
+  const [text, html] = await Promise.all([load(path.join(dir, `${name}.txt`)), load(path.join(dir, `${name}.html`))]);
+  return { text: fill(text, params, false), html: fill(html, params, true) };
+}

@@ -1,0 +1,110 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BridgeError } from '../errors.js';
+
+export type BlobRef = { sha256: string; size: number };
+
+/**
+ * Content-addressed files: `<root>/ab/cd/<sha256>`. A blob is written to a temporary file,
+ * fsynced, then renamed into place, so a crash never leaves a partial blob under its name and
+ * the same content is stored once. This is the "keep raw first" store of SPEC §2.2.
+ */
+export class BlobStore {
+  constructor(readonly root: string) {}
+
+  /** Path of a blob (whether or not it exists). */
+  pathOf(sha256: string): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new BridgeError('BLOB_MISSING', `not a sha256: ${sha256}`);
+    return path.join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  /** Store bytes; returns their hash. */
+  async put(data: Buffer): Promise<BlobRef> {
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    const target = this.pathOf(sha256);
+    if (await exists(target)) return { sha256, size: data.length };
+    const tmp = await this.tempPath();
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await this.commit(tmp, target);
+    return { sha256, size: data.length };
+  }
+
+  /** Store a stream while hashing it (mailparser's stream-hash idiom); never holds it in memory. */
+  async putStream(source: Readable, opts: { maxBytes?: number } = {}): Promise<BlobRef & { truncated: boolean }> {
+    const hash = createHash('sha256');
+    let size = 0;
+    const tmp = await this.tempPath();
+    const hasher = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    await pipeline(source, hasher, createWriteStream(tmp));
+    const fh = await open(tmp, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    const sha256 = hash.digest('hex');
+    const target = this.pathOf(sha256);
+    if (await exists(target)) await unlink(tmp);
+    else await this.commit(tmp, target);
+    return { sha256, size, truncated: opts.maxBytes !== undefined && size > opts.maxBytes };
+  }
+
+  /** Read a blob and check its hash (a corrupt blob is an error, never silently used). */
+  async get(sha256: string): Promise<Buffer> {
+    let data: Buffer;
+    try {
+      data = await readFile(this.pathOf(sha256));
+    } catch (err) {
+      throw new BridgeError('BLOB_MISSING', `blob ${sha256} not found`, { cause: err });
+    }
+    if (createHash('sha256').update(data).digest('hex') !== sha256) throw new BridgeError('BLOB_MISSING', `blob ${sha256} is corrupt`);
+    return data;
+  }
+
+  /** A read stream of a blob (no hash check; for large raw mails). */
+  stream(sha256: string): Readable {
+    return createReadStream(this.pathOf(sha256));
+  }
+
+  /** True when the blob is stored. */
+  async has(sha256: string): Promise<boolean> {
+    return exists(this.pathOf(sha256));
+  }
+
+  private async tempPath(): Promise<string> {
+    const dir = path.join(this.root, 'tmp');
+    await mkdir(dir, { recursive: true });
+    return path.join(dir, `${process.pid}-${randomBytes(6).toString('hex')}`);
+  }
+
+  private async commit(tmp: string, target: string): Promise<void> {
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(tmp, target);
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
