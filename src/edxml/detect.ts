@@ -1,0 +1,18 @@
+/** What an .edxml file is, from its root element (not its file name). */
+import { find, readXml, rootNames } from './xml.js';
+
+export type EdxmlKind = 'envelope' | 'status';
+
+/** 'envelope' (root edXML / edXMLEnvelope), 'status' (root Status, or a SOAP envelope holding one), or null. */
+export function detectEdxml(xml: string | Buffer): EdxmlKind | null {
+  const r = readXml(xml);
+  if (!r.root) return null;
+  const names = rootNames(r.root);
+  if (names.includes('edXML') || names.includes('edXMLEnvelope')) return 'envelope';
+  if (names.includes('Status')) return 'status';
+  if (names.includes('Envelope')) {
+    if (find(r.root, 'Status')) return 'status';
+    if (find(r.root, 'edXMLEnvelope')) return 'envelope';
+  }
+  return null;
+}

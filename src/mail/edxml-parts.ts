@@ -1,0 +1,38 @@
+/**
+ * Find the edXML files a mail carries: `vanban.edxml` (envelope) and `trangthai.edxml` (status).
+ * Decided by the root element (detectEdxml), not by the name, so a peer's `goitin.edxml` or a
+ * status packet named `.xml` is understood too.
+ */
+import { detectEdxml } from '../edxml/detect.js';
+import { parseEnvelope } from '../edxml/envelope.js';
+import { parseStatus } from '../edxml/status.js';
+import type { EnvelopeParse, StatusParse } from '../edxml/types.js';
+import type { MailAttachment, ParsedMail } from './types.js';
+
+export type MailEdxml = {
+  envelope?: { attachment: MailAttachment; parse: EnvelopeParse };
+  status?: { attachment: MailAttachment; parse: StatusParse };
+  /** Files that looked like edXML but were neither (name and reason). */
+  problems: string[];
+};
+
+const MAX_EDXML_BYTES = 20 * 1024 * 1024;
+
+/** True when an attachment may be an edXML file (by name or XML content type). */
+export function isEdxmlCandidate(a: MailAttachment): boolean {
+  if (a.isPdf || a.size === 0 || a.size > MAX_EDXML_BYTES) return false;
+  return /\.(edxml|xml)$/iu.test(a.filename) || /^(?:application|text)\/(?:[\w.+-]*\+)?xml$/iu.test(a.contentType);
+}
+
+/** The first envelope and the first status packet among the mail's attachments. */
+export function findEdxml(mail: ParsedMail): MailEdxml {
+  const out: MailEdxml = { problems: [] };
+  for (const a of mail.attachments) {
+    if (!isEdxmlCandidate(a)) continue;
+    const kind = detectEdxml(a.content);
+    if (kind === 'envelope' && !out.envelope) out.envelope = { attachment: a, parse: parseEnvelope(a.content) };
+    else if (kind === 'status' && !out.status) out.status = { attachment: a, parse: parseStatus(a.content) };
+    else if (kind === null && /\.edxml$/iu.test(a.filename)) out.problems.push(`${a.filename}: not an edXML envelope or status packet`);
+  }
+  return out;
+}

@@ -1,0 +1,62 @@
+/**
+ * Text of a PDF's first pages (pdfjs-dist legacy build for Node), for metadata extraction
+ * ("Số: 12/QĐ-UBND", the date line, the type line, the signer block). Never throws: a broken or
+ * encrypted PDF gives `{ error }`. No worker thread (pdfjs falls back to its in-process "fake worker"
+ * in Node), no font loading, no eval.
+ */
+import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+type TextItemLike = { str: string; hasEOL?: boolean; transform?: number[] };
+
+/** Default number of pages read: the header, date and type are on page 1, the signer block often on the last. */
+export const DEFAULT_MAX_PAGES = 3;
+
+/** Extract the text of the first `maxPages` pages (and the last page), lines joined with '\n', NFC. */
+export async function extractPdfText(pdf: Buffer, opts: { maxPages?: number } = {}): Promise<{ text: string; pages: number } | { error: string }> {
+  let doc: PDFDocumentProxy | undefined;
+  try {
+    const task = getDocument({
+      // pdfjs takes ownership of (detaches) the array it is given: pass a copy.
+      data: new Uint8Array(pdf),
+      isEvalSupported: false,
+      disableFontFace: true,
+      useSystemFonts: false,
+      useWorkerFetch: false,
+      stopAtErrors: false,
+      verbosity: 0,
+    });
+    doc = await task.promise;
+    const pages = doc.numPages;
+    const max = Math.max(1, opts.maxPages ?? DEFAULT_MAX_PAGES);
+    const wanted = new Set<number>();
+    for (let p = 1; p <= Math.min(pages, max); p++) wanted.add(p);
+    if (pages > max) wanted.add(pages);
+    const parts: string[] = [];
+    for (const p of [...wanted].sort((a, b) => a - b)) {
+      const page = await doc.getPage(p);
+      const content = await page.getTextContent();
+      parts.push(joinItems(content.items as TextItemLike[]));
+      page.cleanup();
+    }
+    return { text: parts.join('\n').normalize('NFC'), pages };
+  } catch (err) {
+    return { error: `PDF text unreadable: ${(err as Error)?.message ?? String(err)}` };
+  } finally {
+    await doc?.destroy().catch(() => undefined);
+  }
+}
+
+/** Join text items into lines: a new line at hasEOL or when the baseline moves. */
+function joinItems(items: TextItemLike[]): string {
+  let out = '';
+  let lastY: number | null = null;
+  for (const it of items) {
+    if (typeof it.str !== 'string') continue;
+    const y = it.transform?.[5] ?? null;
+    if (lastY !== null && y !== null && Math.abs(y - lastY) > 2 && !out.endsWith('\n')) out += '\n';
+    out += it.str;
+    if (it.hasEOL) out += '\n';
+    if (y !== null) lastY = y;
+  }
+  return out;
+}
