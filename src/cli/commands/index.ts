@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { configShowCommand } from './config-show.js';
 import { dbMigrateCommand } from './db.js';
+import { inspectCommand } from './inspect.js';
 import {
   quarantineDiscardCommand,
   quarantineListCommand,
@@ -24,6 +25,7 @@ export const COMMANDS: Command[] = [
   quarantineRetryCommand,
   quarantineReleaseCommand,
   quarantineDiscardCommand,
+  inspectCommand,
   dbMigrateCommand,
   configShowCommand,
 ];
