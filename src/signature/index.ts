@@ -1,0 +1,9 @@
+/** The signature module (SPEC §4): Buffers in, verdicts out. */
+export type { Verdict, SignatureReport, DocumentVerification, VerifyOptions, CertInfo, ModLevel, Change } from './types.js';
+export type { TrustConfig } from './chain.js';
+export { verifyPdf } from './verify-pdf.js';
+export { summarizeVi } from './summary-vi.js';
+export { REASONS, WARNINGS, type ReasonCode, type WarningCode } from './reasons.js';
+export { loadAgencyKey, type AgencyKey } from './seal/agency-key.js';
+export { sealPdf, sealAttachments, stampPdf, type StampSpec, type SealOptions, type TsaClient } from './seal/seal-pdf.js';
+export { agencyKeyFrom } from './seal/agency-key.js';

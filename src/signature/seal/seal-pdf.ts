@@ -1,0 +1,93 @@
+/**
+ * Sealing outgoing documents (SPEC §4): stamp number and date, then a PAdES B-B (or B-T with a TSA)
+ * signature with the agency key, appended as an incremental update (ISO 32000-1 §7.5.6) with
+ * @cantoo/pdf-lib so earlier signatures stay valid.
+ */
+import { PDFDocument } from '@cantoo/pdf-lib';
+import { BridgeError } from '../../errors.js';
+import { hashRanges } from '../algorithms.js';
+import { OID } from '../oids.js';
+import type { AgencyKey } from './agency-key.js';
+import { buildSignedData, schemeFor, attribute } from './cms-build.js';
+import { addPlaceholder, fixByteRange } from './placeholder.js';
+import { addStamp, type StampSpec } from './stamp.js';
+import { stampFont } from './font.js';
+
+export type { StampSpec };
+
+/** A timestamp authority: returns a TimeStampToken (DER ContentInfo) over the signature value (RFC 3161). */
+export type TsaClient = (signatureValue: Buffer) => Promise<Buffer>;
+
+/** Options of sealPdf. */
+export type SealOptions = {
+  /** Signing time (default: now); written to /M and the signingTime attribute. */
+  now?: Date;
+  reason?: string;
+  location?: string;
+  /** Adds a signature timestamp (PAdES B-T). */
+  tsa?: TsaClient;
+  /** 'sha256' (default), 'sha384', 'sha512'. */
+  hash?: string;
+  /** RSA-PSS instead of PKCS#1 v1.5 for RSA keys. */
+  pss?: boolean;
+  /** Bytes reserved for the CMS (default 16 KiB, enough for a chain of 4 and a timestamp). */
+  reserve?: number;
+  /** Path of a TTF with Vietnamese glyphs (default: DejaVu Sans). */
+  fontFile?: string;
+  /** Write the signed attributes out of DER order (interoperability tests of verifiers only). */
+  unsortedAttributes?: boolean;
+};
+
+/** Add only the stamp, as an incremental update (the clerk's step between two signatures). */
+export async function stampPdf(pdf: Buffer, stamp: StampSpec, opts: Pick<SealOptions, 'fontFile'> = {}): Promise<Buffer> {
+  let doc: PDFDocument;
+  try {
+    doc = await PDFDocument.load(pdf, { forIncrementalUpdate: true, updateMetadata: false });
+  } catch (cause) {
+    throw new BridgeError('PDF_UNREADABLE', 'cannot open the PDF to stamp it', { cause });
+  }
+  await addStamp(doc, stamp, stampFont(opts.fontFile));
+  return Buffer.from(await doc.commit({ useObjectStreams: false }));
+}
+
+/** Stamp (if given) and sign `pdf` incrementally; returns the new file. Throws BridgeError SIGNING_FAILED. */
+export async function sealPdf(pdf: Buffer, key: AgencyKey, stamp?: StampSpec, opts: SealOptions = {}): Promise<Buffer> {
+  const now = opts.now ?? new Date();
+  const hash = opts.hash ?? 'sha256';
+  let doc: PDFDocument;
+  try {
+    doc = await PDFDocument.load(pdf, { forIncrementalUpdate: true, updateMetadata: false });
+  } catch (cause) {
+    throw new BridgeError('PDF_UNREADABLE', 'cannot open the PDF to seal it', { cause });
+  }
+  if (stamp) await addStamp(doc, stamp, stampFont(opts.fontFile));
+  const reserve = opts.reserve ?? 16384;
+  addPlaceholder(doc, {
+    subFilter: 'ETSI.CAdES.detached', signingTime: now, contentsBytes: reserve,
+    reason: opts.reason, location: opts.location, name: key.subject.match(/CN=([^,]+)/)?.[1],
+  });
+  let out: Buffer;
+  try {
+    out = Buffer.from(await doc.commit({ useObjectStreams: false }));
+  } catch (cause) {
+    throw new BridgeError('SIGNING_FAILED', `cannot write the incremental update: ${(cause as Error).message}`, { cause });
+  }
+  const { byteRange, holeStart, holeEnd } = fixByteRange(out, pdf.length);
+  const digest = hashRanges(hash, out, [[0, byteRange[1]], [byteRange[2], byteRange[3]]]);
+  const cms = await buildSignedData(
+    { hash, contentDigest: digest, signerCert: key.certificate, chain: key.chain, scheme: schemeFor(key.privateKey, hash, opts.pss), signingTime: now, unsortedAttrs: opts.unsortedAttributes },
+    opts.tsa ? async sig => [attribute(OID.signatureTimeStampToken, await opts.tsa!(sig))] : undefined,
+  );
+  const hex = cms.toString('hex');
+  if (hex.length > holeEnd - holeStart - 2) throw new BridgeError('SIGNING_FAILED', `CMS of ${cms.length} bytes does not fit the ${reserve}-byte placeholder`);
+  out.write(hex, holeStart + 1, 'latin1');
+  return out;
+}
+
+/** Seal each separate attachment with the Decree 30 attachment line (number and ISO 8601 time). */
+export async function sealAttachments(pdfs: Buffer[], key: AgencyKey, numberNotation: string, opts: SealOptions = {}): Promise<Buffer[]> {
+  const date = opts.now ?? new Date();
+  const out: Buffer[] = [];
+  for (const p of pdfs) out.push(await sealPdf(p, key, { numberNotation, date, kind: 'attachment' }, { ...opts, now: date }));
+  return out;
+}

@@ -1,0 +1,71 @@
+/** Public result types of the signature module (SPEC §4). */
+import type { ModLevel, Change } from './object-diff.js';
+import type { ReasonCode, WarningCode } from './reasons.js';
+
+export type Verdict = 'valid' | 'invalid' | 'indeterminate' | 'unsigned';
+export type { ModLevel, Change, ReasonCode, WarningCode };
+
+/** A certificate as reported. */
+export type CertInfo = { subject: string; issuer: string; serial: string; notBefore: string; notAfter: string; sha256: string };
+
+/** The verdict on one signature. */
+export type SignatureReport = {
+  field: string;
+  /** 'signature' or an RFC 3161 'document-timestamp'. */
+  kind: 'signature' | 'document-timestamp';
+  subFilter: string | null;
+  /** Signer common name (or the whole subject when there is no CN). */
+  signer: string | null;
+  signerSubject: string | null;
+  organization: string | null;
+  /** ISO 8601; the best known signing time. */
+  signingTime: string | null;
+  signingTimeSource: 'timestamp' | 'signed-attribute' | 'pdf-dictionary' | null;
+  timestamp: { genTime: string | null; tsa: string | null; valid: boolean } | null;
+  coversWholeDocument: boolean;
+  coverage: 'entire-file' | 'entire-revision' | 'unclear';
+  byteRange: number[] | null;
+  integrity: 'intact' | 'hash-mismatch' | 'signature-invalid' | 'unverified';
+  chain: 'trusted' | 'untrusted' | 'invalid' | 'not-checked';
+  revocation: 'good' | 'revoked' | 'unknown' | 'not-checked';
+  revokedAt: string | null;
+  /** Highest modification level in the updates after this signature (pyHanko ModificationLevel). */
+  modification: ModLevel;
+  modifications: Change[];
+  digestAlgorithm: string | null;
+  signatureAlgorithm: string | null;
+  certificates: CertInfo[];
+  verdict: Exclude<Verdict, 'unsigned'>;
+  reasons: ReasonCode[];
+  warnings: WarningCode[];
+  /** Human-readable details for logs (English). */
+  problems: string[];
+  reason: string | null;
+  location: string | null;
+};
+
+/** The verdict on a whole PDF. */
+export type DocumentVerification = {
+  verdict: Verdict;
+  reasons: ReasonCode[];
+  warnings: WarningCode[];
+  signatures: SignatureReport[];
+  /** Number of revisions (xref sections) in the file; 0 when not a readable PDF. */
+  revisions: number;
+  /** Whether some intact signature covers the whole file. */
+  lastRevisionSigned: boolean;
+  /** When the verification ran (ISO 8601). */
+  validationTime: string;
+  problems: string[];
+};
+
+/** Options of verifyPdf. */
+export type VerifyOptions = {
+  /** Validation time (default: now). */
+  now?: Date;
+  /**
+   * Changes allowed after a signature even when no later signature covers them. Changes up to
+   * 'annotations' are always allowed when a later intact signature covers them (Decree 30 flow).
+   */
+  allowedModification?: 'none' | 'form-filling' | 'annotations';
+};
