@@ -58,10 +58,12 @@ export async function recordReceived(db: Db, m: NewReceived, now: Date): Promise
   if (!row) throw new BridgeError('INTERNAL', `received row vanished for ${m.messageKey}`);
   const isNew = inserted.length > 0;
   if (!isNew && (row.uid !== m.uid || row.uidvalidity !== m.uidvalidity)) {
-    // The UID is only a locator: keep the latest one so the mail can be moved.
-    await db('received_mails').where({ id: row.id }).update({ uid: m.uid, uidvalidity: m.uidvalidity });
+    // The UID is only a locator: a new copy of a known mail sits in the inbox again (a second
+    // delivery, a UIDVALIDITY change); point at it and let the move step take it out.
+    await db('received_mails').where({ id: row.id }).update({ uid: m.uid, uidvalidity: m.uidvalidity, moved_at: null });
     row.uid = m.uid;
     row.uidvalidity = m.uidvalidity;
+    row.moved_at = null;
   }
   return { row, isNew };
 }
@@ -106,12 +108,6 @@ export async function finishReceived(
       processed_at: now.toISOString(),
     });
   if (n !== 1) throw new BridgeError('DB_CONFLICT', `received mail ${id} was already finished`);
-}
-
-/** Mails finished but still in the server's inbox (move pending), for one agency. */
-export async function pendingMoves(db: Db, agencyCode: string): Promise<ReceivedRow[]> {
-  const rows = await db('received_mails').where({ agency_code: agencyCode }).whereIn('state', ['done', 'quarantined']).whereNull('moved_at').whereNotNull('uid');
-  return rows.map(r => normalise(r)!);
 }
 
 /** Note that the IMAP message left the inbox. */

@@ -1,6 +1,6 @@
 import type { HostedAgency } from '../config/schema.js';
 import { acquireLease, releaseLease } from '../db/mailbox-state.js';
-import { getReceived, markMoved, pendingMoves, recordFailure } from '../db/received.js';
+import { getReceived, markMoved, recordFailure } from '../db/received.js';
 import { describeError } from '../errors.js';
 import type { Mailbox } from '../io/imap.js';
 import { commitQuarantine } from './commit.js';
@@ -47,6 +47,7 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
     mailbox = await deps.openMailbox(agency);
     const { listed, uidvalidity } = await listInbox(deps, agency, mailbox);
     report.listed = listed.length;
+    const finished: Finished[] = [];
     for (const item of listed) {
       let receivedId: number | undefined;
       try {
@@ -57,17 +58,19 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
         if (fetched.row.state === 'done' || fetched.row.state === 'quarantined') {
           report.duplicates++;
           deps.log.info('INTAKE_DUPLICATE', { agency: agency.code, received: fetched.row.id, uid: item.uid, key: fetched.row.message_key });
+          finished.push({ uid: item.uid, receivedId: fetched.row.id });
           continue;
         }
         const outcome = await processReceived(deps, agency, fetched.row);
         report.processed.push({ uid: item.uid, received: fetched.row.id, ...outcome });
+        finished.push({ uid: item.uid, receivedId: fetched.row.id });
       } catch (err) {
         const error = describeError(err);
         report.failed.push({ uid: item.uid, error });
         await handleFailure(deps, agency, receivedId, error);
       }
     }
-    report.moved = await moveFinished(deps, agency, mailbox, new Set(listed.map(l => l.uid)), uidvalidity);
+    report.moved = await moveFinished(deps, agency, mailbox, finished);
   } finally {
     await mailbox?.close().catch(() => undefined);
     await releaseLease(deps.db, agency.code, folder, deps.workerId, deps.clock.now());
@@ -91,22 +94,26 @@ async function handleFailure(deps: IntakeDeps, agency: HostedAgency, receivedId:
   }
 }
 
+type Finished = { uid: number; receivedId: number };
+
 /**
- * Move every finished mail out of the inbox (after its commit), grouped by target folder. Rows
- * whose UID is no longer in the inbox (moved by a cycle that died before noting it) are noted.
+ * Move this cycle's finished mails out of the inbox, after their commit, grouped by target
+ * folder. The inbox listing is the work list, so a mail whose move failed (or whose process died
+ * after the commit) is listed again next cycle, found finished, and moved then.
  */
-async function moveFinished(deps: IntakeDeps, agency: HostedAgency, mailbox: Mailbox, inInbox: Set<number>, uidvalidity: number): Promise<number> {
-  const pending = await pendingMoves(deps.db, agency.code);
-  const rows = pending.filter(r => r.uidvalidity === uidvalidity && inInbox.has(r.uid!));
-  const gone = pending.filter(r => !rows.includes(r));
-  if (gone.length) await markMoved(deps.db, gone.map(r => r.id), deps.clock.now());
-  const byFolder = new Map<string, typeof rows>();
-  for (const r of rows) byFolder.set(r.target_folder ?? agency.folders.processed, [...(byFolder.get(r.target_folder ?? agency.folders.processed) ?? []), r]);
+async function moveFinished(deps: IntakeDeps, agency: HostedAgency, mailbox: Mailbox, finished: Finished[]): Promise<number> {
+  const byFolder = new Map<string, Finished[]>();
+  for (const f of finished) {
+    const row = await getReceived(deps.db, f.receivedId);
+    if (!row || (row.state !== 'done' && row.state !== 'quarantined')) continue;
+    const folder = row.target_folder ?? agency.folders.processed;
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), f]);
+  }
   let moved = 0;
   for (const [folder, group] of byFolder) {
     try {
-      await mailbox.move(group.map(r => r.uid!), folder);
-      await markMoved(deps.db, group.map(r => r.id), deps.clock.now());
+      await mailbox.move(group.map(f => f.uid), folder);
+      await markMoved(deps.db, [...new Set(group.map(f => f.receivedId))], deps.clock.now());
       moved += group.length;
       deps.log.info('INTAKE_MOVED', { agency: agency.code, folder, count: group.length });
     } catch (err) {

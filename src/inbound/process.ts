@@ -2,8 +2,8 @@ import type { HostedAgency } from '../config/schema.js';
 import { appendEvent } from '../db/events.js';
 import type { ReceivedRow } from '../db/received.js';
 import { BridgeError, describeError } from '../errors.js';
-import { classify } from '../mail/classify.js';
-import { describeParsed } from '../mail/inspect.js';
+import { classify, type MailKind } from '../mail/classify.js';
+import { agencyByAddress } from '../db/agencies.js';
 import { parseMail } from '../mail/parse.js';
 import type { ParsedMail } from '../mail/types.js';
 import { commitQuarantine, commitSimple } from './commit.js';
@@ -12,6 +12,17 @@ import { checkDocument } from './document.js';
 import { commitDocument } from './register-document.js';
 
 export type ProcessOutcome = { outcome: string; kind: string | null; entryId?: number; arrivalNumber?: number; detail?: string };
+
+/**
+ * The classifier's kind, except that a mail from a known agency that carries files but no PDF
+ * is taken as a document (so its issuer gets a refusal saying why), not left for the clerk.
+ */
+async function effectiveKind(deps: IntakeDeps, mail: ParsedMail): Promise<MailKind> {
+  const { kind } = classify(mail);
+  if (kind !== 'unknown' || !mail.from) return kind;
+  const files = mail.attachments.filter(a => !(a.inline && a.contentType.startsWith('image/')));
+  return files.length > 0 && (await agencyByAddress(deps.db, mail.from.address)) ? 'document' : kind;
+}
 
 /** Kinds that feed reconciliation: kept as reports, matched by the reconcile job (SPEC §3). */
 const REPORT_KINDS = new Set(['status', 'recall', 'delivery-report', 'read-receipt', 'reply']);
@@ -37,7 +48,7 @@ export async function processReceived(deps: IntakeDeps, agency: HostedAgency, ro
     await commitQuarantine(deps, agency, row, 'MAIL_UNPARSEABLE', describeError(err));
     return { outcome: 'quarantined', kind: null, detail: describeError(err) };
   }
-  const { kind } = classify(mail);
+  const kind = await effectiveKind(deps, mail);
   const seen = { from: mail.from?.address ?? null, subject: mail.subject, kind };
   deps.log.debug('INTAKE_CLASSIFIED', { agency: agency.code, received: row.id, kind });
 
@@ -53,7 +64,8 @@ export async function processReceived(deps: IntakeDeps, agency: HostedAgency, ro
   }
   if (REPORT_KINDS.has(kind)) {
     const now = deps.clock.now();
-    const data = describeParsed(mail);
+    // Reconciliation reads the raw mail again (kept in the blob store); the row carries the keys it matches on.
+    const data = { messageId: mail.messageId, inReplyTo: mail.inReplyTo, references: mail.references, subject: mail.subject, from: mail.from?.address ?? null, date: mail.date };
     await commitSimple(deps, agency, row, { ...seen, kind, outcome: 'report' }, async trx => {
       await trx('inbound_reports').insert({ received_mail_id: row.id, agency_code: agency.code, kind, data: JSON.stringify(data), state: 'pending', created_at: now.toISOString() });
       await appendEvent(trx, now, { event: 'INTAKE_CLASSIFIED', agencyCode: agency.code, refType: 'received', refId: row.id, data: { kind } });

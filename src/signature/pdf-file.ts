@@ -14,7 +14,7 @@ export type Revision = {
   xrefOffset: number;
   entries: Map<number, XrefEntry>;
   trailer: PdfDict;
-  /** Byte just after this revision's %%EOF (and its end-of-line), or null when not found. */
+  /** Byte just after this revision's %%EOF, or null when not found. */
   end: number | null;
   isStream: boolean;
 };
@@ -49,9 +49,13 @@ export class PdfFile {
   /** The trailer of the newest revision. */
   get trailer(): PdfDict { return this.revisions[this.revisions.length - 1]!.trailer; }
 
-  /** Index of the revision whose %%EOF ends at `end`, or -1. */
+  /** Index of the revision whose %%EOF (optionally with one end-of-line) ends at `end`, or -1. */
   revisionEndingAt(end: number): number {
-    return this.revisions.findIndex(r => r.end === end);
+    return this.revisions.findIndex(r => {
+      if (r.end === null) return false;
+      const eol = this.buf[r.end] === 13 ? (this.buf[r.end + 1] === 10 ? 2 : 1) : this.buf[r.end] === 10 ? 1 : 0;
+      return end === r.end || end === r.end + eol;
+    });
   }
 
   /** The entry for object `num` as seen by revision `rev` (newest section that lists it). */
@@ -218,12 +222,7 @@ function revisionEnd(buf: Buffer, off: number): number | null {
     const at = buf.indexOf('startxref', from, 'latin1');
     if (at < 0) return null;
     const m = buf.toString('latin1', at + 9, at + 40).match(/^\s*(\d+)\s*%%EOF/);
-    if (m && Number(m[1]) === off) {
-      let end = at + 9 + m[0].length;
-      if (buf[end] === 13) end++;
-      if (buf[end] === 10) end++;
-      return end;
-    }
+    if (m && Number(m[1]) === off) return at + 9 + m[0].length;
     from = at + 9;
   }
 }

@@ -11,12 +11,14 @@ import {
 } from './quarantine.js';
 import { registerListCommand, registerShowCommand } from './register.js';
 import { runOnceCommand } from './run-once.js';
+import { startCommand } from './start.js';
 
 /**
  * The command table (imapflow's imap-commands.js habit): one module per command, listed here
  * in the order `edoc-bridge help` prints them. Add one import and one entry per command.
  */
 export const COMMANDS: Command[] = [
+  startCommand,
   runOnceCommand,
   registerListCommand,
   registerShowCommand,

@@ -1,0 +1,35 @@
+import type { App } from '../app.js';
+import { listQuarantine } from '../db/quarantine.js';
+import { listEntries } from '../db/register.js';
+import { escapeHtml } from '../outbound/templates.js';
+import { entryRegisterRow, INCOMING_REGISTER_COLUMNS } from '../register/present.js';
+
+const e = escapeHtml;
+
+function page(title: string, body: string): string {
+  return `<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>${e(title)}</title>
+<style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px;vertical-align:top}th{background:#eee}</style></head>
+<body><p><a href="/register">Sổ văn bản đến</a> · <a href="/quarantine">Thư cách ly</a></p><h1>${e(title)}</h1>${body}</body></html>`;
+}
+
+/** The incoming register as a printable table (NĐ 30 App. IV columns), one agency and year. */
+export async function renderRegisterPage(app: App, q: URLSearchParams): Promise<string> {
+  const agency = q.get('agency') ?? app.config.agencies[0]!.code;
+  const year = Number(q.get('year')) || undefined;
+  const rows = await listEntries(app.db, { agencyCode: agency, year, limit: 500 });
+  const name = app.config.agencies.find(a => a.code === agency)?.name ?? agency;
+  const head = `<tr>${INCOMING_REGISTER_COLUMNS.map(c => `<th>${e(c)}</th>`).join('')}</tr>`;
+  const body = rows.map(r => `<tr>${entryRegisterRow(r).map(v => `<td>${e(v)}</td>`).join('')}</tr>`).join('\n');
+  const picker = app.config.agencies.map(a => `<a href="/register?agency=${encodeURIComponent(a.code)}">${e(a.name)}</a>`).join(' · ');
+  return page(`Sổ văn bản đến – ${name}`, `<p>${picker}</p><table>${head}${body}</table>`);
+}
+
+/** Open quarantine cases, for the operator. */
+export async function renderQuarantinePage(app: App): Promise<string> {
+  const rows = await listQuarantine(app.db, { state: 'open' });
+  const body = rows
+    .map(r => `<tr><td>${r.id}</td><td>${e(r.agency_code)}</td><td>${e(r.reason)}</td><td>${e(r.from_address ?? '')}</td><td>${e(r.subject ?? '')}</td><td>${e(r.created_at)}</td></tr>`)
+    .join('\n');
+  return page('Thư cách ly', `<table><tr><th>#</th><th>Cơ quan</th><th>Lý do</th><th>Người gửi</th><th>Tiêu đề</th><th>Thời điểm</th></tr>${body}</table>
+<p>Xử lý bằng lệnh: <code>edoc-bridge quarantine show|retry|release|discard ID</code></p>`);
+}

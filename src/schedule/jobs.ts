@@ -1,0 +1,21 @@
+import type { App } from '../app.js';
+import { runIntakeCycle } from '../inbound/pipeline.js';
+import { runOutbox } from '../outbound/send-outbox.js';
+
+/** A scheduled job: a name, its cron expression (from config.schedules) and what it runs. */
+export type Job = { name: string; cron: (app: App) => string; run(app: App): Promise<unknown> };
+
+/**
+ * The jobs table (SPEC §7). The poll is the fallback behind IMAP IDLE; each job is skipped while
+ * its previous run is still going (scheduler.ts), so a slow mailbox never piles up cycles.
+ */
+export const JOBS: Job[] = [
+  {
+    name: 'intake-poll',
+    cron: app => app.config.schedules.poll,
+    run: async app => {
+      for (const agency of app.config.agencies) await runIntakeCycle(app.intakeDeps(), agency);
+    },
+  },
+  { name: 'outbox', cron: app => app.config.schedules.outbox, run: app => runOutbox(app.outboxDeps()) },
+];
