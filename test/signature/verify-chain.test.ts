@@ -1,0 +1,106 @@
+import test from 'ava';
+import { pki, NOW, d, tsaAt, issue, makeCrl } from '../helpers/pki.js';
+import { ocspAnswer } from '../helpers/pki-ocsp.js';
+import { samplePdf } from '../helpers/pki-pdf.js';
+import { sealPdf, verifyPdf, summarizeVi } from '../../src/signature/index.js';
+
+const p = pki();
+const base = samplePdf();
+const seal = async (cert = p.agency, opts: Parameters<typeof sealPdf>[3] = {}) => sealPdf(await base, p.key(cert), undefined, { now: NOW, ...opts });
+
+test('indeterminate OUT_OF_BOUNDS_NO_POE: certificate expired, no timestamp', async t => {
+  const v = await verifyPdf(await seal(p.expired, { now: d('2025-06-01T00:00:00Z') }), p.trust, { now: NOW });
+  t.is(v.verdict, 'indeterminate');
+  t.deepEqual(v.reasons, ['OUT_OF_BOUNDS_NO_POE']);
+  t.is(v.signatures[0]!.integrity, 'intact');
+});
+
+test('invalid EXPIRED: a timestamp proves signing after the certificate expired', async t => {
+  const v = await verifyPdf(await seal(p.expired, { tsa: tsaAt(p, d('2026-02-01T00:00:00Z')) }), p.trust, { now: NOW });
+  t.is(v.verdict, 'invalid');
+  t.deepEqual(v.reasons, ['EXPIRED']);
+});
+
+test('indeterminate REVOKED_NO_POE: revoked certificate, no timestamp', async t => {
+  const v = await verifyPdf(await seal(p.revoked, { now: d('2026-02-01T00:00:00Z') }), p.trust, { now: NOW });
+  t.is(v.verdict, 'indeterminate');
+  t.deepEqual(v.reasons, ['REVOKED_NO_POE']);
+  t.is(v.signatures[0]!.revocation, 'revoked');
+  t.is(v.signatures[0]!.revokedAt, p.revokedAt.toISOString());
+});
+
+test('invalid REVOKED: timestamp after the revocation', async t => {
+  const v = await verifyPdf(await seal(p.revoked, { tsa: tsaAt(p, d('2026-04-01T00:00:00Z')) }), p.trust, { now: NOW });
+  t.is(v.verdict, 'invalid');
+  t.deepEqual(v.reasons, ['REVOKED']);
+});
+
+test('valid: timestamp before the revocation proves the signature came first', async t => {
+  const v = await verifyPdf(await seal(p.revoked, { now: d('2026-02-01T00:00:00Z'), tsa: tsaAt(p, d('2026-02-01T00:00:10Z')) }), p.trust, { now: NOW });
+  t.is(v.verdict, 'valid', JSON.stringify(v.reasons));
+  t.is(v.signatures[0]!.signingTimeSource, 'timestamp');
+});
+
+test('indeterminate NO_CERTIFICATE_CHAIN_FOUND: rogue root (same subject as the agency)', async t => {
+  const v = await verifyPdf(await sealPdf(await base, { ...p.key(p.rogue), chain: [] }, undefined, { now: NOW }), p.trust, { now: NOW });
+  t.is(v.verdict, 'indeterminate');
+  t.deepEqual(v.reasons, ['NO_CERTIFICATE_CHAIN_FOUND']);
+  t.is(v.signatures[0]!.chain, 'untrusted');
+  t.is(v.signatures[0]!.integrity, 'intact');
+  t.regex(summarizeVi(v), /không chuỗi được/);
+});
+
+test('indeterminate NO_CERTIFICATE_CHAIN_FOUND: no trust anchors configured', async t => {
+  const v = await verifyPdf(await seal(), { anchors: [] }, { now: NOW });
+  t.deepEqual(v.reasons, ['NO_CERTIFICATE_CHAIN_FOUND']);
+});
+
+test('indeterminate CHAIN_CONSTRAINTS_FAILURE: encryption-only key usage', async t => {
+  const v = await verifyPdf(await seal(p.encOnly), p.trust, { now: NOW });
+  t.is(v.verdict, 'indeterminate');
+  t.deepEqual(v.reasons, ['CHAIN_CONSTRAINTS_FAILURE']);
+});
+
+test('indeterminate CERTIFICATE_CHAIN_GENERAL_FAILURE: issuer without cA', async t => {
+  const notCa = issue({ cn: 'Not a CA', issuer: p.root, serial: 300n, keyUsage: [0, 5, 6] });
+  const leaf = issue({ cn: 'Under a non-CA', issuer: notCa, serial: 301n, notBefore: d('2025-01-01T00:00:00Z'), notAfter: d('2028-01-01T00:00:00Z') });
+  const signed = await sealPdf(await base, { ...p.key(leaf), chain: [notCa.der] }, undefined, { now: NOW });
+  const v = await verifyPdf(signed, { ...p.trust, crls: [...p.trust.crls, makeCrl(notCa, [])] }, { now: NOW });
+  t.is(v.verdict, 'indeterminate');
+  t.deepEqual(v.reasons, ['CERTIFICATE_CHAIN_GENERAL_FAILURE']);
+});
+
+test('intermediates from the configuration complete a chain the signer did not embed', async t => {
+  const signed = await sealPdf(await base, { ...p.key(p.agency), chain: [] }, undefined, { now: NOW });
+  t.deepEqual((await verifyPdf(signed, p.trust, { now: NOW })).reasons, ['NO_CERTIFICATE_CHAIN_FOUND']);
+  t.is((await verifyPdf(signed, { ...p.trust, intermediates: [p.inter.der] }, { now: NOW })).verdict, 'valid');
+});
+
+test('a CRL not signed by the issuer is ignored (revocation unknown → TRY_LATER)', async t => {
+  const forged = makeCrl({ ...p.rogueRoot, name: p.inter.name }, []);
+  const v = await verifyPdf(await seal(), { anchors: [p.root.der], crls: [p.rootCrl, forged] }, { now: NOW });
+  t.deepEqual(v.reasons, ['TRY_LATER']);
+});
+
+test('an invalid signature timestamp is ignored with a warning (POE falls back to now)', async t => {
+  const badTsa = (sig: Buffer) => tsaAt(p, d('2026-02-01T00:00:00Z'))(Buffer.concat([sig, Buffer.from('x')]));
+  const v = await verifyPdf(await seal(p.revoked, { tsa: badTsa }), p.trust, { now: NOW });
+  t.deepEqual(v.reasons, ['REVOKED_NO_POE']);
+  t.true(v.warnings.includes('TIMESTAMP_INVALID'));
+});
+
+test('OCSP: good and revoked answers from the responder named in the certificate', async t => {
+  const signed = await seal(p.ocspLeaf);
+  const calls: string[] = [];
+  const trust = (revokedAt?: Date) => ({ anchors: [p.root.der], crls: [p.rootCrl], ocsp: true,
+    ocspFetch: async (url: string, req: Buffer) => { calls.push(url); return ocspAnswer(req, p.inter, { revokedAt }, NOW); } });
+  t.is((await verifyPdf(signed, trust(), { now: NOW })).verdict, 'valid');
+  t.deepEqual(calls, ['http://ocsp.test/']);
+  const rv = await verifyPdf(signed, trust(d('2026-05-01T00:00:00Z')), { now: NOW });
+  t.deepEqual(rv.reasons, ['REVOKED_NO_POE']);
+  const down = await verifyPdf(signed, { anchors: [p.root.der], crls: [p.rootCrl], ocsp: true, ocspFetch: async () => { throw new Error('down'); } }, { now: NOW });
+  t.deepEqual(down.reasons, ['TRY_LATER']);
+  t.true(down.warnings.includes('OCSP_UNAVAILABLE'));
+  const forged = await verifyPdf(signed, { ...trust(), ocspFetch: async (_u: string, req: Buffer) => ocspAnswer(req, p.rogueRoot, {}, NOW) }, { now: NOW });
+  t.deepEqual(forged.reasons, ['TRY_LATER']);
+});
