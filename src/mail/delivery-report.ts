@@ -113,9 +113,9 @@ const RECIPIENT_PATTERNS: ReadonlyArray<{ mta: string; re: RegExp }> = [
   { mta: 'sendmail', re: /-+ The following addresses had (?:permanent fatal errors|transient non-fatal errors) -+\s*\n\s*<?([^<>\s]+@[^<>\s]+?)>?\s*\n([\s\S]*?)(?=\n[ \t]*\n|$)/giu },
   // Exchange: "Delivery has failed to these recipients or groups:\n\nName (user@host)\n..." / "Your message to user@host couldn't be delivered."
   { mta: 'exchange', re: /Delivery has failed to these recipients or groups:\s*\n(?:\s*\n)*\s*(?:[^\n(]*\()?([^\s()<>]+@[^\s()<>]+?)\)?[ \t]*\n([\s\S]*?)(?=\n[ \t]*\n[ \t]*\n|$)/giu },
-  { mta: 'exchange', re: /Your message to ([^\s<>]+@[^\s<>]+?) couldn't be delivered\.?([\s\S]*?)(?=\n[ \t]*\n[ \t]*\n|$)/giu },
+  { mta: 'exchange', re: /Your message to ([^\s<>]+@[^\s<>]+) couldn't be delivered\.?([\s\S]*?)(?=\n[ \t]*\n[ \t]*\n|$)/giu },
   // Gmail: "Your message wasn't delivered to user@host because ..." / "There was a temporary problem delivering your message to user@host."
-  { mta: 'gmail', re: /(?:wasn't delivered to|problem delivering your message to)\s+<?([^\s<>]+@[^\s<>]+?)>?(?:[.,\s])([\s\S]*?)(?=\n[ \t]*\n[ \t]*\n|$)/giu },
+  { mta: 'gmail', re: /(?:wasn't delivered to|problem delivering your message to)\s+<?([^\s<>]+@[^\s<>]+)>?\s([\s\S]*?)(?=\n[ \t]*\n[ \t]*\n|$)/giu },
 ];
 
 /** Heuristic recipients from a human-readable bounce body (and X-Failed-Recipients). */

@@ -5,7 +5,8 @@
 import { isBridgeError } from '../errors.js';
 import { extractPdfText } from '../pdf/text.js';
 import { pdfInfo } from '../pdf/info.js';
-import type { ResponseFor } from '../edxml/types.js';
+import type { EnvelopeParse, ResponseFor } from '../edxml/types.js';
+import { parseNumberNotation } from '../domain/document/number-notation.js';
 import { classify, mailFacts, type Classification, type MailKind } from './classify.js';
 import { extractDocumentMetadata, type DocumentMeta } from './metadata.js';
 import { parseDeliveryReport, type DeliveryReport } from './delivery-report.js';
@@ -65,7 +66,9 @@ export async function inspectMailDetailed(raw: Buffer): Promise<{ result: Inspec
         else warnings.push(`${a.filename}: ${t.error}`);
         pages.set(a.sha256, info.pages ?? ('pages' in t ? t.pages : null));
       }
-      result.document = extractDocumentMetadata(mail, texts, env, { pdfPages: pages });
+      // A recall by status packet names the document only through ResponseFor.
+      const source = env ?? (st?.responseFor ? envelopeFromResponseFor(st.responseFor) : undefined);
+      result.document = extractDocumentMetadata(mail, texts, source, { pdfPages: pages });
       if (classification.kind === 'recall') {
         result.status = st
           ? { code: st.statusCode ?? st.rawStatusCode ?? null, responseFor: st.responseFor ?? null }
@@ -93,4 +96,16 @@ export async function inspectMailDetailed(raw: Buffer): Promise<{ result: Inspec
       break;
   }
   return { result, classification, mail };
+}
+
+/** The facts a ResponseFor gives, shaped as an envelope for the metadata extractor. */
+function envelopeFromResponseFor(rf: ResponseFor): EnvelopeParse {
+  const nn = rf.code ? parseNumberNotation(rf.code) : null;
+  return {
+    ok: true, errors: [], warnings: [], to: [], toPlaces: [], appendixes: [], traces: [], attachments: [], encodedAttachments: [],
+    ...(rf.organId ? { from: { organId: rf.organId } } : {}),
+    ...(nn ? { codeNumber: nn.number, codeNotation: nn.notation, numberNotation: nn.numberNotation, ...(nn.type ? { typeName: nn.type.name } : {}) } : {}),
+    ...(rf.promulgationDate ? { promulgationDate: rf.promulgationDate } : {}),
+    ...(rf.documentId ? { documentId: rf.documentId } : {}),
+  };
 }
