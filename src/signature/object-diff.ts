@@ -76,7 +76,9 @@ function isAnnot(d: PdfDict): boolean {
 
 function changedKeys(ctx: Ctx, a: PdfDict, b: PdfDict): string[] {
   const keys = new Set([...a.map.keys(), ...b.map.keys()]);
-  return [...keys].filter(k => !sameValue(ctx.file.buf, a.get(k), b.get(k)));
+  // A missing flag word equals 0 (ISO 32000-1 §12.7.3.1 /Ff default): pdf-lib writes `/Ff 0` when filling.
+  const flags = (v: PdfValue | undefined) => (v === undefined ? 0 : v);
+  return [...keys].filter(k => !(k === 'Ff' ? flags(a.get(k)) === flags(b.get(k)) : sameValue(ctx.file.buf, a.get(k), b.get(k))));
 }
 
 /** Classify an appended array element: a new signature widget is harmless, anything else is not. */

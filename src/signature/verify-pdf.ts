@@ -84,6 +84,8 @@ function applyModificationPolicy(file: PdfFile, checked: Checked[], opts: Verify
   const garbage = trailingGarbage(file);
   const revOf = (c: Checked) => (c.signedEnd === null ? -1 : c.signedEnd === file.buf.length ? last : file.revisionEndingAt(c.signedEnd));
   // Newest first, so that a later signature's final verdict is known when an earlier one asks for cover.
+  // A covering signature must be intact, not invalid, and chain to a trust anchor (a rogue signer cannot bless changes).
+  const covers = (o: Checked) => o.report.integrity === 'intact' && o.report.verdict !== 'invalid' && o.report.chain !== 'untrusted' && o.report.chain !== 'not-checked';
   const order = [...checked].sort((a, b) => (b.signedEnd ?? -1) - (a.signedEnd ?? -1));
   for (const c of order) {
     const rep = c.report;
@@ -92,7 +94,7 @@ function applyModificationPolicy(file: PdfFile, checked: Checked[], opts: Verify
     const fail = (why: string) => { rep.reasons = [...new Set([...rep.reasons, 'FORMAT_FAILURE' as ReasonCode])]; rep.problems.push(why); };
     if (k < 0) { fail('the signed bytes are not a revision of this file'); rep.modification = 'other'; }
     else {
-      const coveredUpTo = Math.max(-1, ...checked.filter(o => o !== c && o.report.verdict !== 'invalid' && o.report.integrity === 'intact' && revOf(o) > k).map(revOf));
+      const coveredUpTo = Math.max(-1, ...checked.filter(o => o !== c && covers(o) && revOf(o) > k).map(revOf));
       for (let r = k + 1; r <= last; r++) {
         const a = analysis(r);
         rep.modifications.push(...a.changes);

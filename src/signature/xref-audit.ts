@@ -5,7 +5,7 @@
  * an update without being listed (readers that parse sequentially would see it; pdf-lib does).
  */
 import type { PdfFile } from './pdf-file.js';
-import { PdfStream } from './pdf-lexer.js';
+import { PdfStream, sameValue } from './pdf-lexer.js';
 
 /** One finding: the object concerned (if any) and why it is structural tampering. */
 export type AuditFinding = { object: number | null; why: string };
@@ -17,6 +17,11 @@ export function auditRevision(file: PdfFile, r: number): AuditFinding[] {
   const prevEnd = file.revisions[r - 1]!.end;
   if (prevEnd === null || rev.end === null) return [{ object: null, why: 'revision without a matching startxref/%%EOF' }];
   if (rev.xrefOffset < prevEnd || rev.xrefOffset >= rev.end) out.push({ object: null, why: 'xref section outside its update' });
+  // The trailer may not swap the document catalog or its encryption (a whole new document behind old signatures).
+  const prevTrailer = file.revisions[r - 1]!.trailer;
+  for (const k of ['Root', 'Encrypt']) {
+    if (!sameValue(file.buf, prevTrailer.get(k), rev.trailer.get(k))) out.push({ object: null, why: `trailer /${k} changed` });
+  }
   const covered: Array<[number, number]> = [];
   for (const [num, e] of rev.entries) {
     if (e.type === 'n') {

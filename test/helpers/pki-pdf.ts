@@ -46,3 +46,24 @@ export async function addContentIncrementally(pdf: Buffer, text = 'SỬA NỘI D
   doc.getPage(0).drawText(text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/Đ/g, 'D').replace(/đ/g, 'd'), { x: 60, y: 500, size: 20, font });
   return Buffer.from(await doc.commit({ useObjectStreams: false }));
 }
+
+/** Append a hand-written incremental update: `objects` bodies plus an xref listing `entries` (num → offset, or 'here' for the object written). */
+export function appendRawUpdate(pdf: Buffer, objects: Array<{ num: number; body: string; listed?: boolean }>, extraEntries: Array<{ num: number; offset: number }> = [], trailerExtra = ''): Buffer {
+  const txt = pdf.toString('latin1');
+  const prev = Number(txt.slice(txt.lastIndexOf('startxref') + 9).trim().split(/\s+/)[0]);
+  const trailer = txt.slice(txt.lastIndexOf('trailer'));
+  const size = Number(trailer.match(/\/Size (\d+)/)?.[1] ?? 100);
+  const root = trailer.match(/\/Root (\d+ \d+ R)/)![1];
+  let body = '\n';
+  const entries: Array<{ num: number; offset: number }> = [...extraEntries];
+  for (const o of objects) {
+    const at = pdf.length + Buffer.byteLength(body, 'latin1');
+    body += `${o.num} 0 obj\n${o.body}\nendobj\n`;
+    if (o.listed !== false) entries.push({ num: o.num, offset: at });
+  }
+  const xrefAt = pdf.length + Buffer.byteLength(body, 'latin1');
+  body += 'xref\n0 1\n0000000000 65535 f \n';
+  for (const e of entries.sort((a, b) => a.num - b.num)) body += `${e.num} 1\n${String(e.offset).padStart(10, '0')} 00000 n \n`;
+  body += `trailer\n<< /Size ${Math.max(size, ...entries.map(e => e.num + 1))} /Root ${root} /Prev ${prev}${trailerExtra} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  return Buffer.concat([pdf, Buffer.from(body, 'latin1')]);
+}
