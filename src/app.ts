@@ -31,7 +31,7 @@ export type App = {
 /** Open the database (migrating it), the blob store and the logger for a validated config. */
 export async function openApp(config: Config, opts: { clock?: Clock; log?: Log; env?: NodeJS.ProcessEnv; migrate?: boolean } = {}): Promise<App> {
   const env = opts.env ?? process.env;
-  const log = opts.log ?? createLog();
+  const log = opts.log ?? createLog(env.EDOC_BRIDGE_LOG_LEVEL ?? 'info');
   const clock = opts.clock ?? systemClock;
   const dbPassword = config.storage.database.passwordEnv ? readSecret(config.storage.database.passwordEnv, 'storage.database.passwordEnv', env) : undefined;
   const db = openDb(config.storage.database, { password: dbPassword });

@@ -6,14 +6,42 @@ export type MailboxState = { uidvalidity: number | null; lastUid: number };
  * Take the single-worker lease of a mailbox (SPEC §2.1: never two workers on one mailbox, also
  * across processes). Compare-and-set: the row is taken only if free, expired, or already ours.
  */
-export async function acquireLease(db: Db, agencyCode: string, folder: string, owner: string, now: Date, ttlMs: number): Promise<boolean> {
+export async function acquireLease(
+  db: Db,
+  agencyCode: string,
+  folder: string,
+  owner: string,
+  now: Date,
+  ttlMs: number,
+  isOwnerDead: (owner: string) => boolean = () => false,
+): Promise<boolean> {
   await db('mailbox_state').insert({ agency_code: agencyCode, folder, last_uid: 0 }).onConflict(['agency_code', 'folder']).ignore();
   const until = new Date(now.getTime() + ttlMs).toISOString();
+  const row = await db('mailbox_state').where({ agency_code: agencyCode, folder }).first('lease_owner');
+  // A holder known to be dead (a crashed process on this host) loses its lease at once.
+  const stale: string | null = row?.lease_owner && row.lease_owner !== owner && isOwnerDead(row.lease_owner) ? row.lease_owner : null;
   const updated = await db('mailbox_state')
     .where({ agency_code: agencyCode, folder })
-    .andWhere(q => q.whereNull('lease_owner').orWhere('lease_owner', owner).orWhere('lease_until', '<', now.toISOString()))
+    .andWhere(q => {
+      q.whereNull('lease_owner').orWhere('lease_owner', owner).orWhere('lease_until', '<', now.toISOString());
+      if (stale) q.orWhere('lease_owner', stale);
+    })
     .update({ lease_owner: owner, lease_until: until });
   return updated === 1;
+}
+
+/** Lease owners are `host:pid:random`; on this host, a pid that no longer runs is a dead owner. */
+export function deadOnThisHost(hostname: string): (owner: string) => boolean {
+  return owner => {
+    const [host, pid] = owner.split(':');
+    if (host !== hostname || !pid || !/^\d+$/.test(pid)) return false;
+    try {
+      process.kill(Number(pid), 0);
+      return false;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  };
 }
 
 /** Give the lease back (only if still ours). */

@@ -1,5 +1,6 @@
 import type { HostedAgency } from '../config/schema.js';
-import { acquireLease, releaseLease } from '../db/mailbox-state.js';
+import { hostname } from 'node:os';
+import { acquireLease, deadOnThisHost, releaseLease } from '../db/mailbox-state.js';
 import { getReceived, markMoved, recordFailure } from '../db/received.js';
 import { describeError } from '../errors.js';
 import type { Mailbox } from '../io/imap.js';
@@ -38,7 +39,7 @@ const LEASE_MS = 5 * 60 * 1000;
 export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Promise<IntakeReport> {
   const report: IntakeReport = { agency: agency.code, listed: 0, processed: [], duplicates: 0, failed: [], moved: 0 };
   const folder = agency.folders.inbox;
-  if (!(await acquireLease(deps.db, agency.code, folder, deps.workerId, deps.clock.now(), LEASE_MS))) {
+  if (!(await acquireLease(deps.db, agency.code, folder, deps.workerId, deps.clock.now(), LEASE_MS, deadOnThisHost(hostname())))) {
     deps.log.info('INTAKE_LEASE_BUSY', { agency: agency.code, folder });
     return { ...report, skipped: 'lease-busy' };
   }

@@ -1,0 +1,35 @@
+/** A migrated SQLite database in a temporary file (a file, so a second connection can share it). */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { migrate, openDb, type Db } from '../../src/db/connect.js';
+
+export type TestDb = { db: Db; file: string; open(): Db; close(): Promise<void> };
+
+/** Create and migrate a database; `open()` gives another independent connection (as a second process would). */
+export async function createTestDb(): Promise<TestDb> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'edoc-db-'));
+  const file = path.join(dir, 'test.sqlite');
+  const db = openDb({ client: 'sqlite3', filename: file });
+  await migrate(db);
+  const others: Db[] = [];
+  return {
+    db,
+    file,
+    open: () => {
+      const other = openDb({ client: 'sqlite3', filename: file });
+      others.push(other);
+      return other;
+    },
+    close: async () => {
+      for (const o of others) await o.destroy();
+      await db.destroy();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Insert the agencies rows the foreign keys need. */
+export async function seedAgencies(db: Db, codes: string[]): Promise<void> {
+  for (const code of codes) await db('agencies').insert({ code, name: `Cơ quan ${code}`, kind: 'hosted', updated_at: new Date().toISOString() }).onConflict('code').ignore();
+}
