@@ -12,6 +12,7 @@ import {
 import { registerListCommand, registerShowCommand } from './register.js';
 import { runOnceCommand } from './run-once.js';
 import { startCommand } from './start.js';
+import { verifyCommand } from './verify.js';
 
 /**
  * The command table (imapflow's imap-commands.js habit): one module per command, listed here
@@ -28,6 +29,7 @@ export const COMMANDS: Command[] = [
   quarantineReleaseCommand,
   quarantineDiscardCommand,
   inspectCommand,
+  verifyCommand,
   dbMigrateCommand,
   configShowCommand,
 ];
