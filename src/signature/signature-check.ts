@@ -10,7 +10,7 @@ import { validateChain, type TrustStore } from './chain.js';
 import { parseCrl, type Crl } from './crl.js';
 import { hashRanges } from './algorithms.js';
 import { ocspStatus } from './ocsp.js';
-import { nameOf, textOf } from './pdf-lexer.js';
+import { PdfDict, nameOf, textOf, type PdfValue } from './pdf-lexer.js';
 import { OID } from './oids.js';
 import { SIG_ALGS } from './oids.js';
 import { oid } from './der.js';
@@ -40,6 +40,18 @@ function certInfo(c: Cert) {
   return { subject: c.subject, issuer: c.issuer, serial: c.serial.toString('hex'), notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString(), sha256: c.fingerprint256 };
 }
 
+/** DocMDP permission P from a signature's /Reference (ISO 32000-1 §12.8.2.2; default 2). */
+function docMdpOf(ref: PdfValue | undefined): 1 | 2 | 3 | null {
+  if (!Array.isArray(ref)) return null;
+  for (const r of ref) {
+    if (!(r instanceof PdfDict) || nameOf(r.get('TransformMethod')) !== 'DocMDP') continue;
+    const tp = r.get('TransformParams');
+    const pv = tp instanceof PdfDict ? tp.get('P') : undefined;
+    return pv === 1 || pv === 3 ? pv : 2;
+  }
+  return null;
+}
+
 /** Run all per-signature checks except the modification analysis. */
 export async function checkSignature(buf: Buffer, field: SigField, store: TrustStore, now: Date): Promise<Checked> {
   const sub = nameOf(field.dict.get('SubFilter'));
@@ -51,7 +63,7 @@ export async function checkSignature(buf: Buffer, field: SigField, store: TrustS
     coversWholeDocument: false, coverage: 'unclear', byteRange: null, integrity: 'unverified', chain: 'not-checked',
     revocation: 'not-checked', revokedAt: null, modification: 'none', modifications: [], digestAlgorithm: null,
     signatureAlgorithm: null, certificates: [], verdict: 'invalid', reasons: [], warnings: [], problems: [],
-    reason: textOf(field.dict.get('Reason')), location: textOf(field.dict.get('Location')),
+    reason: textOf(field.dict.get('Reason')), location: textOf(field.dict.get('Location')), docMdp: docMdpOf(field.dict.get('Reference')),
   };
   const done = (reasons: ReasonCode[], problem?: string, signedEnd: number | null = null): Checked => {
     report.reasons = [...new Set([...report.reasons, ...reasons])];

@@ -42,6 +42,8 @@ export type SignatureReport = {
   problems: string[];
   reason: string | null;
   location: string | null;
+  /** DocMDP permission of a certification signature (ISO 32000-1 §12.8.2.2), or null. */
+  docMdp: 1 | 2 | 3 | null;
 };
 
 /** The verdict on a whole PDF. */

@@ -12,6 +12,8 @@ import { diffRevision, maxLevel, LEVEL_RANK, type Change, type ModLevel } from '
 import { verdictOf, type ReasonCode, type WarningCode } from './reasons.js';
 import type { DocumentVerification, VerifyOptions, Verdict } from './types.js';
 
+const DOCMDP_CAP = { 1: -1, 2: LEVEL_RANK['form-filling'], 3: LEVEL_RANK.annotations } as const;
+
 /** Modification analysis of one revision (computed once, shared by all signatures). */
 type RevisionAnalysis = { level: ModLevel; changes: Change[]; warnings: string[] };
 
@@ -100,6 +102,9 @@ function applyModificationPolicy(file: PdfFile, checked: Checked[], opts: Verify
         rep.modifications.push(...a.changes);
         for (const w of a.warnings) warnings.add(w as WarningCode);
         if (LEVEL_RANK[a.level] > LEVEL_RANK[rep.modification]) rep.modification = a.level;
+        // DocMDP caps what any later signature may cover (ISO 32000-1 §12.8.2.2).
+        if (rep.docMdp === 1) fail(`revision ${r + 1}: the certification signature (DocMDP P=1) forbids any change`);
+        else if (rep.docMdp && LEVEL_RANK[a.level] > DOCMDP_CAP[rep.docMdp]) fail(`revision ${r + 1}: ${a.level} exceeds DocMDP P=${rep.docMdp}`);
         if (a.level === 'other') fail(`revision ${r + 1}: ${a.changes.filter(x => x.level === 'other').map(x => x.what).join('; ')}`);
         else if (LEVEL_RANK[a.level] > allowed && r > coveredUpTo) fail(`revision ${r + 1}: ${a.level} not covered by a later signature`);
         else if (LEVEL_RANK[a.level] > 0) rep.warnings.push('MODIFIED_COVERED_BY_LATER_SIGNATURE');

@@ -142,3 +142,15 @@ test('hide-and-replace: a new catalog behind the old signature (trailer /Root sw
   const v = await verifyPdf(swapped, p.trust, { now: NOW });
   t.is(v.verdict, 'invalid');
 });
+
+test('certification (DocMDP): P=1 forbids even a later signature, P=2 forbids annotations, P=3 allows them', async t => {
+  const certified = async (P: 1 | 2 | 3) => sealPdf(await samplePdf(), p.key(p.leader), undefined, { now: NOW, certify: P });
+  const one = await certified(1);
+  t.is((await verifyPdf(one, p.trust, { now: NOW })).signatures[0]!.docMdp, 1);
+  t.is((await verifyPdf(one, p.trust, { now: NOW })).verdict, 'valid');
+  const v1 = await verifyPdf(await sealPdf(one, p.key(p.agency), undefined, { now: NOW }), p.trust, { now: NOW });
+  t.deepEqual(v1.signatures.map(s => s.verdict), ['invalid', 'valid']);
+  const flow = async (P: 2 | 3) => verifyPdf(await sealPdf(await stampPdf(await certified(P), stamp), p.key(p.agency), undefined, { now: NOW }), p.trust, { now: NOW });
+  t.deepEqual((await flow(2)).signatures.map(s => s.verdict), ['invalid', 'valid']);
+  t.is((await flow(3)).verdict, 'valid');
+});

@@ -21,7 +21,7 @@ function hexText(s: string): string {
 }
 
 /** Options for the signature dictionary. */
-export type PlaceholderSpec = { subFilter: 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached'; signingTime: Date; reason?: string; name?: string; location?: string; contentsBytes: number };
+export type PlaceholderSpec = { subFilter: 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached'; signingTime: Date; reason?: string; name?: string; location?: string; contentsBytes: number; certify?: 1 | 2 | 3 };
 
 /** Add the /Sig dictionary and its widget field; call before `commit()`. */
 export function addPlaceholder(doc: PDFDocument, spec: PlaceholderSpec): void {
@@ -32,11 +32,14 @@ export function addPlaceholder(doc: PDFDocument, spec: PlaceholderSpec): void {
     ...(spec.reason ? [`/Reason ${hexText(spec.reason)}`] : []),
     ...(spec.name ? [`/Name ${hexText(spec.name)}`] : []),
     ...(spec.location ? [`/Location ${hexText(spec.location)}`] : []),
+    // Certification signature (ISO 32000-1 §12.8.2.2): DocMDP with the permitted changes P.
+    ...(spec.certify ? [`/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P ${spec.certify} /V /1.2 >> >>]`] : []),
     '>>',
   ];
   const sigRef = ctx.register(PDFInvalidObject.of(Buffer.from(lines.join('\n'), 'latin1')));
   const page = doc.getPage(0);
   const catalog = doc.catalog;
+  if (spec.certify) catalog.set(PDFName.of('Perms'), ctx.obj({ DocMDP: sigRef }));
   const acroRaw = catalog.get(PDFName.of('AcroForm'));
   let acro = acroRaw instanceof PDFRef ? ctx.lookup(acroRaw) : acroRaw;
   if (!(acro instanceof PDFDict)) {

@@ -34,6 +34,8 @@ export type SealOptions = {
   reserve?: number;
   /** Path of a TTF with Vietnamese glyphs (default: DejaVu Sans). */
   fontFile?: string;
+  /** Make a certification signature with DocMDP permission P (1 no changes, 2 form filling, 3 also annotations). */
+  certify?: 1 | 2 | 3;
   /** Write the signed attributes out of DER order (interoperability tests of verifiers only). */
   unsortedAttributes?: boolean;
 };
@@ -64,7 +66,7 @@ export async function sealPdf(pdf: Buffer, key: AgencyKey, stamp?: StampSpec, op
   const reserve = opts.reserve ?? 16384;
   addPlaceholder(doc, {
     subFilter: 'ETSI.CAdES.detached', signingTime: now, contentsBytes: reserve,
-    reason: opts.reason, location: opts.location, name: key.subject.match(/CN=([^,]+)/)?.[1],
+    reason: opts.reason, location: opts.location, certify: opts.certify, name: key.subject.match(/CN=([^,]+)/)?.[1],
   });
   let out: Buffer;
   try {
