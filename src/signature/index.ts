@@ -5,5 +5,6 @@ export { verifyPdf } from './verify-pdf.js';
 export { summarizeVi } from './summary-vi.js';
 export { REASONS, WARNINGS, type ReasonCode, type WarningCode } from './reasons.js';
 export { loadAgencyKey, type AgencyKey } from './seal/agency-key.js';
-export { sealPdf, sealAttachments, stampPdf, type StampSpec, type SealOptions, type TsaClient } from './seal/seal-pdf.js';
+export { sealPdf, sealAttachments, stampPdf, timestampPdf, type StampSpec, type SealOptions, type TsaClient } from './seal/seal-pdf.js';
 export { agencyKeyFrom } from './seal/agency-key.js';
+export { httpTsa } from './seal/tsa-client.js';

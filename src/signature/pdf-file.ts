@@ -19,7 +19,8 @@ export type Revision = {
   isStream: boolean;
 };
 
-const MAX_INFLATE = 256 * 1024 * 1024;
+/** Decompression cap per stream (decompression bombs in mail attachments). */
+const MAX_INFLATE = 64 * 1024 * 1024;
 
 /** A parsed PDF file. */
 export class PdfFile {
@@ -163,7 +164,10 @@ export class PdfFile {
     return os;
   }
 
-  private readSection(off: number): Revision {
+  private readSection(start: number): Revision {
+    // Tolerate whitespace between the startxref offset and the section (common off-by-EOL writers).
+    let off = start;
+    while (isWs(this.buf[off]) && off < start + 16) off++;
     const lx = new Lexer(this.buf, off);
     const entries = new Map<number, XrefEntry>();
     let trailer: PdfDict;
@@ -202,7 +206,7 @@ export class PdfFile {
       trailer = o.value.dict;
       readXrefStream(this.decode(o.value), trailer, entries);
     }
-    return { xrefOffset: off, entries, trailer, end: revisionEnd(this.buf, off), isStream };
+    return { xrefOffset: start, entries, trailer, end: revisionEnd(this.buf, start), isStream };
   }
 }
 

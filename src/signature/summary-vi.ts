@@ -31,7 +31,11 @@ function signatureLine(s: SignatureReport, i: number): string[] {
   const lines = [`${who}${org}: ${VERDICT_VI[s.verdict]}.`];
   if (s.signingTime) lines.push(`  Thời điểm ký: ${formatViTime(s.signingTime)}${s.signingTimeSource ? ` (${TIME_SOURCE_VI[s.signingTimeSource]})` : ''}.`);
   lines.push(`  Phạm vi: ${s.coversWholeDocument ? 'toàn bộ tệp' : 'một phiên bản trước của tệp'}; chỉnh sửa sau khi ký: ${MOD_VI[s.modification]}.`);
-  for (const r of s.reasons) lines.push(`  - ${REASONS[r].vi}.`);
+  for (const r of s.reasons) {
+    // A disallowed change after signing is a FORMAT_FAILURE in EN 319 102-1; clerks need the plain reason.
+    const modified = r === 'FORMAT_FAILURE' && s.integrity === 'intact';
+    lines.push(`  - ${modified ? `Tệp đã bị sửa đổi sau khi ký ngoài phạm vi cho phép (${MOD_VI[s.modification]})` : REASONS[r].vi}.`);
+  }
   for (const w of s.warnings) if (w !== 'CLAIMED_TIME_ONLY') lines.push(`  (Lưu ý: ${WARNINGS[w]}.)`);
   return lines;
 }

@@ -21,13 +21,13 @@ function hexText(s: string): string {
 }
 
 /** Options for the signature dictionary. */
-export type PlaceholderSpec = { subFilter: 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached'; signingTime: Date; reason?: string; name?: string; location?: string; contentsBytes: number; certify?: 1 | 2 | 3 };
+export type PlaceholderSpec = { subFilter: 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached' | 'ETSI.RFC3161'; signingTime: Date; reason?: string; name?: string; location?: string; contentsBytes: number; certify?: 1 | 2 | 3 };
 
 /** Add the /Sig dictionary and its widget field; call before `commit()`. */
 export function addPlaceholder(doc: PDFDocument, spec: PlaceholderSpec): void {
   const ctx = doc.context;
   const lines = [
-    '<<', '/Type /Sig', '/Filter /Adobe.PPKLite', `/SubFilter /${spec.subFilter}`, BYTE_RANGE_MARK,
+    '<<', spec.subFilter === 'ETSI.RFC3161' ? '/Type /DocTimeStamp' : '/Type /Sig', '/Filter /Adobe.PPKLite', `/SubFilter /${spec.subFilter}`, BYTE_RANGE_MARK,
     `/Contents <${'0'.repeat(spec.contentsBytes * 2)}>`, `/M (${pdfDateVn(spec.signingTime)})`,
     ...(spec.reason ? [`/Reason ${hexText(spec.reason)}`] : []),
     ...(spec.name ? [`/Name ${hexText(spec.name)}`] : []),

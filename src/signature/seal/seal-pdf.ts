@@ -86,6 +86,27 @@ export async function sealPdf(pdf: Buffer, key: AgencyKey, stamp?: StampSpec, op
   return out;
 }
 
+/**
+ * Append an RFC 3161 document timestamp (ISO 32000-2 §12.8.5, PAdES B-LTA building block): a /DocTimeStamp
+ * dictionary with SubFilter ETSI.RFC3161 whose /Contents is a token over the signed ranges.
+ */
+export async function timestampPdf(pdf: Buffer, tsa: TsaClient, opts: { now?: Date; reserve?: number } = {}): Promise<Buffer> {
+  let doc: PDFDocument;
+  try {
+    doc = await PDFDocument.load(pdf, { forIncrementalUpdate: true, updateMetadata: false });
+  } catch (cause) {
+    throw new BridgeError('PDF_UNREADABLE', 'cannot open the PDF to timestamp it', { cause });
+  }
+  addPlaceholder(doc, { subFilter: 'ETSI.RFC3161', signingTime: opts.now ?? new Date(), contentsBytes: opts.reserve ?? 12288 });
+  const out = Buffer.from(await doc.commit({ useObjectStreams: false }));
+  const { byteRange, holeStart, holeEnd } = fixByteRange(out, pdf.length);
+  const token = await tsa(Buffer.concat([out.subarray(0, byteRange[1]), out.subarray(byteRange[2])]));
+  const hex = token.toString('hex');
+  if (hex.length > holeEnd - holeStart - 2) throw new BridgeError('SIGNING_FAILED', 'timestamp token does not fit the placeholder');
+  out.write(hex, holeStart + 1, 'latin1');
+  return out;
+}
+
 /** Seal each separate attachment with the Decree 30 attachment line (number and ISO 8601 time). */
 export async function sealAttachments(pdfs: Buffer[], key: AgencyKey, numberNotation: string, opts: SealOptions = {}): Promise<Buffer[]> {
   const date = opts.now ?? new Date();
