@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Every test: typecheck, unit tests, then the integration tests against a real Postfix + Dovecot
+# on loopback (installed and started by scripts/mailserver.sh; stopped again if we started it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+
+echo "== typecheck"
+npx tsc -p tsconfig.json --noEmit
+
+export MAILSRV_DIR="${MAILSRV_DIR:-/tmp/edoc-mailsrv}"
+started=no
+if ! bash scripts/mailserver.sh status "$MAILSRV_DIR" >/dev/null 2>&1; then
+  bash scripts/mailserver.sh start "$MAILSRV_DIR" >/dev/null
+  started=yes
+fi
+cleanup() { if [ "$started" = yes ]; then bash scripts/mailserver.sh stop "$MAILSRV_DIR" >/dev/null 2>&1 || true; fi; }
+trap cleanup EXIT
+
+log=$(mktemp)
+status=0
+echo "== unit tests"
+npx ava 2>&1 | tee -a "$log" || status=1
+echo "== integration tests (real Postfix + Dovecot in $MAILSRV_DIR)"
+npx ava --config ava.integration.config.js 2>&1 | tee -a "$log" || status=1
+
+# One closing line for CI: "N passed, N failed".
+passed=$(grep -Eo '([0-9]+) tests? passed' "$log" | awk '{s+=$1} END {print s+0}')
+failed=$(grep -Eo '([0-9]+) tests? failed' "$log" | awk '{s+=$1} END {print s+0}')
+skipped=$(grep -Eo '([0-9]+) tests? skipped' "$log" | awk '{s+=$1} END {print s+0}')
+rm -f "$log"
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+exit $status
