@@ -27,7 +27,7 @@ export type TextFacts = {
 };
 
 // National motto lines (quốc hiệu, tiêu ngữ) share baselines with the header; cut them out.
-const MOTTO = [/CỘNG H[OÒ]À XÃ HỘI CHỦ NGHĨA VIỆT NAM/gu, /Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc/giu, /^[-_–\s]{3,}$/u];
+const MOTTO = [/CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM/giu, /Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc/giu, /^[-_–\s]{3,}$/u];
 const NUMBER_LINE = /(?:^|\s)Số\s*[:.]?\s*(\d{1,6}\s*(?:\/\s*\d{4}\s*)?\/\s*[\p{L}\p{N}&.]+(?:\s*-\s*[\p{L}\p{N}&.]+)*)/u;
 const VV_LINE = /^(?:V\/v|V\/V|v\/v|Về việc|VỀ VIỆC|Vv\.?)\s*[:.]?\s*(.*)$/u;
 const COMPETENCE = /^(TM\.|KT\.|TL\.|TUQ\.|Q\.|TM|KT|TL|TUQ)\s+(.+)$/u;

@@ -103,7 +103,8 @@ async function parseAt(raw: Buffer, opts: Required<ParseOptions>, depth: number)
     to: addresses(mp.to),
     cc: addresses(mp.cc),
     replyTo: addresses(mp.replyTo),
-    date: mp.date && !Number.isNaN(mp.date.getTime()) && headers['date'] ? mp.date : null,
+    // Not mp.date: mailparser substitutes the current time for an unreadable Date (no clock here).
+    date: parseMailDate(headers['date']?.[0]),
     headers,
     text: nfc(mp.text ?? ''),
     html: typeof mp.html === 'string' ? nfc(mp.html) : null,
@@ -211,6 +212,14 @@ function checkStructure(raw: Buffer, contentType: string, warnings: string[]): v
   const b = (m[1] ?? m[2])!;
   if (!text.includes(`--${b}`)) warnings.push('multipart boundary never appears');
   else if (!text.includes(`--${b}--`)) warnings.push('multipart not closed (missing final boundary)');
+}
+
+/** An RFC 5322 date (comments stripped), or null; never the current time. */
+export function parseMailDate(value: string | undefined): Date | null {
+  if (!value) return null;
+  const v = value.replace(/\([^()]*\)/gu, ' ').replace(/\s+/gu, ' ').trim();
+  const ms = Date.parse(v);
+  return Number.isNaN(ms) ? null : new Date(ms);
 }
 
 function firstAddress(a: AddressObject | AddressObject[] | undefined): MailAddress | null {

@@ -52,7 +52,7 @@ test('every fixture is in the table', t => {
 for (const [name, e] of Object.entries(TABLE)) {
   test(`inspect ${name} → ${e.kind}`, async t => {
     const r = await inspectMail(eml(name));
-    t.is(r.kind, e.kind);
+    t.is<string, string>(r.kind, e.kind);
     t.true(Array.isArray(r.warnings));
     if (e.messageId !== undefined) t.is(r.messageId, e.messageId);
     if (e.inReplyTo !== undefined) t.is(r.inReplyTo, e.inReplyTo);
@@ -79,7 +79,7 @@ for (const [name, e] of Object.entries(TABLE)) {
     }
     if (e.rr) {
       t.is(r.readReceipt?.originalMessageId, e.rr.originalMessageId);
-      t.is(r.readReceipt?.disposition, e.rr.disposition);
+      t.is<string | undefined, string>(r.readReceipt?.disposition, e.rr.disposition);
     }
     // The JSON contract: only these keys.
     t.deepEqual(Object.keys(r).filter(k => !['kind', 'messageId', 'inReplyTo', 'subject', 'document', 'status', 'deliveryReport', 'readReceipt', 'warnings'].includes(k)), []);

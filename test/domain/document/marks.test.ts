@@ -7,7 +7,7 @@ const urgencyMarks: Array<[string, string | null]> = [
   ['THƯỢNG KHẨN', 'thuong-khan'], ['KHẨN', 'khan'], ['Khẩn', 'khan'], ['Độ khẩn: Khẩn', 'khan'], ['KHẨN'.normalize('NFD'), 'khan'],
   ['khẩn trương', null], ['KHÁN', null], ['', null],
 ];
-for (const [m, u] of urgencyMarks) test(`urgency mark ${JSON.stringify(m)}`, t => t.is(urgencyFromMark(m), u));
+for (const [m, u] of urgencyMarks) test(`urgency mark ${JSON.stringify(m)}`, t => t.is<string | null, string | null>(urgencyFromMark(m), u));
 
 test('urgency from text takes stamp lines only, the highest wins', t => {
   t.is(urgencyFromText('Số: 12/QĐ-UBND\nKHẨN\nHỎA TỐC\nnội dung'), 'hoa-toc');
@@ -23,7 +23,7 @@ const secrecyMarks: Array<[string, string | null]> = [
   ['MẬT', 'mat'], ['Mật', 'mat'], ['mật', 'mat'], ['[MẬT]', 'mat'], ['TỐI MẬT', 'toi-mat'], ['TUYỆT MẬT', 'tuyet-mat'],
   ['Độ mật: Tối mật', 'toi-mat'], ['TUYỆT MẬT'.normalize('NFD'), 'tuyet-mat'], ['MẤT', null], ['BÍ MẬT', null], ['mật khẩu', null], ['MẬT MÃ', null],
 ];
-for (const [m, s] of secrecyMarks) test(`secrecy mark ${JSON.stringify(m)}`, t => t.is(secrecyFromMark(m), s));
+for (const [m, s] of secrecyMarks) test(`secrecy mark ${JSON.stringify(m)}`, t => t.is<string | null, string | null>(secrecyFromMark(m), s));
 
 test('secrecy from text: a stamp line, never a word inside a sentence or a title', t => {
   t.is(secrecyFromText('CÔNG AN TỈNH\nSố: 20/BC-CAT\nMẬT\nBÁO CÁO'), 'mat');

@@ -1,0 +1,118 @@
+import test from 'ava';
+import { parseMail } from '../../src/mail/parse.js';
+import { classify } from '../../src/mail/classify.js';
+import { parseDeliveryReport, parseDsnFields, statusFrom } from '../../src/mail/delivery-report.js';
+import { parseReadReceipt } from '../../src/mail/read-receipt.js';
+
+const crlf = (s: string) => Buffer.from(s.replace(/\r?\n/gu, '\r\n'));
+
+test('DSN fields: several recipients, actions, status from the diagnostic when Status is missing', t => {
+  const r = parseDsnFields(`Reporting-MTA: dns; mx.example.vn
+Original-Envelope-Id: env-1
+
+Final-Recipient: rfc822; A@x.vn
+Action: delivered
+Status: 2.0.0
+
+Final-Recipient: rfc822; b@x.vn
+Action: relayed
+Status: 2.0.0
+
+Final-Recipient: rfc822; c@x.vn
+Action: failed
+Diagnostic-Code: smtp; 552 mailbox full
+
+Original-Recipient: rfc822; d@x.vn
+Action: expanded
+Status: 2.0.0
+`);
+  t.is(r.originalEnvelopeId, 'env-1');
+  t.deepEqual(r.recipients.map(x => [x.address, x.action, x.status]), [
+    ['a@x.vn', 'delivered', '2.0.0'], ['b@x.vn', 'relayed', '2.0.0'], ['c@x.vn', 'failed', '5.0.0'], ['d@x.vn', 'expanded', '2.0.0'],
+  ]);
+  t.is(r.recipients[2]!.diagnostic, '552 mailbox full');
+});
+
+test('statusFrom', t => {
+  t.is(statusFrom('550 5.7.1 relay denied'), '5.7.1');
+  t.is(statusFrom('451 try later'), '4.0.0');
+  t.is(statusFrom('no code'), null);
+});
+
+test('Sendmail bounce without a DSN part', async t => {
+  const m = await parseMail(crlf(`From: Mail Delivery Subsystem <MAILER-DAEMON@mail.x.vn>
+To: vanthu@vinhlong.gov.vn
+Subject: Returned mail: see transcript for details
+Message-ID: <sm-1@mail.x.vn>
+
+The original message was received at Wed, 15 May 2019 10:00:00 +0700
+
+   ----- The following addresses had permanent fatal errors -----
+<nobody@x.vn>
+    (reason: 550 5.1.1 <nobody@x.vn>... User unknown)
+
+   ----- Transcript of session follows -----
+... while talking to mx.x.vn.:
+>>> RCPT To:<nobody@x.vn>
+<<< 550 5.1.1 <nobody@x.vn>... User unknown
+
+   ----- Original message follows -----
+Message-ID: <doc-9@edoc.vinhlong.gov.vn>
+`));
+  t.is(classify(m).kind, 'delivery-report');
+  const r = parseDeliveryReport(m)!;
+  t.is(r.originalMessageId, '<doc-9@edoc.vinhlong.gov.vn>');
+  t.deepEqual(r.recipients.map(x => [x.address, x.action, x.status]), [['nobody@x.vn', 'failed', '5.1.1']]);
+});
+
+test('Exim delay warning', async t => {
+  const m = await parseMail(crlf(`From: Mail Delivery System <Mailer-Daemon@mx.x.vn>
+To: vanthu@vinhlong.gov.vn
+Subject: Warning: message 1hQ-000 delayed 24 hours
+Auto-Submitted: auto-replied
+X-Failed-Recipients: slow@y.vn
+
+This message was created automatically by mail delivery software.
+A message that you sent has not yet been delivered to one or more of its
+recipients after more than 24 hours on the queue on mx.x.vn.
+
+  slow@y.vn
+    host mx.y.vn [192.0.2.1]
+    451 4.4.1 connection timed out
+
+No action is required on your part. Delivery attempts will continue for
+some time, and this warning may be repeated at intervals if the message
+remains undelivered.
+`));
+  t.is(classify(m).kind, 'delivery-report');
+  const r = parseDeliveryReport(m)!;
+  t.deepEqual(r.recipients.map(x => [x.address, x.action, x.status]), [['slow@y.vn', 'delayed', '4.4.1']]);
+});
+
+test('automatic MDN: processed', async t => {
+  const m = await parseMail(crlf(`From: he-thong@x.vn
+To: vanthu@vinhlong.gov.vn
+Subject: Disposition notification
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=disposition-notification; boundary="b"
+
+--b
+Content-Type: text/plain
+
+processed
+--b
+Content-Type: message/disposition-notification
+
+Reporting-UA: he-thong.x.vn; edoc
+Final-Recipient: rfc822; vanthu@x.vn
+Original-Message-ID: doc-5@edoc.vinhlong.gov.vn
+Disposition: automatic-action/MDN-sent-automatically; processed
+--b--
+`));
+  t.is(classify(m).kind, 'read-receipt');
+  const r = parseReadReceipt(m)!;
+  t.deepEqual(r, {
+    originalMessageId: '<doc-5@edoc.vinhlong.gov.vn>', finalRecipient: 'vanthu@x.vn', originalRecipient: null, disposition: 'processed',
+    actionMode: 'automatic-action', sendingMode: 'MDN-sent-automatically', reportingUa: 'he-thong.x.vn; edoc',
+  });
+});

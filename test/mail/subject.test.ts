@@ -1,0 +1,24 @@
+import test from 'ava';
+import { parseSubject, type SubjectInfo } from '../../src/mail/subject.js';
+
+const cases: Array<[string, Partial<SubjectInfo>]> = [
+  ['[VBĐT] 12/QĐ-UBND ngày 15/05/2019: Về việc phê duyệt kế hoạch', { ours: 'document', numberNotation: '12/QĐ-UBND', date: '2019-05-15', summary: 'Về việc phê duyệt kế hoạch', typeName: 'Quyết định', urgency: null }],
+  ['[HỎA TỐC] [VBĐT] 15/CĐ-UBND ngày 03/07/2019: Về việc ứng phó bão', { ours: 'document', urgency: 'hoa-toc', numberNotation: '15/CĐ-UBND', date: '2019-07-03' }],
+  ['[THƯỢNG KHẨN] [VBĐT] 05/SNV-VP ngày 02/01/2020: V/v kỷ luật', { urgency: 'thuong-khan', numberNotation: '05/SNV-VP', typeName: null }],
+  ['[KHẨN] Công văn 05/SNV-VP', { urgency: 'khan', numberNotation: '05/SNV-VP', typeName: 'Công văn' }],
+  ['[MẬT] Báo cáo 20/BC-CAT', { secrecy: 'mat', numberNotation: '20/BC-CAT', typeName: 'Báo cáo' }],
+  ['[VBĐT-TT] 03 Đã tiếp nhận: 12/QĐ-UBND', { ours: 'status', statusCode: '03', numberNotation: '12/QĐ-UBND' }],
+  ['Re: [VBĐT-TT] 13 Yêu cầu thu hồi: 12/QĐ-UBND', { ours: 'status', statusCode: '13', isReply: true }],
+  ['Công văn số 12/UBND-VP về việc tăng cường quản lý', { ours: null, numberNotation: '12/UBND-VP', typeName: 'Công văn', summary: 'tăng cường quản lý' }],
+  ['Fwd: QUYẾT ĐỊNH 07/2019/QĐ-UBND ngày 15/5/2019: Ban hành quy chế', { isForward: true, numberNotation: '07/2019/QĐ-UBND', date: '2019-05-15', typeName: 'Quyết định', summary: 'Ban hành quy chế' }],
+  ['TR: Gửi Kế hoạch 3/KH-UBND V/v tổ chức hội nghị', { isForward: true, numberNotation: '03/KH-UBND', typeName: 'Kế hoạch', summary: 'tổ chức hội nghị' }],
+  ['Trả lời: Re: Fwd: Giấy mời họp', { isReply: true, isForward: true, typeName: 'Giấy mời', numberNotation: null }],
+  ['Bản tin tháng 5', { ours: null, numberNotation: null, typeName: null, date: null, summary: null }],
+  ['', { ours: null, numberNotation: null }],
+];
+for (const [subject, expected] of cases) {
+  test(`subject ${JSON.stringify(subject)}`, t => {
+    const s = parseSubject(subject);
+    for (const [k, v] of Object.entries(expected)) t.deepEqual(s[k as keyof SubjectInfo], v, k);
+  });
+}
