@@ -194,10 +194,20 @@ function collectHeaders(mp: MpParsedMail): Record<string, string[]> {
   for (const { key, line } of mp.headerLines ?? []) {
     const name = key.toLowerCase();
     const colon = line.indexOf(':');
-    const value = nfc(decodeWords(unfold(colon >= 0 ? line.slice(colon + 1) : line)).trim());
+    const value = nfc(decodeWords(unfold(raw8bit(colon >= 0 ? line.slice(colon + 1) : line))).trim());
     (headers[name] ??= []).push(value);
   }
   return headers;
+}
+
+/**
+ * mailsplit hands header lines over as latin1 ("binary") strings; raw 8-bit UTF-8 headers (RFC 6532,
+ * and common in practice) are re-read as UTF-8 when they are valid UTF-8.
+ */
+function raw8bit(s: string): string {
+  if (!/[\u0080-\u00ff]/u.test(s) || /[^\u0000-\u00ff]/u.test(s)) return s;
+  const utf8 = Buffer.from(s, 'latin1').toString('utf8');
+  return utf8.includes('\uFFFD') ? s : utf8;
 }
 
 /** Note the MIME damage mailparser silently forgives (unclosed multipart boundaries). */

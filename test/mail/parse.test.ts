@@ -157,3 +157,19 @@ test('report parts are separated from attachments', async t => {
   t.deepEqual(m.reportParts.map(p => p.contentType), ['message/delivery-status', 'text/rfc822-headers']);
   t.deepEqual(m.attachments, []);
 });
+
+test('raw 8-bit UTF-8 header values (RFC 6532) are decoded', async t => {
+  const m = await parseMail(Buffer.from('From: "Văn thư" <a@b.vn>\r\nSubject: Quyết định số 12\r\nX-Raw: Tiếng Việt\r\n\r\nNội dung\r\n', 'utf8'));
+  t.is(m.subject, 'Quyết định số 12');
+  t.deepEqual(m.headers['x-raw'], ['Tiếng Việt']);
+  t.is(m.from?.name, 'Văn thư');
+});
+
+test('a header block mailparser refuses falls back to a plain split, with a warning', async t => {
+  const big = Buffer.concat([Buffer.from('Subject: lớn\r\nMessage-ID: <big@x.vn>\r\nX-Big: '), Buffer.alloc(3 * 1024 * 1024, 0x61), Buffer.from('\r\n\r\nbody\r\n')]);
+  const m = await parseMail(big);
+  t.is(m.subject, 'lớn');
+  t.is(m.messageId, '<big@x.vn>');
+  t.is(m.text.trim(), 'body');
+  t.true(m.warnings.some(w => w.startsWith('MIME parser failed')));
+});
