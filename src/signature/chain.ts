@@ -83,12 +83,14 @@ export type ChainResult = {
   reasons: ReasonCode[];
   revocation: 'good' | 'revoked' | 'unknown' | 'not-checked';
   revokedAt?: Date;
+  /** Positions in `path` whose revocation status is unknown (0 = the leaf). */
+  unknown: number[];
 };
 
 /** Validate `leaf` against the trust store at `opts.at`, with CRLs from the store and `extraCrls`. */
 export function validateChain(leaf: Cert, pool: Cert[], store: TrustStore, extraCrls: Crl[], opts: PathCheck): ChainResult {
   const path = buildPath(leaf, [...pool, ...store.intermediates], store.anchors);
-  if (!path) return { status: 'untrusted', path: [leaf], reasons: ['NO_CERTIFICATE_CHAIN_FOUND'], revocation: 'not-checked' };
+  if (!path) return { status: 'untrusted', path: [leaf], reasons: ['NO_CERTIFICATE_CHAIN_FOUND'], revocation: 'not-checked', unknown: [] };
   const reasons: ReasonCode[] = [];
   // Leaf key usage: digitalSignature or nonRepudiation for signing (RFC 5280 §4.2.1.3); TSA EKU (RFC 3161 §2.3).
   if (opts.usage === 'signing' && !allows(leaf, KU.digitalSignature) && !allows(leaf, KU.nonRepudiation)) reasons.push('CHAIN_CONSTRAINTS_FAILURE');
@@ -111,16 +113,18 @@ export function validateChain(leaf: Cert, pool: Cert[], store: TrustStore, extra
   const crls = [...store.crls, ...extraCrls];
   let revocation: ChainResult['revocation'] = 'good';
   let revokedAt: Date | undefined;
+  const unknown: number[] = [];
   for (let i = 0; i < path.length - 1; i++) {
-    const st = crlStatus(path[i]!, path[i + 1]!, crls);
+    const st = crlStatus(path[i]!, path[i + 1]!, crls, opts.at);
     if (st.status === 'revoked' && st.revokedAt! <= opts.at) {
       revocation = 'revoked';
       revokedAt = st.revokedAt;
       reasons.push(i > 0 ? 'REVOKED_CA_NO_POE' : opts.proven ? 'REVOKED' : 'REVOKED_NO_POE');
-    } else if (st.status === 'unknown' && revocation === 'good') {
-      revocation = 'unknown';
+    } else if (st.status === 'unknown') {
+      unknown.push(i);
+      if (revocation === 'good') revocation = 'unknown';
     }
   }
   const uniq = [...new Set(reasons)];
-  return { status: uniq.length ? 'invalid' : 'trusted', path, reasons: uniq, revocation, revokedAt };
+  return { status: uniq.length ? 'invalid' : 'trusted', path, reasons: uniq, revocation, revokedAt, unknown };
 }

@@ -52,17 +52,17 @@ export function crlSignedBy(crl: Crl, issuer: Cert): boolean {
 }
 
 /**
- * Revocation status of `cert` from CRLs signed by `issuer`, as known at `at`. A CRL issued after
- * `at` still proves a revocation date; a CRL issued before `at` can only say "good until thisUpdate",
- * which we accept (no freshness policy yet).
+ * Revocation status of `cert` at time `at` from CRLs signed by `issuer`. Any CRL proves a revocation
+ * date; "good" needs a CRL that was current at `at` (issued after it, or with nextUpdate not before it),
+ * otherwise the status is unknown (EN 319 102-1 §5.2.5 revocation freshness; RFC 5280 §6.3.3 (a)).
  */
-export function crlStatus(cert: Cert, issuer: Cert, crls: Crl[]): { status: 'good' | 'revoked' | 'unknown'; revokedAt?: Date } {
+export function crlStatus(cert: Cert, issuer: Cert, crls: Crl[], at: Date): { status: 'good' | 'revoked' | 'unknown'; revokedAt?: Date } {
   const mine = crls.filter(c => crlSignedBy(c, issuer));
-  if (mine.length === 0) return { status: 'unknown' };
   const serial = cert.serial.toString('hex');
   for (const c of mine) {
-    const at = c.revoked.get(serial);
-    if (at) return { status: 'revoked', revokedAt: at };
+    const when = c.revoked.get(serial);
+    if (when) return { status: 'revoked', revokedAt: when };
   }
-  return { status: 'good' };
+  const fresh = mine.some(c => c.thisUpdate >= at || (c.nextUpdate !== null && c.nextUpdate >= at && c.thisUpdate <= at));
+  return { status: fresh ? 'good' : 'unknown' };
 }

@@ -123,7 +123,8 @@ export async function checkSignature(buf: Buffer, field: SigField, store: TrustS
     const st = await ocspStatus(chain.path, store, poe ?? now);
     if (st.status === 'unavailable') report.warnings.push('OCSP_UNAVAILABLE');
     else {
-      report.revocation = st.status === 'revoked' ? 'revoked' : 'good';
+      // OCSP answers for the leaf only; an issuer with unknown status keeps the chain unknown.
+      report.revocation = st.status === 'revoked' ? 'revoked' : chain.unknown.some(i => i > 0) ? 'unknown' : 'good';
       if (st.status === 'revoked' && st.revokedAt! <= (poe ?? now)) {
         report.revokedAt = st.revokedAt!.toISOString();
         reasons.push(poe ? 'REVOKED' : 'REVOKED_NO_POE');

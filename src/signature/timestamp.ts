@@ -38,6 +38,9 @@ export function checkTimestamp(token: Buffer, imprintOf: Buffer | ((hashName: st
     const crls: Crl[] = sd.crls.flatMap(d => { try { return [parseCrl(d)]; } catch { return []; } });
     const chain = validateChain(check.signerCert, certs, store, crls, { at: now, proven: false, usage: 'timestamping' });
     const tsa = check.signerCert.subjectAttrs.CN ?? check.signerCert.subject;
+    // A token from the future, or outside its TSA certificate's validity, proves nothing (RFC 3161 §4.1).
+    const tsaCert = check.signerCert;
+    if (genTime.getTime() > now.getTime() + 5 * 60_000 || genTime < tsaCert.notBefore || genTime > tsaCert.notAfter) return { ok: false, genTime, tsa, warning: 'TIMESTAMP_INVALID' };
     // TSA revocation is soft: unknown status is accepted, a revocation is not.
     if (chain.status !== 'trusted') {
       return { ok: false, genTime, tsa, warning: chain.reasons.includes('NO_CERTIFICATE_CHAIN_FOUND') ? 'TIMESTAMP_UNTRUSTED' : 'TIMESTAMP_INVALID' };

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
-import { pki, NOW } from '../helpers/pki.js';
+import { pki, NOW, d, makeCrl } from '../helpers/pki.js';
 import { samplePdf } from '../helpers/pki-pdf.js';
 import { sealPdf } from '../../src/signature/index.js';
 
@@ -19,7 +19,9 @@ const files = (async () => {
   bad[bad.indexOf('stream\n') + 12]! ^= 1;
   return {
     signed: file('signed.pdf', signed), bad: file('bad.pdf', bad), notPdf: file('letter.pdf', 'Kính gửi'),
-    root: file('root.pem', p.root.pem), rootCrl: file('root.crl', p.rootCrl), subCrl: file('sub.crl', p.subCrl), junk: file('junk.pem', 'nothing'),
+    root: file('root.pem', p.root.pem), // The CLI validates at the real current time: CRLs current until 2035.
+    rootCrl: file('root.crl', makeCrl(p.root, [], d('2026-05-01T00:00:00Z'), d('2035-01-01T00:00:00Z'))),
+    subCrl: file('sub.crl', makeCrl(p.inter, [], d('2026-05-01T00:00:00Z'), d('2035-01-01T00:00:00Z'))), junk: file('junk.pem', 'nothing'),
   };
 })();
 

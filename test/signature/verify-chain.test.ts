@@ -104,3 +104,21 @@ test('OCSP: good and revoked answers from the responder named in the certificate
   const forged = await verifyPdf(signed, { ...trust(), ocspFetch: async (_u: string, req: Buffer) => ocspAnswer(req, p.rogueRoot, {}, NOW) }, { now: NOW });
   t.deepEqual(forged.reasons, ['TRY_LATER']);
 });
+
+test('a stale CRL (nextUpdate before the validation time) proves nothing: TRY_LATER', async t => {
+  const stale = [makeCrl(p.root, [], d('2025-01-01T00:00:00Z'), d('2025-02-01T00:00:00Z')), makeCrl(p.inter, [], d('2025-01-01T00:00:00Z'), d('2025-02-01T00:00:00Z'))];
+  const v = await verifyPdf(await seal(), { anchors: [p.root.der], crls: stale }, { now: NOW });
+  t.deepEqual(v.reasons, ['TRY_LATER']);
+});
+
+test('a timestamp from the future is ignored', async t => {
+  const v = await verifyPdf(await seal(p.revoked, { now: d('2026-02-01T00:00:00Z'), tsa: tsaAt(p, d('2027-01-01T00:00:00Z')) }), p.trust, { now: NOW });
+  t.deepEqual(v.reasons, ['REVOKED_NO_POE']);
+  t.true(v.warnings.includes('TIMESTAMP_INVALID'));
+});
+
+test('OCSP good for the leaf does not hide an intermediate with unknown status', async t => {
+  const signed = await seal(p.ocspLeaf);
+  const v = await verifyPdf(signed, { anchors: [p.root.der], ocsp: true, ocspFetch: async (_u: string, req: Buffer) => ocspAnswer(req, p.inter, {}, NOW) }, { now: NOW });
+  t.deepEqual(v.reasons, ['TRY_LATER']);
+});
