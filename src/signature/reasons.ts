@@ -24,7 +24,6 @@ export const REASONS = {
   SIG_CONSTRAINTS_FAILURE: { verdict: 'indeterminate', vi: 'Thuộc tính ký không đáp ứng yêu cầu' },
   // Document level (gateway)
   NO_SIGNATURE_FOUND: { verdict: 'unsigned', vi: 'Tệp không có chữ ký số' },
-  LAST_REVISION_UNSIGNED: { verdict: 'invalid', vi: 'Phần cuối của tệp không được chữ ký nào bao phủ' },
 } as const;
 
 /** Warnings (never change the verdict). */
