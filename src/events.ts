@@ -58,6 +58,10 @@ export const EVENTS = {
   RECIPIENT_OVERDUE: 'Recipient has not answered by its deadline',
   RECALL_SENT: 'Recall request sent',
   RECALL_RECEIVED: 'Recall request received; entry cancelled',
+  RECONCILE_CYCLE: 'Reconciliation run finished (sends recorded, reports matched)',
+  ENTRY_STATUS: 'Incoming entry moved on by the clerk; status packet queued',
+  DROP_SUBMITTED: 'Drop-folder file submitted as an outgoing document',
+  DROP_FAILED: 'Drop-folder file could not be submitted; moved aside with the reason',
 } as const;
 
 export type EventCode = keyof typeof EVENTS;

@@ -85,6 +85,10 @@ const hostedAgency = z
     shortName: z.string().optional(),
     /** Where the register and receipts say this agency sits, e.g. "Vĩnh Long". */
     place: z.string().default('Vĩnh Long'),
+    /** Watched folder for outgoing submissions (PDF + same-name .json metadata, or an edXML package); relative to the config file. */
+    dropFolder: z.string().optional(),
+    /** Where alerts and notices for the clerk go (late sends, overdue receipts, recalls); default: `email`. */
+    noticeTo: z.string().email().optional(),
   })
   .strict();
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { BridgeError } from '../errors.js';
 
 /** The mail templates we ship (templates/<name>.txt and .html). */
-export const TEMPLATE_NAMES = ['status', 'refusal'] as const;
+export const TEMPLATE_NAMES = ['status', 'refusal', 'document', 'recall', 'notice'] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 /** templates/ at the package root (from src/ via tsx, or dist/src/ after tsc). */

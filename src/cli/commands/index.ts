@@ -10,6 +10,11 @@ import {
   quarantineShowCommand,
 } from './quarantine.js';
 import { registerListCommand, registerShowCommand } from './register.js';
+import { registerStatusCommand } from './register-status.js';
+import { sendCommand } from './send.js';
+import { recallCommand } from './recall.js';
+import { outboxListCommand } from './outbox.js';
+import { reconcileReportCommand, reconcileRunCommand } from './reconcile.js';
 import { runOnceCommand } from './run-once.js';
 import { startCommand } from './start.js';
 import { verifyCommand } from './verify.js';
@@ -23,6 +28,12 @@ export const COMMANDS: Command[] = [
   runOnceCommand,
   registerListCommand,
   registerShowCommand,
+  registerStatusCommand,
+  sendCommand,
+  recallCommand,
+  outboxListCommand,
+  reconcileReportCommand,
+  reconcileRunCommand,
   quarantineListCommand,
   quarantineShowCommand,
   quarantineRetryCommand,

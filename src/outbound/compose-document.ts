@@ -1,0 +1,87 @@
+import type { HostedAgency } from '../config/schema.js';
+import type { OutboxInput } from '../db/outbox.js';
+import type { OutgoingDocumentRow, OutgoingFile } from '../db/outgoing.js';
+import { URGENCY_LABEL, URGENCY_PRIORITY, type Urgency } from '../domain/document/urgency.js';
+import { documentSubject } from '../domain/outgoing/subject.js';
+import { isoToDisplay } from '../domain/vn-time.js';
+import { ENVELOPE_FILENAME } from '../edxml/codes.js';
+import { buildEnvelope } from '../edxml/envelope.js';
+import type { BlobStore } from '../store/blob-store.js';
+import type { ResolvedRecipient } from './recipients.js';
+import { render } from './templates.js';
+
+/**
+ * The document mail (SPEC §5): subject `[KHẨN] [VBĐT] <số ký hiệu> ngày <dd/mm/yyyy>: <trích yếu>`,
+ * Vietnamese text + HTML from templates/document.*, the sealed PDFs, and `vanban.edxml` whose
+ * manifest lists every file with its SHA-256. DSN (RFC 3461 NOTIFY=SUCCESS,FAILURE,DELAY + ENVID)
+ * and an MDN (RFC 8098 Disposition-Notification-To) are requested on every document mail.
+ */
+
+/** The edXML envelope for a document (the same for every recipient; it lists them all). Returns its blob hash. */
+export async function storeEnvelope(blobs: BlobStore, agency: HostedAgency, doc: OutgoingDocumentRow, files: OutgoingFile[], recipients: ResolvedRecipient[], toPlaces?: string[]): Promise<string> {
+  const xml = buildEnvelope({
+    from: { organId: agency.code, organName: agency.name, email: agency.email },
+    to: recipients.map(r => ({ organId: r.agencyCode ?? '', organName: r.name ?? r.address, email: r.address })),
+    codeNumber: String(doc.number),
+    codeNotation: doc.notation,
+    place: agency.place,
+    promulgationDate: doc.doc_date,
+    typeName: doc.doc_type,
+    subject: doc.summary,
+    signer: { position: doc.signer_position ?? undefined, fullName: doc.signer_name ?? undefined },
+    dueDate: doc.due_date ?? undefined,
+    toPlaces: toPlaces ?? recipients.map(r => r.name ?? r.address),
+    priority: URGENCY_PRIORITY[doc.urgency as Urgency] ?? 0,
+    appendixes: files.filter(f => f.role === 'annex').map(f => f.name),
+    documentId: doc.document_id,
+    traces: [{ organId: agency.code, timestamp: doc.signed_at }],
+    business: { docType: 0, staff: { department: 'Văn thư', email: agency.email } },
+    attachments: files.map(f => ({ name: f.name, contentType: 'application/pdf', sha256: f.sha256, size: f.size })),
+  });
+  return (await blobs.put(Buffer.from(xml, 'utf8'))).sha256;
+}
+
+/** The outbox row of the document mail to one recipient. */
+export async function composeDocumentMail(
+  agency: HostedAgency,
+  doc: OutgoingDocumentRow,
+  files: OutgoingFile[],
+  envelopeSha256: string,
+  r: { recipient: ResolvedRecipient; recipientId: number; messageId: string; envid: string },
+): Promise<OutboxInput> {
+  const urgency = doc.urgency as Urgency;
+  const body = await render('document', {
+    recipientName: r.recipient.name ?? r.recipient.address,
+    agencyName: agency.name,
+    agencyEmail: agency.email,
+    numberNotation: doc.number_notation,
+    documentDate: isoToDisplay(doc.doc_date),
+    docType: doc.doc_type,
+    summary: doc.summary,
+    urgencyLabel: urgency === 'normal' ? '' : (URGENCY_LABEL[urgency] ?? ''),
+    signer: [doc.signer_position, doc.signer_name].filter(Boolean).join(' '),
+    dueDate: doc.due_date ? isoToDisplay(doc.due_date) : '',
+    fileList: files.map(f => f.name).join(', '),
+  });
+  return {
+    agencyCode: agency.code,
+    kind: 'document',
+    dedupeKey: `document:${doc.id}:${r.recipientId}`,
+    messageId: r.messageId,
+    to: r.recipient.address,
+    subject: documentSubject({ numberNotation: doc.number_notation, date: doc.doc_date, summary: doc.summary, urgency }),
+    message: {
+      from: { name: agency.name, address: agency.email },
+      text: body.text,
+      html: body.html,
+      headers: { 'X-Edoc-Document': doc.document_id },
+      attachments: [
+        ...files.map(f => ({ filename: f.name, contentType: 'application/pdf', sha256: f.sha256 })),
+        { filename: ENVELOPE_FILENAME, contentType: 'application/xml', sha256: envelopeSha256 },
+      ],
+      dsn: { envid: r.envid, notify: ['SUCCESS', 'FAILURE', 'DELAY'] },
+      requestReadReceipt: true,
+    },
+    priority: URGENCY_PRIORITY[urgency] ?? 0,
+  };
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { HostedAgency } from '../config/schema.js';
+import { abbreviationForType, typeFromName } from '../domain/document/types.js';
+import { BridgeError } from '../errors.js';
+
+/**
+ * What a submission carries, whatever the channel (CLI, HTTP API, drop folder, edXML package):
+ * the files and the metadata of the outgoing register (NĐ 30 App. IV: số, ký hiệu, ngày, tên loại,
+ * trích yếu, người ký, độ khẩn, hạn xử lý). The schema is the documentation of `--meta meta.json`.
+ */
+export const submissionMetaSchema = z
+  .object({
+    /** Tên loại văn bản, e.g. "Công văn", "Quyết định". */
+    type: z.string().min(1).default('Công văn'),
+    /** Ký hiệu after the number; default: type abbreviation + agency shortName (QĐ-SYT), or shortName for a công văn. */
+    notation: z.string().regex(/^[\p{L}\p{N}&.]+(?:[-/][\p{L}\p{N}&.]+)*$/u, 'must be a notation such as QĐ-SYT or SYT-VP').optional(),
+    /** Trích yếu. */
+    summary: z.string().min(1),
+    signer: z.object({ competence: z.string().optional(), position: z.string().optional(), name: z.string().optional() }).strict().default({}),
+    urgency: z.enum(['normal', 'khan', 'thuong-khan', 'hoa-toc']).default('normal'),
+    /** Hạn xử lý, YYYY-MM-DD; or `processingDays` working days from today (calendar module). */
+    dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional(),
+    processingDays: z.number().int().positive().max(365).optional(),
+    /** Nơi nhận as printed (edXML ToPlaces); default: the recipients' names. */
+    toPlaces: z.array(z.string()).optional(),
+  })
+  .strict();
+
+export type SubmissionMeta = z.infer<typeof submissionMetaSchema>;
+
+export type SubmissionFile = { name: string; content: Buffer; role: 'main' | 'annex' };
+
+export type Submission = {
+  agencyCode: string;
+  /** Agency codes from the directory, or e-mail addresses. */
+  to: string[];
+  files: SubmissionFile[];
+  meta: SubmissionMeta;
+  source: 'cli' | 'http' | 'drop' | 'edxml';
+};
+
+/** Validate metadata (from meta.json, flags or an HTTP body); throws USAGE naming the bad key. */
+export function parseSubmissionMeta(raw: unknown): SubmissionMeta {
+  const parsed = submissionMetaSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map(i => `${i.path.join('.') || '(meta)'}: ${i.message}`).join('; ');
+    throw new BridgeError('USAGE', `bad document metadata: ${issues}`);
+  }
+  const meta = parsed.data;
+  return { ...meta, type: nfcType(meta.type), summary: meta.summary.normalize('NFC').trim(), notation: meta.notation?.normalize('NFC') };
+}
+
+/** The canonical type name ('quyết định' → 'Quyết định'); unknown names are kept as written. */
+function nfcType(name: string): string {
+  return typeFromName(name.normalize('NFC'))?.name ?? name.normalize('NFC').trim();
+}
+
+/** Ký hiệu for a new number: the given one, else type abbreviation + agency short name (NĐ 30 App. I §II.3). */
+export function notationFor(meta: SubmissionMeta, agency: HostedAgency): string {
+  if (meta.notation) return meta.notation;
+  const short = agency.shortName ?? 'VP';
+  const abbr = abbreviationForType(meta.type);
+  return abbr ? `${abbr}-${short}` : short;
+}

@@ -1,0 +1,61 @@
+import { appendReconcileLog, finishReport, type PendingReport } from '../db/reconcile.js';
+import type { EventEffect } from '../domain/outgoing/recipient-state.js';
+import { parseMail } from '../mail/parse.js';
+import type { OutgoingDeps } from '../outbound/deps.js';
+import { applyToRecipient } from './apply.js';
+import { matchReport } from './match.js';
+import { observeReport, type Observed } from './observe.js';
+
+export type ReportOutcome = { state: 'matched' | 'orphan' | 'duplicate'; method: string | null; effects: EventEffect[] };
+
+/**
+ * One report about our outgoing documents: read its raw mail again from the blob store → observe
+ * (keys + events) → match (SPEC §3 order) → apply each event to its recipient. A report that
+ * matches nothing is an orphan: kept, logged, listed by `reconcile report`, never dropped.
+ */
+export async function reconcileReport(deps: OutgoingDeps, report: PendingReport): Promise<ReportOutcome> {
+  const mail = await parseMail(await deps.blobs.get(report.raw_sha256));
+  const obs = observeReport(report.kind, mail);
+  const hints = obs.observed.map(o => o.address).filter((a): a is string => !!a);
+  const match = await matchReport(deps.db, obs.keys, report.agency_code, hints);
+  const now = deps.clock.now();
+  if (!match) {
+    await appendReconcileLog(deps.db, now, { reportId: report.id, agencyCode: report.agency_code, effect: 'orphan', event: obs.summary, detail: `${mail.subject} (${mail.from?.address ?? 'no sender'})`, evidenceSha256: report.raw_sha256 });
+    await finishReport(deps.db, report.id, 'orphan', null, now);
+    deps.log.warn('RECONCILE_ORPHAN', { report: report.id, agency: report.agency_code, kind: report.kind, subject: mail.subject });
+    return { state: 'orphan', method: null, effects: [] };
+  }
+  const effects: EventEffect[] = [];
+  if (obs.observed.length === 0) {
+    // A reply without a clear intent, an unreadable status: matched and kept, nothing moves.
+    for (const r of match.recipients) {
+      await appendReconcileLog(deps.db, now, { reportId: report.id, agencyCode: report.agency_code, documentId: match.document.id, recipientId: r.id, method: match.method, guess: match.guess, event: obs.summary, effect: 'noted', fromStatus: r.status, toStatus: r.status, detail: mail.subject, evidenceSha256: report.raw_sha256 });
+      await deps.db('status_history').insert({ subject_type: 'recipient', subject_id: r.id, from_state: r.status, to_state: r.status, code: null, note: `noted; ${report.kind}: ${mail.subject}`.slice(0, 2000), evidence_sha256: report.raw_sha256, at: now.toISOString() });
+    }
+  }
+  for (const r of match.recipients) {
+    for (const o of eventsFor(obs.observed, r.address)) {
+      const applied = await applyToRecipient(
+        deps.db,
+        r.id,
+        o.event,
+        { reportId: report.id, method: match.method, guess: match.guess || o.guess, label: o.label, code: o.code, note: o.note, sha256: report.raw_sha256, agencyCode: report.agency_code },
+        deps.clock.now(),
+      );
+      effects.push(applied.effect);
+      const event = applied.effect === 'moved' ? 'RECONCILE_MATCHED' : applied.effect === 'duplicate' ? 'RECONCILE_DUPLICATE' : 'RECONCILE_OUT_OF_ORDER';
+      deps.log.info(event, { report: report.id, recipient: r.id, document: match.document.id, method: match.method, guess: match.guess || o.guess, event: o.label, from: applied.from, to: applied.to, effect: applied.effect });
+    }
+  }
+  const state = effects.length > 0 && effects.every(e => e === 'duplicate') ? 'duplicate' : 'matched';
+  await finishReport(deps.db, report.id, state, match.method, deps.clock.now());
+  return { state, method: match.method, effects };
+}
+
+/** The events for one recipient: those naming its address, else (a DSN about a forwarded copy, a status) all of them. */
+function eventsFor(observed: Observed[], address: string): Observed[] {
+  const own = observed.filter(o => o.address === address);
+  if (own.length) return own;
+  const unnamed = observed.filter(o => o.address === null);
+  return unnamed.length ? unnamed : observed.slice(0, 1);
+}
