@@ -116,3 +116,27 @@ Disposition: automatic-action/MDN-sent-automatically; processed
     actionMode: 'automatic-action', sendingMode: 'MDN-sent-automatically', reportingUa: 'he-thong.x.vn; edoc',
   });
 });
+
+test('Postfix human part alone (DSN part stripped by a relay)', async t => {
+  const m = await parseMail(crlf(`From: MAILER-DAEMON@mail.x.vn (Mail Delivery System)
+To: vanthu@vinhlong.gov.vn
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <pf-1@mail.x.vn>
+
+This is the mail system at host mail.x.vn.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients. It's attached below.
+
+<nohope@y.vn>: host mx.y.vn[10.0.0.25] said: 550
+    5.1.1 <nohope@y.vn>: Recipient address rejected: User unknown (in reply to
+    RCPT TO command)
+
+<full@y.vn>: host mx.y.vn[10.0.0.25] said: 452 4.2.2 Mailbox full (in reply
+    to RCPT TO command)
+`));
+  t.is(classify(m).kind, 'delivery-report');
+  const r = parseDeliveryReport(m)!;
+  t.is(r.source, 'postfix');
+  t.deepEqual(r.recipients.map(x => [x.address, x.action, x.status]), [['nohope@y.vn', 'failed', '5.1.1'], ['full@y.vn', 'delayed', '4.2.2']]);
+});
