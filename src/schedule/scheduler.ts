@@ -3,25 +3,35 @@ import type { App } from '../app.js';
 import { describeError } from '../errors.js';
 import type { Job } from './jobs.js';
 
-/** Single-flight runner: a job already running is skipped (and logged), never run twice at once. */
+/**
+ * Single-flight runner: never two runs of a job at once. A trigger that comes while it runs (an
+ * IDLE EXISTS for mail that arrived mid-cycle) is not dropped: one more run follows at once.
+ */
 export function singleFlight(app: App, job: Pick<Job, 'name' | 'run'>): () => Promise<void> {
-  let running = false;
-  return async () => {
+  let running: Promise<void> | null = null;
+  let again = false;
+  const loop = async () => {
+    do {
+      again = false;
+      const started = Date.now();
+      app.log.debug('JOB_START', { job: job.name });
+      try {
+        await job.run(app);
+        app.log.debug('JOB_DONE', { job: job.name, ms: Date.now() - started });
+      } catch (err) {
+        app.log.error('JOB_FAILED', { job: job.name, error: describeError(err) });
+      }
+    } while (again);
+    running = null;
+  };
+  return () => {
     if (running) {
-      app.log.debug('JOB_SKIPPED', { job: job.name });
-      return;
+      again = true;
+      app.log.debug('JOB_SKIPPED', { job: job.name, rerun: true });
+      return running;
     }
-    running = true;
-    const started = Date.now();
-    app.log.debug('JOB_START', { job: job.name });
-    try {
-      await job.run(app);
-      app.log.debug('JOB_DONE', { job: job.name, ms: Date.now() - started });
-    } catch (err) {
-      app.log.error('JOB_FAILED', { job: job.name, error: describeError(err) });
-    } finally {
-      running = false;
-    }
+    running = loop();
+    return running;
   };
 }
 

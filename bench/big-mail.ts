@@ -1,0 +1,48 @@
+/**
+ * Peak memory while taking in one 50 MB mail (a ~36 MB PDF, base64-encoded). `inject` sends it;
+ * `intake` (a fresh process, so VmHWM, the kernel's peak RSS, measures only the intake) takes it
+ * in. Each prints one JSON line.
+ */
+import { readFileSync } from 'node:fs';
+import nodemailer from 'nodemailer';
+import { PDFDocument } from 'pdf-lib';
+import { runIntakeCycle } from '../src/inbound/pipeline.js';
+import { AGENCIES, openTestApp } from '../test/helpers/app.js';
+import { documentPdf } from '../test/helpers/documents.js';
+import { mailServer, resetMailboxes, waitForMessages } from '../test/helpers/mailserver.js';
+
+const TARGET = Number(process.env.BENCH_BIG_BYTES ?? 50 * 1024 * 1024);
+
+function vmHwmMb(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+const mode = process.argv[2] ?? 'intake';
+if (mode === 'inject') {
+await resetMailboxes();
+const srv = mailServer();
+// A real PDF grown with an incompressible stream to reach ~TARGET bytes once base64-encoded.
+const doc = await PDFDocument.load(await documentPdf());
+const filler = Buffer.alloc(Math.floor((TARGET / 4) * 3) - 64 * 1024);
+for (let i = 0; i < filler.length; i++) filler[i] = (i * 2654435761) >>> 24;
+doc.context.register(doc.context.stream(filler, { Type: 'XObject', Subtype: 'Image', Width: 1, Height: 1, BitsPerComponent: 8, ColorSpace: 'DeviceGray' }));
+const pdf = Buffer.from(await doc.save({ useObjectStreams: false }));
+const transport = nodemailer.createTransport({ host: srv.smtpHost, port: srv.smtpPort, secure: false, ignoreTLS: true });
+await transport.sendMail({ from: AGENCIES.ubnd.email, to: AGENCIES.soyte.email, subject: 'Văn bản lớn số 99/UBND-VP', attachments: [{ filename: 'lon.pdf', content: pdf }] });
+transport.close();
+filler.fill(0);
+await waitForMessages(AGENCIES.soyte.email, 1, 120_000);
+console.log(JSON.stringify({ injected: pdf.length }));
+} else {
+// A fresh process: VmHWM below is the peak of the intake alone.
+const before = vmHwmMb();
+const rssBefore = Math.round(process.memoryUsage().rss / 1048576);
+const t = await openTestApp(['soyte']);
+const started = Date.now();
+const report = await runIntakeCycle(t.app.intakeDeps(), t.config.agencies[0]!);
+const ms = Date.now() - started;
+const row = await t.app.db('received_mails').first('raw_size');
+await t.close();
+console.log(JSON.stringify({ mailBytes: Number(row?.raw_size ?? 0), outcome: report.processed[0]?.outcome ?? report.failed[0]?.error, ms, rssBeforeMb: rssBefore, peakRssMb: vmHwmMb(), peakBeforeIntakeMb: before }));
+}

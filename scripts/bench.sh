@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `npm run bench`: intake throughput, latency with IDLE and peak memory (bench/intake-bench.ts),
+# then signature verification throughput (bench/signature-bench.ts), against a mail server
+# instance of their own (port offset 400, 100 MiB message limit for the 50 MB mail).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export MAILSRV_DIR="${EDOC_BENCH_MAILSRV_DIR:-/tmp/edoc-bench-mailsrv}"
+export MAILSRV_PORT_OFFSET="${EDOC_BENCH_PORT_OFFSET:-400}"
+export MAILSRV_MAX_MSG=$((100 * 1024 * 1024))
+bash scripts/mailserver.sh start "$MAILSRV_DIR" >/dev/null
+export EDOC_BRIDGE_LOG_LEVEL=silent
+node --import tsx bench/intake-bench.ts
+if [ -f bench/signature-bench.ts ]; then node --import tsx bench/signature-bench.ts; fi
