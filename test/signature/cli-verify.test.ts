@@ -86,3 +86,28 @@ test('verify: exit codes 1 (unreadable file) and 2 (bad usage)', async t => {
   t.regex(missingTrust.err, /nope\.pem/);
   t.is((await run(['verify', f.signed, '--trust', f.junk])).code, 2);
 });
+
+test('verify without --trust uses the configured trust (anchors and CRLs relative to the config file)', async t => {
+  const f = await files;
+  const cfg = file('edoc.yaml', [
+    'instance: { domain: vbdt.test }',
+    'storage: { database: { client: sqlite3, filename: db.sqlite }, blobs: blobs }',
+    'trust: { anchors: [root.pem], crls: [root.crl, sub.crl] }',
+    'agencies:',
+    '  - code: 000.00.31.H62',
+    '    name: UBND tỉnh Thử Nghiệm',
+    '    email: vanthu@vbdt.test',
+    '    imap: { host: imap.test, port: 993, user: vanthu, passwordEnv: IMAP_PW }',
+    '    smtp: { host: smtp.test, port: 587 }',
+    '',
+  ].join('\n'));
+  let out = '';
+  const sink = new Writable({ write(c, _e, cb) { out += String(c); cb(); } });
+  let err = '';
+  const errSink = new Writable({ write(c, _e, cb) { err += String(c); cb(); } });
+  const code = await main(['--config', cfg, 'verify', f.signed, '--json'], { stdout: sink, stderr: errSink, env: { IMAP_PW: 'x' }, cwd: dir });
+  t.is(code, 0, err);
+  t.is(JSON.parse(out).verdict, 'valid');
+  // A named but broken configuration is a configuration error (exit 2), not "no anchors".
+  t.is((await main(['--config', path.join(dir, 'missing.yaml'), 'verify', f.signed], { stdout: sink, stderr: errSink, env: {}, cwd: dir })), 2);
+});
