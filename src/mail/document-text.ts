@@ -61,11 +61,17 @@ export function readDocumentText(text: string): TextFacts {
   }
 
   // Date line: the first "ngày .. tháng .. năm ...." in the first part of the document.
-  const head = ls.slice(0, Math.max(12, numberIdx + 6)).join('\n');
-  const dl = parseDateLine(head);
-  if (dl) {
-    facts.date = dl.date;
-    facts.place = dl.place?.replace(NUMBER_LINE, '').replace(/^[,\s]+/u, '').trim() || null;
+  // Only a real date line counts ("<Địa danh>, ngày ..." or "ngày ..." opening the line, possibly after
+  // "Số: ..." on the same baseline), not a date quoted in a "Căn cứ ..." line.
+  for (const l of ls.slice(0, Math.max(12, numberIdx + 6))) {
+    const rest = l.replace(NUMBER_LINE, '').trim();
+    if (!/^(?:[^,\d]{2,40},\s*)?ngày\s*\d/iu.test(rest)) continue;
+    const dl = parseDateLine(rest);
+    if (dl) {
+      facts.date = dl.date;
+      facts.place = dl.place?.replace(/^[,\s]+/u, '').trim() || null;
+      break;
+    }
   }
 
   // Header: upper-case lines before the number line (or the first lines), not marks.

@@ -62,17 +62,21 @@ export async function inspectMailDetailed(raw: Buffer): Promise<{ result: Inspec
       for (const a of mail.attachments.filter(x => x.isPdf).slice(0, MAX_PDFS)) {
         if (texts.has(a.sha256) || pages.has(a.sha256)) continue;
         const [t, info] = await Promise.all([extractPdfText(a.content), pdfInfo(a.content)]);
-        if ('text' in t) texts.set(a.sha256, t.text);
-        else warnings.push(`${a.filename}: ${t.error}`);
+        if ('text' in t) {
+          texts.set(a.sha256, t.text);
+          if (!t.text.trim()) warnings.push(`${a.filename}: no text layer (scanned document?); metadata from the mail only`);
+        } else warnings.push(`${a.filename}: ${t.error}`);
         pages.set(a.sha256, info.pages ?? ('pages' in t ? t.pages : null));
       }
       // A recall by status packet names the document only through ResponseFor.
       const source = env ?? (st?.responseFor ? envelopeFromResponseFor(st.responseFor) : undefined);
       result.document = extractDocumentMetadata(mail, texts, source, { pdfPages: pages });
       if (classification.kind === 'recall') {
+        // Which document is recalled: the packet's ResponseFor, else the revoking envelope's own
+        // identity (BussinessDocType 1 describes the revoked document), else the subject's number.
         result.status = st
           ? { code: st.statusCode ?? st.rawStatusCode ?? null, responseFor: st.responseFor ?? null }
-          : { code: '13', responseFor: env?.responseFor ?? null };
+          : { code: '13', responseFor: env ? (env.responseFor ?? envelopeIdentity(env)) : facts.subject.numberNotation ? { code: facts.subject.numberNotation } : null };
       }
       break;
     }
@@ -108,4 +112,14 @@ function envelopeFromResponseFor(rf: ResponseFor): EnvelopeParse {
     ...(rf.promulgationDate ? { promulgationDate: rf.promulgationDate } : {}),
     ...(rf.documentId ? { documentId: rf.documentId } : {}),
   };
+}
+
+/** The identity of the document an envelope describes, as a ResponseFor. */
+function envelopeIdentity(env: EnvelopeParse): ResponseFor | null {
+  const rf: ResponseFor = {};
+  if (env.from?.organId) rf.organId = env.from.organId;
+  if (env.numberNotation) rf.code = env.numberNotation;
+  if (env.promulgationDate) rf.promulgationDate = env.promulgationDate;
+  if (env.documentId) rf.documentId = env.documentId;
+  return Object.keys(rf).length > 0 ? rf : null;
 }

@@ -90,3 +90,20 @@ test('status responseFor comes from the edXML packet', async t => {
   const r = await inspectMail(eml('status-03.eml'));
   t.deepEqual(r.status, { code: '03', responseFor: { organId: '000.00.00.H62', code: '12/QĐ-UBND', promulgationDate: '2019-05-15', documentId: '000.00.00.H62,2019/05/15,12/QĐ-UBND' } });
 });
+
+test('recall by envelope names the revoked document', async t => {
+  const r = await inspectMail(eml('recall-envelope.eml'));
+  t.deepEqual(r.status, { code: '13', responseFor: { organId: '000.00.00.H62', code: '12/QĐ-UBND', promulgationDate: '2019-05-15', documentId: '000.00.00.H62,2019/05/15,12/QĐ-UBND' } });
+});
+
+test('a PDF without a text layer is flagged; metadata falls back to the mail', async t => {
+  const { makePdf } = await import('../fixtures/pdf/make-pdf.js');
+  const { compose } = await import('./helpers.js');
+  const raw = await compose({ from: 'a@x.vn', to: 'b@x.vn', subject: 'Công văn số 12/UBND-VP về việc kiểm tra', text: 'Gửi công văn.', attachments: [{ filename: 'scan.pdf', content: await makePdf([[]]) }] });
+  const r = await inspectMail(raw);
+  t.is(r.kind, 'document');
+  t.true(r.warnings.some(w => w.includes('no text layer')));
+  t.is(r.document?.numberNotation, '12/UBND-VP');
+  t.is(r.document?.summary, 'kiểm tra');
+  t.deepEqual(r.document?.missing, ['issuer', 'date', 'signer']);
+});

@@ -91,3 +91,10 @@ test('edXML envelope is the first source, with documentId and businessDocType', 
   // An unusable envelope is ignored.
   t.is(extractDocumentMetadata(pm, new Map(), parseEnvelope('<broken')).issuer.code, null);
 });
+
+test('a date quoted in a "Căn cứ" line is not the document date', t => {
+  const f = readDocumentText('ỦY BAN NHÂN DÂN\nSố: 12/QĐ-UBND\nQUYẾT ĐỊNH\nVề việc X\nCăn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;');
+  t.is(f.date, null);
+  t.is(readDocumentText('Số: 12/QĐ-UBND\nVĩnh Long, ngày 15 tháng 5 năm 2019\nCăn cứ Luật ngày 19 tháng 6 năm 2015').date, '2019-05-15');
+  t.is(readDocumentText('Số: 12/QĐ-UBND ngày 15 tháng 5 năm 2019').date, '2019-05-15');
+});
