@@ -1,10 +1,10 @@
 /** Cryptographic verification of one SignerInfo (RFC 5652 §5.4, §11; RFC 5035 ESS; EN 319 102-1 §5.2.3, §5.2.7). */
 import crypto from 'node:crypto';
-import { type Der, child, content, raw, oid, octets, time, readDer, DerError } from './der.js';
+import { type Der, child, content, raw, oid, octets, time } from './der.js';
 import { type SignedData, type SignerInfo, attr, isDerSorted } from './cms-parse.js';
 import { type Cert, parseCert } from './cert.js';
 import { digestOf, resolveSigAlg, isWeak, verifySig } from './algorithms.js';
-import { DIGESTS, OID } from './oids.js';
+import { OID } from './oids.js';
 import type { ReasonCode, WarningCode } from './reasons.js';
 
 /** Outcome of the basic (integrity) checks of one SignerInfo. */
@@ -115,6 +115,3 @@ export function essBinding(si: SignerInfo, cert: Cert): 'ok' | 'mismatch' | 'abs
 export function timestampTokens(si: SignerInfo): Buffer[] {
   return attr(si.unsignedAttrs, OID.signatureTimeStampToken).values.map(raw);
 }
-
-/** Re-export for callers that need node lookups on attributes. */
-export { readDer, DerError, DIGESTS };

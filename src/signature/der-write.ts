@@ -63,11 +63,17 @@ export function int(v: number | bigint | Buffer): Buffer {
   return tlv(0x02, b);
 }
 
+/** NULL. */
 export const nul = (): Buffer => Buffer.from([0x05, 0x00]);
+/** OCTET STRING. */
 export const octetString = (b: Buffer): Buffer => tlv(0x04, b);
+/** BIT STRING with `unused` trailing bits. */
 export const bitString = (b: Buffer, unused = 0): Buffer => tlv(0x03, Buffer.from([unused]), b);
+/** UTF8String (NFC). */
 export const utf8 = (s: string): Buffer => tlv(0x0c, Buffer.from(s.normalize('NFC'), 'utf8'));
+/** PrintableString. */
 export const printable = (s: string): Buffer => tlv(0x13, Buffer.from(s, 'latin1'));
+/** BOOLEAN (DER: 0xFF for true). */
 export const bool = (v: boolean): Buffer => tlv(0x01, Buffer.from([v ? 0xff : 0]));
 
 /** UTCTime before 2050, GeneralizedTime after (RFC 5280 §4.1.2.5). */

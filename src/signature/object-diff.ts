@@ -6,7 +6,9 @@
 import type { PdfFile } from './pdf-file.js';
 import { PdfDict, PdfRef, PdfStream, type PdfValue, nameOf, sameValue } from './pdf-lexer.js';
 
+/** Modification levels after a signature. */
 export type ModLevel = 'none' | 'form-filling' | 'annotations' | 'other';
+/** Order of the levels. */
 export const LEVEL_RANK: Record<ModLevel, number> = { none: 0, 'form-filling': 1, annotations: 2, other: 3 };
 
 /** One classified change. */

@@ -1,7 +1,7 @@
 /** OCSP (RFC 6960): a request for one certificate, and the checks on the BasicOCSPResponse. */
 import crypto from 'node:crypto';
 import { readDer, child, content, raw, bits, octets, oid, time, isCtx, type Der } from './der.js';
-import { seq, octetString, int, algId, tlv } from './der-write.js';
+import { seq, octetString, int, algId } from './der-write.js';
 import { type Cert, parseCert } from './cert.js';
 import { issuedBy, type TrustStore } from './chain.js';
 import { resolveSigAlg, verifySig } from './algorithms.js';
@@ -75,5 +75,3 @@ export async function ocspStatus(path: Cert[], store: TrustStore, _at: Date): Pr
   }
   return { status: 'unavailable' };
 }
-
-export { tlv };

@@ -286,5 +286,3 @@ function unpredict(data: Buffer, parms: PdfDict): Buffer {
   }
   return out;
 }
-
-export { isWs };

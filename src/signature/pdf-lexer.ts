@@ -15,6 +15,7 @@ export class PdfDict {
 /** A stream: its dictionary and the raw (still encoded) data extent. */
 export class PdfStream { constructor(readonly dict: PdfDict, readonly dataStart: number, readonly dataEnd: number) {} }
 
+/** Any parsed PDF value. */
 export type PdfValue = null | boolean | number | PdfName | PdfRef | PdfString | PdfDict | PdfStream | PdfValue[];
 
 /** Malformed PDF syntax. */
@@ -151,6 +152,7 @@ export class Lexer {
 
 /** Type guards and accessors. */
 export const isDict = (v: PdfValue | undefined): v is PdfDict => v instanceof PdfDict;
+/** The name of a PdfName, or null. */
 export const nameOf = (v: PdfValue | undefined): string | null => (v instanceof PdfName ? v.name : null);
 
 /** Text of a PDF text string (UTF-16BE with BOM, else PDFDocEncoding ≈ latin1), NFC. */

@@ -38,7 +38,9 @@ export const WARNINGS = {
   CLAIMED_TIME_ONLY: 'Thời điểm ký do người ký tự khai, không có dấu thời gian',
 } as const;
 
+/** A reason code of the table. */
 export type ReasonCode = keyof typeof REASONS;
+/** A warning code of the table. */
 export type WarningCode = keyof typeof WARNINGS;
 
 const RANK = { valid: 0, unsigned: 1, indeterminate: 2, invalid: 3 } as const;

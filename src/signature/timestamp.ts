@@ -1,6 +1,6 @@
 /** RFC 3161 signature timestamps: the proof of existence (POE) of a signature value (EN 319 102-1 §5.4). */
 import crypto from 'node:crypto';
-import { readDer, child, content, octets, time, oid } from './der.js';
+import { readDer, child, octets, time, oid } from './der.js';
 import { parseSignedData } from './cms-parse.js';
 import { checkSigner, certsOf } from './cms-verify.js';
 import { digestOf } from './algorithms.js';
@@ -60,5 +60,3 @@ export function tokenGenTime(token: Buffer): Date | null {
     return null;
   }
 }
-
-export { content };

@@ -2,6 +2,7 @@
 import type { ModLevel, Change } from './object-diff.js';
 import type { ReasonCode, WarningCode } from './reasons.js';
 
+/** Verdict per signature and per document (SPEC §4). */
 export type Verdict = 'valid' | 'invalid' | 'indeterminate' | 'unsigned';
 export type { ModLevel, Change, ReasonCode, WarningCode };
 

@@ -5,7 +5,7 @@
  * an update without being listed (readers that parse sequentially would see it; pdf-lib does).
  */
 import type { PdfFile } from './pdf-file.js';
-import { PdfStream, sameValue } from './pdf-lexer.js';
+import { sameValue } from './pdf-lexer.js';
 
 /** One finding: the object concerned (if any) and why it is structural tampering. */
 export type AuditFinding = { object: number | null; why: string };
@@ -69,5 +69,3 @@ export function trailingGarbage(file: PdfFile): boolean {
   }
   return false;
 }
-
-export { PdfStream };

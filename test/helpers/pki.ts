@@ -4,7 +4,7 @@
  * work too. Built once per test process and cached.
  */
 import crypto from 'node:crypto';
-import { seq, setOf, ctx, ctxPrim, int, oidDer, octetString, bitString, bool, utf8, printable, timeDer, genTime, algId, tlv } from '../../src/signature/der-write.js';
+import { seq, setOf, ctx, ctxPrim, int, oidDer, octetString, bitString, bool, utf8, printable, timeDer, genTime, algId } from '../../src/signature/der-write.js';
 import { readDer, child } from '../../src/signature/der.js';
 import { OID } from '../../src/signature/oids.js';
 import { buildSignedData, schemeFor } from '../../src/signature/seal/cms-build.js';
@@ -15,6 +15,7 @@ export type TestCert = { der: Buffer; pem: string; key: crypto.KeyObject; serial
 
 /** The fixed "current time" of the tests: certificates and CRLs are laid out around it. */
 export const NOW = new Date('2026-06-01T03:00:00Z');
+/** Shorthand for a Date. */
 export const d = (s: string) => new Date(s);
 
 type Spec = {
@@ -23,7 +24,9 @@ type Spec = {
   eku?: string[]; ekuCritical?: boolean; crl?: string; ocsp?: string; pss?: boolean;
 };
 
+/** A fresh RSA-2048 key. */
 export const rsaKey = () => crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+/** A fresh P-256 key. */
 export const ecKey = () => crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 
 /** Name ::= SEQUENCE OF RDN (C, O, CN). */
@@ -138,5 +141,3 @@ export function pki(): Pki {
 export function tsaAt(p: Pki, at: Date) {
   return (sig: Buffer) => makeToken(p.tsa, [p.inter], sig, at);
 }
-
-export { tlv };

@@ -81,6 +81,7 @@ export function formatVerification(file: string, r: DocumentVerification): strin
   return out;
 }
 
+/** The `verify` command. */
 export const verifyCommand: Command = {
   path: ['verify'],
   summary: 'Verify the digital signatures of a PDF (verdict per signature and per document)',

@@ -7,6 +7,7 @@ import { PDFDocument, PDFName, PDFArray, PDFDict, PDFHexString, PDFInvalidObject
 import { BridgeError } from '../../errors.js';
 import { appendAnnot } from './stamp.js';
 
+/** Fixed-width placeholder, overwritten in place once offsets are known (same trick as @signpdf). */
 export const BYTE_RANGE_MARK = '/ByteRange [0 /********** /********** /**********]';
 
 /** PDF date string with the Vietnam offset: D:YYYYMMDDHHmmSS+07'00' (ISO 32000-1 §7.9.4). */
