@@ -20,6 +20,7 @@ export function buildOrgan(name: 'From' | 'To', o: Organ, indent: string): strin
   );
 }
 
+/** Read an Organ element; undefined when absent (OrganId '' when missing). */
 export function parseOrgan(n: XNode | undefined): Organ | undefined {
   if (!n) return undefined;
   const o: Organ = {
@@ -35,6 +36,7 @@ export function parseOrgan(n: XNode | undefined): Organ | undefined {
   return dropUndefined(o);
 }
 
+/** ResponseFor element (dates written yyyy/MM/dd). */
 export function buildResponseFor(r: ResponseFor, indent: string): string {
   const i = indent + '  ';
   return group(
@@ -47,6 +49,7 @@ export function buildResponseFor(r: ResponseFor, indent: string): string {
   );
 }
 
+/** Read a ResponseFor element; undefined when absent or empty. */
 export function parseResponseFor(n: XNode | undefined): ResponseFor | undefined {
   if (!n) return undefined;
   const r = dropUndefined({
@@ -58,6 +61,7 @@ export function parseResponseFor(n: XNode | undefined): ResponseFor | undefined 
   return Object.keys(r).length > 0 ? r : undefined;
 }
 
+/** StaffInfo element. */
 export function buildStaff(s: StaffInfo, indent: string): string {
   const i = indent + '  ';
   return group(
@@ -67,6 +71,7 @@ export function buildStaff(s: StaffInfo, indent: string): string {
   );
 }
 
+/** Read a StaffInfo element; undefined when absent or empty. */
 export function parseStaff(n: XNode | undefined): StaffInfo | undefined {
   if (!n) return undefined;
   const s = dropUndefined({ department: text(n, 'Department'), staff: text(n, 'Staff'), mobile: text(n, 'Mobile'), email: text(n, 'Email') });

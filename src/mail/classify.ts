@@ -26,6 +26,9 @@ export type Facts = {
 
 type Rule = { kind: MailKind; id: string; test: (f: Facts) => string | null };
 
+/** Characters of a body scanned for wording (a bounce may quote a whole message). */
+const MAX_SCAN = 64 * 1024;
+
 const OUT_OF_OFFICE = /(?:out of (?:the )?office|automatic reply|auto(?:matic)?[- ]?reply|autoreply|abwesenheit|absence|trả lời tự động|vắng mặt|nghỉ phép)/iu;
 
 /** The rules in priority order (first match wins). */
@@ -43,7 +46,7 @@ export const CLASSIFY_RULES: readonly Rule[] = [
     kind: 'delivery-report',
     id: 'bounce-wording',
     test: f => {
-      const marker = bounceMarker(f.mail.text);
+      const marker = bounceMarker(f.mail.text.slice(0, MAX_SCAN));
       const subj = isBounceSubject(f.subject.cleaned) || isBounceSubject(f.mail.subject);
       const failedHeader = f.mail.headers['x-failed-recipients'] !== undefined;
       if (failedHeader && (marker || subj || f.systemSender)) return 'X-Failed-Recipients with bounce wording';

@@ -120,7 +120,7 @@ const RECIPIENT_PATTERNS: ReadonlyArray<{ mta: string; re: RegExp }> = [
 
 /** Heuristic recipients from a human-readable bounce body (and X-Failed-Recipients). */
 export function heuristicRecipients(mail: ParsedMail): { mta: string; recipients: DeliveryRecipient[] } {
-  const text = bodyBeforeOriginal(mail.text.replace(/\r\n?/gu, '\n'));
+  const text = bodyBeforeOriginal(mail.text.slice(0, 64 * 1024).replace(/\r\n?/gu, '\n'));
   const family = bounceMarker(text) ?? 'generic';
   const delayed = DELAY_WORDING.test(text) || DELAY_WORDING.test(mail.subject);
   const found = new Map<string, DeliveryRecipient>();

@@ -7,7 +7,7 @@
  */
 import { parseNumberNotation } from '../domain/document/number-notation.js';
 import { rank, urgencyFromPriority, type Urgency } from '../domain/document/urgency.js';
-import { secrecyFromText, type Secrecy } from '../domain/document/secrecy.js';
+import type { Secrecy } from '../domain/document/secrecy.js';
 import { typeFromName } from '../domain/document/types.js';
 import type { BusinessDocType } from '../edxml/codes.js';
 import type { EnvelopeParse, ResponseFor } from '../edxml/types.js';
@@ -55,8 +55,10 @@ export function extractDocumentMetadata(
   const env = edxml && edxml.ok ? edxml : undefined;
   const subj = parseSubject(mail.subject);
   const pdfFacts = mainPdfFacts(mail, pdfTexts);
-  const body = readDocumentText(mail.text);
-  const bodySubj = bodyFacts(mail.text);
+  // Only the start of a body matters; bounded so a huge pasted text costs nothing.
+  const bodyText = mail.text.slice(0, 64 * 1024);
+  const body = readDocumentText(bodyText);
+  const bodySubj = bodyFacts(bodyText);
 
   const pick = <T>(...vals: Array<T | null | undefined>): T | null => vals.find(v => v !== null && v !== undefined && v !== '') ?? null;
 
@@ -75,7 +77,7 @@ export function extractDocumentMetadata(
 
   const urgencies: Array<Urgency | null> = [urgencyFromPriority(env?.priority), pdfFacts?.urgency ?? null, subj.urgency, body.urgency];
   const urgency = urgencies.reduce<Urgency>((best, u) => (u && rank(u) > rank(best) ? u : best), 'normal');
-  const secrecies = [pdfFacts?.secrecy ?? null, subj.secrecy, secrecyFromText(mail.text)];
+  const secrecies = [pdfFacts?.secrecy ?? null, subj.secrecy, body.secrecy];
   const secrecy = secrecies.reduce<Secrecy | null>((best, s) => (s && secrecyRank(s) > secrecyRank(best) ? s : best), null);
 
   const signerPosition = pick(env?.signer?.position, pdfFacts?.signer.position);
