@@ -6,7 +6,8 @@ import type { ListedMessage, Mailbox } from '../io/imap.js';
 import type { IntakeDeps } from './deps.js';
 import { messageKey, normaliseMessageId, rawMessageId } from './message-key.js';
 
-export type Fetched = { row: ReceivedRow; isNew: boolean; listed: ListedMessage };
+/** A fetched mail; `raw` holds its bytes when small enough to keep (saves reading them back). */
+export type Fetched = { row: ReceivedRow; isNew: boolean; listed: ListedMessage; raw?: Buffer };
 
 /**
  * Phase 1 of a fetch: list the folder's messages (UID, size, Message-ID) in one FETCH. The inbox
@@ -45,20 +46,22 @@ export async function fetchOne(deps: IntakeDeps, agency: HostedAgency, mailbox: 
     }
   }
   const stream = await mailbox.download(listed.uid);
-  const blob = await deps.blobs.putStream(stream);
+  const blob = await deps.blobs.putStream(stream, { keepBelow: KEEP_IN_MEMORY });
   if (blob.size === 0) throw new BridgeError('MAIL_UNPARSEABLE', `UID ${listed.uid} is empty`);
   // The key comes from the stored bytes. A huge mail is not loaded twice: its header block gives
   // the Message-ID, and without one the raw hash stands in (trace headers included).
-  const small = blob.size <= 8 * 1024 * 1024;
-  const bytes = small ? await deps.blobs.get(blob.sha256) : await readPrefix(deps, blob.sha256, 256 * 1024);
-  const { key, messageId } = small ? messageKey(bytes) : fallbackKey(rawMessageId(bytes), blob.sha256);
+  const bytes = blob.bytes ?? (await readPrefix(deps, blob.sha256, 256 * 1024));
+  const { key, messageId } = blob.bytes ? messageKey(bytes) : fallbackKey(rawMessageId(bytes), blob.sha256);
   const { row, isNew } = await recordReceived(
     deps.db,
     { agencyCode: agency.code, messageKey: key, messageId, rawSha256: blob.sha256, rawSize: blob.size, uidvalidity, uid: listed.uid },
     deps.clock.now(),
   );
-  return { row, isNew, listed };
+  return { row, isNew, listed, raw: blob.bytes };
 }
+
+/** Mails up to this size stay in memory between download and parse. */
+const KEEP_IN_MEMORY = 8 * 1024 * 1024;
 
 /** The first `limit` bytes of a stored blob. */
 async function readPrefix(deps: IntakeDeps, sha256: string, limit: number): Promise<Buffer> {

@@ -62,7 +62,7 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
           finished.push({ uid: item.uid, receivedId: fetched.row.id });
           continue;
         }
-        const outcome = await processReceived(deps, agency, fetched.row);
+        const outcome = await processReceived(deps, agency, fetched.row, fetched.raw);
         report.processed.push({ uid: item.uid, received: fetched.row.id, ...outcome });
         finished.push({ uid: item.uid, receivedId: fetched.row.id });
       } catch (err) {

@@ -32,14 +32,14 @@ const REPORT_KINDS = new Set(['status', 'recall', 'delivery-report', 'read-recei
  * already stored. Expected outcomes (refusal, quarantine) are committed here; only unexpected
  * failures throw, and the caller counts them as attempts.
  */
-export async function processReceived(deps: IntakeDeps, agency: HostedAgency, row: ReceivedRow): Promise<ProcessOutcome> {
+export async function processReceived(deps: IntakeDeps, agency: HostedAgency, row: ReceivedRow, rawInMemory?: Buffer): Promise<ProcessOutcome> {
   const limits = deps.config.limits;
   if (row.raw_size > limits.maxMailBytes) {
     const detail = `mail is ${row.raw_size} bytes; limit is ${limits.maxMailBytes}`;
     await commitQuarantine(deps, agency, row, 'MAIL_TOO_LARGE', detail);
     return { outcome: 'quarantined', kind: null, detail };
   }
-  const raw = await deps.blobs.get(row.raw_sha256);
+  const raw = rawInMemory ?? (await deps.blobs.get(row.raw_sha256));
   let mail: ParsedMail;
   try {
     mail = await parseMail(raw, { maxAttachments: limits.maxAttachments });

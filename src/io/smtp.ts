@@ -26,7 +26,7 @@ export type SendResult = { accepted: string[]; rejected: string[]; response: str
 export type Mailer = { send(mail: OutgoingMail): Promise<SendResult>; close(): void };
 
 /** nodemailer SMTP options for a hosted agency's mailbox (TLS verified against the configured CA). */
-export function smtpOptions(agency: HostedAgency): SMTPTransport.Options {
+export function smtpOptions(agency: HostedAgency): SMTPTransport.Options & { pool: true; maxConnections: number; maxMessages: number } {
   const { smtp } = agency;
   return {
     host: smtp.host,
@@ -36,6 +36,10 @@ export function smtpOptions(agency: HostedAgency): SMTPTransport.Options {
     ignoreTLS: !smtp.requireTLS && !smtp.secure,
     auth: smtp.user ? { user: smtp.user, pass: agency.smtpPassword ?? '' } : undefined,
     tls: { ...(smtp.tls.caFile ? { ca: readFileSync(smtp.tls.caFile) } : {}), ...(smtp.tls.servername ? { servername: smtp.tls.servername } : {}) },
+    // One pooled connection set per mailbox: STARTTLS + AUTH once, not once per receipt.
+    pool: true,
+    maxConnections: 3,
+    maxMessages: 200,
     connectionTimeout: 30_000,
     greetingTimeout: 30_000,
     socketTimeout: 120_000,
@@ -47,7 +51,7 @@ export function smtpOptions(agency: HostedAgency): SMTPTransport.Options {
  * `responseCode`, `response`, `command`) so the outbox can classify them (4xx retry, 5xx fail).
  */
 export function createSmtpMailer(agency: HostedAgency): Mailer {
-  const transport: Transporter<SMTPTransport.SentMessageInfo> = nodemailer.createTransport(smtpOptions(agency));
+  const transport: Transporter<SMTPTransport.SentMessageInfo> = nodemailer.createTransport(smtpOptions(agency) as SMTPTransport.Options);
   return {
     async send(mail) {
       const info = await transport.sendMail({

@@ -18,9 +18,14 @@ export type OutboxDeps = {
   log: Log;
   mailerFor(agency: HostedAgency): Mailer;
   smtpPolicy?: SmtpPolicy;
+  /** Crash tests: 'after-smtp-accept' dies after the server said 250, before the row is marked sent. */
+  failpoint?(name: 'after-smtp-accept'): void;
 };
 
 export type OutboxRunReport = { sent: number; deferred: number; failed: number };
+
+/** Parallel senders per outbox run (matches the SMTP pool's maxConnections). */
+const SENDERS = 3;
 
 /** How long a claimed row stays ours: past it a crashed worker's row is claimed again. */
 const CLAIM_MS = 10 * 60 * 1000;
@@ -40,17 +45,23 @@ export async function runOutbox(deps: OutboxDeps, opts: { limit?: number; agency
     for (;;) {
       const batch = await claimDue(deps.db, deps.clock.now(), { limit: opts.limit ?? 50, claimMs: CLAIM_MS, agencyCode: opts.agencyCode });
       if (batch.length === 0) break;
-      for (const row of batch) {
-        const agency = deps.config.agencies.find(a => a.code === row.agency_code);
-        if (!agency) {
-          await markFailed(deps.db, row.id, `agency ${row.agency_code} is no longer configured`, deps.clock.now());
-          report.failed++;
-          continue;
+      // The batch is already in priority order; a few senders take from its head in parallel
+      // (one pooled SMTP connection each), so urgent mail still leaves first.
+      const queue = [...batch];
+      const sender = async () => {
+        for (let row = queue.shift(); row; row = queue.shift()) {
+          const agency = deps.config.agencies.find(a => a.code === row!.agency_code);
+          if (!agency) {
+            await markFailed(deps.db, row.id, `agency ${row.agency_code} is no longer configured`, deps.clock.now());
+            report.failed++;
+            continue;
+          }
+          let mailer = mailers.get(agency.code);
+          if (!mailer) mailers.set(agency.code, (mailer = deps.mailerFor(agency)));
+          report[await sendOne(deps, policy, mailer, row)]++;
         }
-        let mailer = mailers.get(agency.code);
-        if (!mailer) mailers.set(agency.code, (mailer = deps.mailerFor(agency)));
-        report[await sendOne(deps, policy, mailer, row)]++;
-      }
+      };
+      await Promise.all(Array.from({ length: SENDERS }, sender));
       if (batch.length < (opts.limit ?? 50)) break;
     }
   } finally {
@@ -79,6 +90,7 @@ async function sendOne(deps: OutboxDeps, policy: SmtpPolicy, mailer: Mailer, row
       dsn: message.dsn,
       requestReadReceipt: message.requestReadReceipt,
     });
+    deps.failpoint?.('after-smtp-accept');
     const now = deps.clock.now();
     await markSent(deps.db, row.id, result.response, now);
     await appendEvent(deps.db, now, { event: 'OUTBOX_SENT', agencyCode: row.agency_code, refType: 'outbox', refId: row.id, data: { to: row.to_address, response: result.response } });

@@ -23,8 +23,11 @@ export class BlobStore {
     return path.join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 
-  /** Store bytes; returns their hash. */
-  async put(data: Buffer): Promise<BlobRef> {
+  /**
+   * Store bytes; returns their hash. `durable: false` skips the fsync, for blobs that can be
+   * derived again from a durable one (attachments extracted from a stored raw mail).
+   */
+  async put(data: Buffer, opts: { durable?: boolean } = {}): Promise<BlobRef> {
     const sha256 = createHash('sha256').update(data).digest('hex');
     const target = this.pathOf(sha256);
     if (await exists(target)) return { sha256, size: data.length };
@@ -32,7 +35,7 @@ export class BlobStore {
     const fh = await open(tmp, 'w');
     try {
       await fh.writeFile(data);
-      await fh.sync();
+      if (opts.durable !== false) await fh.sync();
     } finally {
       await fh.close();
     }
@@ -40,15 +43,23 @@ export class BlobStore {
     return { sha256, size: data.length };
   }
 
-  /** Store a stream while hashing it (mailparser's stream-hash idiom); never holds it in memory. */
-  async putStream(source: Readable, opts: { maxBytes?: number } = {}): Promise<BlobRef & { truncated: boolean }> {
+  /**
+   * Store a stream while hashing it (mailparser's stream-hash idiom). Nothing is held in memory
+   * unless `keepBelow` is set: then the bytes of a blob up to that size are returned too.
+   */
+  async putStream(source: Readable, opts: { keepBelow?: number } = {}): Promise<BlobRef & { bytes?: Buffer }> {
     const hash = createHash('sha256');
     let size = 0;
+    let kept: Buffer[] | null = opts.keepBelow ? [] : null;
     const tmp = await this.tempPath();
     const hasher = new Transform({
       transform(chunk: Buffer, _enc, done) {
         hash.update(chunk);
         size += chunk.length;
+        if (kept) {
+          if (size <= opts.keepBelow!) kept.push(chunk);
+          else kept = null;
+        }
         done(null, chunk);
       },
     });
@@ -63,7 +74,7 @@ export class BlobStore {
     const target = this.pathOf(sha256);
     if (await exists(target)) await unlink(tmp);
     else await this.commit(tmp, target);
-    return { sha256, size, truncated: opts.maxBytes !== undefined && size > opts.maxBytes };
+    return { sha256, size, ...(kept ? { bytes: Buffer.concat(kept) } : {}) };
   }
 
   /** Read a blob and check its hash (a corrupt blob is an error, never silently used). */
