@@ -97,7 +97,8 @@ export function extractDocumentMetadata(
     secrecy,
     dueDate: pick(env?.dueDate, pdfFacts?.dueDate, body.dueDate),
     attachments: mail.attachments
-      .filter(a => !isEdxmlCandidate(a) && a.contentType !== 'message/rfc822')
+      // Not the edXML files, forwarded containers, or inline images (logos in signatures).
+      .filter(a => !isEdxmlCandidate(a) && a.contentType !== 'message/rfc822' && !(a.inline && a.contentType.startsWith('image/')))
       .map(a => ({ name: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, pages: opts.pdfPages?.get(a.sha256) ?? null })),
     missing: [],
   };

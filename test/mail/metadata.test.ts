@@ -98,3 +98,15 @@ test('a date quoted in a "Căn cứ" line is not the document date', t => {
   t.is(readDocumentText('Số: 12/QĐ-UBND\nVĩnh Long, ngày 15 tháng 5 năm 2019\nCăn cứ Luật ngày 19 tháng 6 năm 2015').date, '2019-05-15');
   t.is(readDocumentText('Số: 12/QĐ-UBND ngày 15 tháng 5 năm 2019').date, '2019-05-15');
 });
+
+test('register attachments leave out edXML files, forwarded containers and inline images', t => {
+  const { mail: m, texts } = mail('x', '', ['Số: 1/QĐ-X']);
+  const base = m.attachments[0]!;
+  m.attachments.push(
+    { ...base, filename: 'vanban.edxml', contentType: 'application/xml', isPdf: false, sha256: 'e'.repeat(64) },
+    { ...base, filename: 'fw.eml', contentType: 'message/rfc822', isPdf: false, sha256: 'f'.repeat(64) },
+    { ...base, filename: 'logo.png', contentType: 'image/png', isPdf: false, inline: true, sha256: 'c'.repeat(64) },
+    { ...base, filename: 'phu-luc.docx', contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', isPdf: false, sha256: 'd'.repeat(64) },
+  );
+  t.deepEqual(extractDocumentMetadata(m, texts).attachments.map(a => a.name), ['0.pdf', 'phu-luc.docx']);
+});
