@@ -18,8 +18,8 @@ export type OutgoingDeps = {
   failpoint?(name: 'after-submit'): void;
 };
 
-/** The failpoint hook used by the CLI: exits hard when EDOC_BRIDGE_FAILPOINT names the point. */
-export function outgoingFailpoint(env: NodeJS.ProcessEnv = process.env): NonNullable<OutgoingDeps['failpoint']> {
+/** The failpoint hook used by the CLI: exits hard when EDOC_BRIDGE_FAILPOINT names the point (any point name). */
+export function outgoingFailpoint(env: NodeJS.ProcessEnv = process.env): (name: string) => void {
   const wanted = env.EDOC_BRIDGE_FAILPOINT;
   return name => {
     if (wanted === name) {

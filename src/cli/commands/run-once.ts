@@ -3,6 +3,7 @@ import { runIntakeCycle, type IntakeReport } from '../../inbound/pipeline.js';
 import { runOutbox, type OutboxRunReport } from '../../outbound/send-outbox.js';
 import { runReconcile, type ReconcileRunReport } from '../../reconcile/pipeline.js';
 import { recordSends } from '../../reconcile/record-sends.js';
+import { outgoingFailpoint } from '../../outbound/deps.js';
 import { runOverdue } from '../../reconcile/overdue.js';
 import { BridgeError, describeError } from '../../errors.js';
 import { printJson, println, type Command } from '../command.js';
@@ -37,7 +38,7 @@ export const runOnceCommand: Command = {
       }
       let outbox: OutboxRunReport = { sent: 0, deferred: 0, failed: 0 };
       try {
-        outbox = await runOutbox(app.outboxDeps(), {});
+        outbox = await runOutbox({ ...app.outboxDeps(), failpoint: outgoingFailpoint(ctx.env) }, {});
         await recordSends(app); // the sends of this pass show in the register at once
       } catch (err) {
         errors.push(`outbox: ${describeError(err)}`);
