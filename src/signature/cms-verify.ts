@@ -40,6 +40,7 @@ export function certsOf(sd: SignedData): Cert[] {
  */
 export function checkSigner(
   sd: SignedData, si: SignerInfo, certs: Cert[], digestOfContent: (name: string) => Buffer, requireEss: boolean,
+  contentBytes?: () => Buffer,
 ): SignerCheck {
   const res: SignerCheck = { signerCert: null, digestName: null, claimedTime: null, reasons: [], warnings: [], integrity: 'unverified' };
   const fail = (r: ReasonCode): SignerCheck => { res.reasons.push(r); return res; };
@@ -47,7 +48,7 @@ export function checkSigner(
   try { digest = digestOf(si.digestAlg); } catch { return fail('FORMAT_FAILURE'); }
   res.digestName = digest.name;
   res.signerCert = findSignerCert(si, certs);
-  if (!si.signedAttrs) return fail('FORMAT_FAILURE'); // policy: signatures without signed attributes are refused
+  if (!si.signedAttrs) return checkWithoutAttrs(si, res, contentBytes, requireEss);
   // RFC 5652 §11: contentType and messageDigest each exactly once with one value.
   const ct = attr(si.attrs, OID.contentType);
   const md = attr(si.attrs, OID.messageDigest);
@@ -71,11 +72,38 @@ export function checkSigner(
   if (!sorted) res.warnings.push('SIGNED_ATTRS_NOT_DER');
   if (!ok) { res.integrity = 'signature-invalid'; return fail('SIG_CRYPTO_FAILURE'); }
   res.integrity = 'intact';
+  if (weakKey(res.signerCert)) return fail('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
   const ess = essBinding(si, res.signerCert);
   if (ess === 'mismatch') return fail('NO_SIGNING_CERTIFICATE_FOUND');
   if (ess === 'absent' && requireEss) return fail('FORMAT_FAILURE');
   return res;
 }
+
+/** RSA keys below 1900 bits are refused, as in the EU DSS default policy (ETSI TS 119 312). */
+export function weakKey(cert: Cert): boolean {
+  const bits = cert.publicKey.asymmetricKeyDetails?.modulusLength;
+  return bits !== undefined && bits < 1900;
+}
+
+/**
+ * RFC 5652 §5.4: without signed attributes the signature covers the content itself (allowed for
+ * adbe.pkcs7.detached, not for PAdES, which needs ESS signing-certificate-v2).
+ */
+function checkWithoutAttrs(si: SignerInfo, res: SignerCheck, contentBytes: (() => Buffer) | undefined, requireEss: boolean): SignerCheck {
+  const fail = (r: ReasonCode): SignerCheck => { res.reasons.push(r); return res; };
+  if (requireEss || !contentBytes) return fail('FORMAT_FAILURE');
+  if (DIGESTS_WEAK.has(res.digestName ?? '')) return fail('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
+  if (!res.signerCert) return fail('NO_SIGNING_CERTIFICATE_FOUND');
+  let alg;
+  try { alg = resolveSigAlg(si.sigAlg, res.digestName); } catch { return fail('FORMAT_FAILURE'); }
+  if (isWeak(alg)) return fail('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
+  if (!verifySig(alg, res.signerCert.publicKey, contentBytes(), si.signature)) { res.integrity = 'signature-invalid'; return fail('SIG_CRYPTO_FAILURE'); }
+  res.integrity = 'intact';
+  if (weakKey(res.signerCert)) return fail('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
+  return res;
+}
+
+const DIGESTS_WEAK = new Set(['sha1', 'md5']);
 
 /** Re-encode the attribute SET in DER order (what BouncyCastle/DSS verify, RFC 5652 §5.4). */
 function resorted(set: Der): Buffer {

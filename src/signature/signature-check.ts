@@ -89,7 +89,7 @@ export async function checkSignature(buf: Buffer, field: SigField, store: TrustS
   }
   const si = sd.signerInfos[0]!;
   const certs = certsOf(sd);
-  const chk = checkSigner(sd, si, [...certs, ...store.intermediates], digestOfContent, sub === 'ETSI.CAdES.detached');
+  const chk = checkSigner(sd, si, [...certs, ...store.intermediates], digestOfContent, sub === 'ETSI.CAdES.detached', () => Buffer.concat(ranges.map(([s, l]) => buf.subarray(s, s + l))));
   report.integrity = chk.integrity;
   report.digestAlgorithm = chk.digestName;
   try { const o = oid(si.sigAlg.children[0]!); report.signatureAlgorithm = SIG_ALGS[o]?.kind ?? o; } catch { /* reported via reasons */ }

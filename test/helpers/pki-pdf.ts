@@ -63,3 +63,21 @@ export function appendRawUpdate(pdf: Buffer, objects: Array<{ num: number; body:
   body += `trailer\n<< /Size ${Math.max(size, ...entries.map(e => e.num + 1))} /Root ${root} /Prev ${prev}${trailerExtra} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
   return Buffer.concat([pdf, Buffer.from(body, 'latin1')]);
 }
+
+/** Sign like other (older) signers do: adbe.pkcs7.detached, optionally without signed attributes. */
+export async function signLegacy(pdf: Buffer, cert: { der: Buffer; key: import('node:crypto').KeyObject }, chain: Buffer[], o: { noSignedAttrs?: boolean; now: Date }): Promise<Buffer> {
+  const { PDFDocument: Doc } = await import('@cantoo/pdf-lib');
+  const { addPlaceholder, fixByteRange } = await import('../../src/signature/seal/placeholder.js');
+  const { buildSignedData, schemeFor } = await import('../../src/signature/seal/cms-build.js');
+  const doc = await Doc.load(pdf, { forIncrementalUpdate: true, updateMetadata: false });
+  addPlaceholder(doc, { subFilter: 'adbe.pkcs7.detached', signingTime: o.now, contentsBytes: 8192 });
+  const out = Buffer.from(await doc.commit({ useObjectStreams: false }));
+  const { byteRange, holeStart } = fixByteRange(out, pdf.length);
+  const content = Buffer.concat([out.subarray(0, byteRange[1]), out.subarray(byteRange[2])]);
+  const cms = await buildSignedData({
+    hash: 'sha256', contentDigest: crypto.createHash('sha256').update(content).digest(), signerCert: cert.der, chain,
+    scheme: schemeFor(cert.key), signingTime: o.now, noSignedAttrs: o.noSignedAttrs ? content : undefined,
+  });
+  out.write(cms.toString('hex'), holeStart + 1, 'latin1');
+  return out;
+}

@@ -1,6 +1,7 @@
 import test from 'ava';
-import { pki, NOW, d, tsaAt } from '../helpers/pki.js';
-import { samplePdf } from '../helpers/pki-pdf.js';
+import crypto from 'node:crypto';
+import { pki, NOW, d, tsaAt, issue } from '../helpers/pki.js';
+import { samplePdf, signLegacy } from '../helpers/pki-pdf.js';
 import { sealPdf, verifyPdf, summarizeVi } from '../../src/signature/index.js';
 
 const p = pki();
@@ -101,4 +102,23 @@ test('PEM anchors and CRLs are accepted as well as DER', async t => {
   const pemCrl = (b: Buffer) => Buffer.from(`-----BEGIN X509 CRL-----\n${b.toString('base64')}\n-----END X509 CRL-----\n`);
   const v = await verifyPdf(signed, { anchors: [Buffer.from(p.root.pem)], crls: [pemCrl(p.rootCrl), pemCrl(p.subCrl)] }, { now: NOW });
   t.is(v.verdict, 'valid');
+});
+
+test('valid: adbe.pkcs7.detached with and without signed attributes (RFC 5652 §5.4)', async t => {
+  for (const noSignedAttrs of [false, true]) {
+    const signed = await signLegacy(await base, p.agency, [p.inter.der], { now: NOW, noSignedAttrs });
+    const v = await verifyPdf(signed, p.trust, { now: NOW });
+    t.is(v.verdict, 'valid', JSON.stringify(v.signatures[0]));
+    t.is(v.signatures[0]!.subFilter, 'adbe.pkcs7.detached');
+    const bad = Buffer.from(signed);
+    bad[bad.indexOf('stream\n') + 12]! ^= 1;
+    t.deepEqual((await verifyPdf(bad, p.trust, { now: NOW })).reasons, [noSignedAttrs ? 'SIG_CRYPTO_FAILURE' : 'HASH_FAILURE']);
+  }
+});
+
+test('refused: an RSA key below 1900 bits gives CRYPTO_CONSTRAINTS_FAILURE_NO_POE', async t => {
+  const small = issue({ cn: 'Khóa ngắn', issuer: p.inter, serial: 400n, key: crypto.generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey, notBefore: d('2025-01-01T00:00:00Z'), notAfter: d('2028-01-01T00:00:00Z') });
+  const v = await verifyPdf(await signLegacy(await base, small, [p.inter.der], { now: NOW }), p.trust, { now: NOW });
+  t.is(v.verdict, 'indeterminate');
+  t.deepEqual(v.reasons, ['CRYPTO_CONSTRAINTS_FAILURE_NO_POE']);
 });

@@ -49,6 +49,8 @@ export type CmsInput = {
   essV1?: boolean;
   /** Produce unsorted signed attributes (tests of the verifier's tolerance only). */
   unsortedAttrs?: boolean;
+  /** Sign the content itself, without signed attributes (old adbe.pkcs7.detached signers; tests only). */
+  noSignedAttrs?: Buffer;
 };
 
 /** An Attribute ::= SEQUENCE { attrType, attrValues SET }. */
@@ -87,10 +89,10 @@ export async function buildSignerInfo(input: CmsInput, unsigned: Buffer[] = []):
   // RFC 5652 §5.4: sign the DER SET OF (sorted); store it with the [0] IMPLICIT tag.
   const ordered = input.unsortedAttrs ? [...attrs].sort(Buffer.compare).reverse() : [...attrs].sort(Buffer.compare);
   const setBytes = tlv(0x31, ...ordered);
-  const signature = await input.scheme.sign(setBytes);
+  const signature = await input.scheme.sign(input.noSignedAttrs ?? setBytes);
   const signedAttrs = Buffer.concat([Buffer.from([0xa0]), setBytes.subarray(1)]);
   const digestAlg = algId(DIGEST_OID[input.hash]!);
-  const parts = [int(1), sid, digestAlg, signedAttrs, input.scheme.algorithm, octetString(signature)];
+  const parts = [int(1), sid, digestAlg, ...(input.noSignedAttrs ? [] : [signedAttrs]), input.scheme.algorithm, octetString(signature)];
   if (unsigned.length) parts.push(tlv(0xa1, ...[...unsigned].sort(Buffer.compare)));
   return { signerInfo: seq(...parts), signature };
 }
