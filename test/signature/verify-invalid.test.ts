@@ -149,3 +149,22 @@ test('refused: a SHA-1 signature gives CRYPTO_CONSTRAINTS_FAILURE_NO_POE', async
   t.is(v.verdict, 'indeterminate');
   t.deepEqual(v.reasons, ['CRYPTO_CONSTRAINTS_FAILURE_NO_POE']);
 });
+
+test('fuzz: 300 random corruptions of a signed file never throw and never verify as valid when signed bytes changed', async t => {
+  const signed = await signedP;
+  const [, b, c] = byteRangeText(signed).nums as [number, number, number, number];
+  let seed = 42;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  for (let i = 0; i < 300; i++) {
+    const bad = Buffer.from(signed);
+    const at = rnd(bad.length);
+    const kind = rnd(3);
+    if (kind === 0) bad[at] = rnd(256);
+    else if (kind === 1) bad.fill(0x20, at, Math.min(bad.length, at + 1 + rnd(64)));
+    const input = kind === 2 ? bad.subarray(0, at) : bad;
+    const v = await verifyPdf(input, p.trust, { now: NOW });
+    t.true(['valid', 'invalid', 'indeterminate', 'unsigned'].includes(v.verdict));
+    const touchedSigned = kind !== 2 && !bad.equals(signed) && (at < b || at >= c);
+    if (touchedSigned && v.verdict === 'valid') t.fail(`corruption at ${at} (kind ${kind}) still valid`);
+  }
+});
