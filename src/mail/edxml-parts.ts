@@ -7,6 +7,9 @@ import { detectEdxml } from '../edxml/detect.js';
 import { parseEnvelope } from '../edxml/envelope.js';
 import { parseStatus } from '../edxml/status.js';
 import type { EnvelopeParse, StatusParse } from '../edxml/types.js';
+import { unzip } from '../edxml/zip.js';
+import { hasPdfMagic, sha256Hex } from './parse.js';
+import { sanitizeFilename } from './filename.js';
 import type { MailAttachment, ParsedMail } from './types.js';
 
 export type MailEdxml = {
@@ -34,5 +37,23 @@ export function findEdxml(mail: ParsedMail): MailEdxml {
     else if (kind === 'status' && !out.status) out.status = { attachment: a, parse: parseStatus(a.content) };
     else if (kind === null && /\.edxml$/iu.test(a.filename)) out.problems.push(`${a.filename}: not an edXML envelope or status packet`);
   }
+  return out;
+}
+
+/**
+ * The attachments an edXML envelope carries inside itself (AttachmentEncoded), as mail attachments,
+ * unzipped when a peer zipped them. Their digests are computed here, so the manifest check applies.
+ */
+export function envelopeAttachments(env: EnvelopeParse): MailAttachment[] {
+  const out: MailAttachment[] = [];
+  env.encodedAttachments.forEach((e, i) => {
+    const files = e.zipped ? unzip(e.content).map(z => ({ name: z.name, content: z.content })) : [{ name: e.name ?? '', content: e.content }];
+    for (const f of files) {
+      const pdf = hasPdfMagic(f.content);
+      const filename = sanitizeFilename(f.name || e.name, `edxml-attachment-${i + 1}${pdf ? '.pdf' : ''}`);
+      const contentType = pdf ? 'application/pdf' : (e.contentType ?? 'application/octet-stream').toLowerCase();
+      out.push({ filename, contentType, size: f.content.length, sha256: sha256Hex(f.content), content: f.content, isPdf: pdf || /\.pdf$/iu.test(filename), inline: false, forwarded: false });
+    }
+  });
   return out;
 }

@@ -8,6 +8,7 @@ import { pdfInfo } from '../pdf/info.js';
 import type { EnvelopeParse, ResponseFor } from '../edxml/types.js';
 import { parseNumberNotation } from '../domain/document/number-notation.js';
 import { classify, mailFacts, type Classification, type MailKind } from './classify.js';
+import { envelopeAttachments } from './edxml-parts.js';
 import { extractDocumentMetadata, type DocumentMeta } from './metadata.js';
 import { parseDeliveryReport, type DeliveryReport } from './delivery-report.js';
 import { parseReadReceipt, type ReadReceipt } from './read-receipt.js';
@@ -57,6 +58,11 @@ export async function inspectMailDetailed(raw: Buffer): Promise<{ result: Inspec
   switch (classification.kind) {
     case 'document':
     case 'recall': {
+      // A full system's envelope may carry the files itself (AttachmentEncoded).
+      if (env?.encodedAttachments.length) {
+        const have = new Set(mail.attachments.map(a => a.sha256));
+        mail.attachments.push(...envelopeAttachments(env).filter(a => !have.has(a.sha256)));
+      }
       const texts = new Map<string, string>();
       const pages = new Map<string, number | null>();
       for (const a of mail.attachments.filter(x => x.isPdf).slice(0, MAX_PDFS)) {
