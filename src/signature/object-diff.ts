@@ -162,9 +162,11 @@ function acroForm(ctx: Ctx, num: number, oldF: PdfDict | null, newF: PdfDict | n
   const keys = oldF ? changedKeys(ctx, oldF, newF) : [...newF.map.keys()];
   const bad = keys.filter(k => !ACROFORM_FREE_KEYS.has(k));
   if (bad.length) return { object: num, level: 'other', what: `form /${bad.join(' /')} changed` };
-  if (!keys.includes('Fields')) return { object: num, level: 'none', what: 'form flags' };
+  // /NeedAppearances makes viewers redraw every field: at least a form-filling change (shadow "replace").
+  const base: ModLevel = keys.includes('NeedAppearances') && newF.get('NeedAppearances') === true ? 'form-filling' : 'none';
+  if (!keys.includes('Fields')) return { object: num, level: base, what: 'form flags' };
   const lv = appended(ctx, ctx.file.resolve(oldF?.get('Fields'), ctx.old), ctx.file.resolve(newF.get('Fields'), ctx.cur), 'fields');
-  return { object: num, level: lv, what: 'form fields' };
+  return { object: num, level: maxLevel([{ level: lv }, { level: base }]), what: 'form fields' };
 }
 
 /** Classify every object written by revision `cur` against the revision `cur - 1`. */
