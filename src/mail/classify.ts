@@ -77,8 +77,9 @@ export const CLASSIFY_RULES: readonly Rule[] = [
     id: 'envelope-revoke',
     test: f => (f.edxml.envelope?.parse.businessDocType === 1 ? 'edXML envelope with BussinessDocType 1 (revoke)' : null),
   },
-  { kind: 'recall', id: 'subject-13', test: f => (f.subject.ours === 'status' && f.subject.statusCode === '13' ? 'subject [VBĐT-TT] 13' : null) },
-  { kind: 'status', id: 'subject-status', test: f => (f.subject.ours === 'status' ? `subject [VBĐT-TT] ${f.subject.statusCode}` : null) },
+  // Subject-only rules ignore "Re:": a person answering our recall request is a reply, not a recall.
+  { kind: 'recall', id: 'subject-13', test: f => (f.subject.ours === 'status' && !f.subject.isReply && f.subject.statusCode === '13' ? 'subject [VBĐT-TT] 13' : null) },
+  { kind: 'status', id: 'subject-status', test: f => (f.subject.ours === 'status' && !f.subject.isReply ? `subject [VBĐT-TT] ${f.subject.statusCode}` : null) },
   { kind: 'document', id: 'envelope', test: f => (f.edxml.envelope ? `edXML envelope ${f.edxml.envelope.attachment.filename}` : null) },
   {
     kind: 'auto-reply',

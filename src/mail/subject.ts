@@ -31,8 +31,9 @@ export type SubjectInfo = {
 const REPLY_PREFIX = /^(?:re|aw|sv|tl|trả lời|phản hồi)\s*(?:\[\d+\])?\s*:\s*/iu;
 const FORWARD_PREFIX = /^(?:fwd?|tr|wg|rv|chuyển tiếp)\s*(?:\[\d+\])?\s*:\s*/iu;
 const TAG = /^\[([^\]]{1,40})\]\s*/u;
-const OURS_DOC = /^\[VBĐT\]\s*/u;
-const OURS_STATUS = /^\[VBĐT-TT\]\s*(\d{1,2})\b\s*([^:]*):?\s*(.*)$/u;
+// Some clients strip diacritics: accept [VBDT] too.
+const OURS_DOC = /^\[VB[ĐD]T\]\s*/u;
+const OURS_STATUS = /^\[VB[ĐD]T-TT\]\s*(\d{1,2})\b\s*([^:]*):?\s*(.*)$/u;
 const SUMMARY_MARK = /(?:^|\s)(?:V\/v|v\/v|về việc|Về việc|VỀ VIỆC|trích yếu\s*:)\s*(.+)$/u;
 
 /** Parse a subject into what our formats and free-form subjects say. */
@@ -50,7 +51,7 @@ export function parseSubject(subject: string): SubjectInfo {
     const f = FORWARD_PREFIX.exec(s);
     if (f) { info.isForward = true; s = s.slice(f[0].length); }
     const t = TAG.exec(s);
-    if (t && !/^VBĐT/u.test(t[1]!)) {
+    if (t && !/^VB[ĐD]T/u.test(t[1]!)) {
       const u = urgencyFromMark(t[1]!);
       const sec = secrecyFromMark(t[1]!);
       if (u) { if (rank(u) > rank(info.urgency)) info.urgency = u; s = s.slice(t[0].length); }

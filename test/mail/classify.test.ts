@@ -38,6 +38,8 @@ const cases: Array<[string, ParsedMail, string]> = [
   ['envelope revoke → recall', mail({ attachments: [envelope(1), att('a.pdf', PDF)] }), 'recall'],
   ['subject [VBĐT-TT] 13 → recall', mail({ subject: '[VBĐT-TT] 13 Yêu cầu thu hồi: 12/QĐ-UBND' }), 'recall'],
   ['subject [VBĐT-TT] 01 → status', mail({ subject: '[VBĐT-TT] 01 Đã đến: 12/QĐ-UBND' }), 'status'],
+  ['subject [VBDT-TT] 03 without diacritics → status', mail({ subject: '[VBDT-TT] 03 Da tiep nhan: 12/QĐ-UBND' }), 'status'],
+  ['a person answering our recall request is a reply', mail({ subject: 'Re: [VBĐT-TT] 13 Yêu cầu thu hồi: 12/QĐ-UBND', inReplyTo: '<r@x>', text: 'Đồng ý' }), 'reply'],
   ['envelope new → document', mail({ attachments: [envelope(0)] }), 'document'],
   ['PDF → document', mail({ attachments: [att('x', PDF)] }), 'document'],
   ['PDF from an automated system is still a document', mail({ attachments: [att('x.pdf', PDF)], h: { 'auto-submitted': 'auto-generated' } }), 'document'],
