@@ -1,12 +1,13 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Config } from './config/schema.js';
 import { readSecret } from './config/load.js';
 import { syncAgenciesFromConfig } from './db/agencies.js';
+import { syncDirectoryCsv } from './directory/import-csv.js';
 import { migrate, openDb, type Db } from './db/connect.js';
 import { envFailpoint, type IntakeDeps } from './inbound/deps.js';
-import { presenceVerifier, type PdfVerifier } from './inbound/verify-pdfs.js';
+import type { PdfVerifier } from './inbound/verify-pdfs.js';
+import { loadTrust, signatureVerifier } from './inbound/signature-verifier.js';
 import { systemClock, type Clock } from './io/clock.js';
 import { openImapMailbox } from './io/imap.js';
 import { createSmtpMailer } from './io/smtp.js';
@@ -39,6 +40,7 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Log; 
     const applied = await migrate(db);
     if (applied.length) log.info('DB_MIGRATED', { applied });
     await syncAgenciesFromConfig(db, config, clock.now());
+    if (config.directoryCsv) await syncDirectoryCsv(db, config.directoryCsv, clock.now());
   }
   const blobs = new BlobStore(config.storage.blobs);
   const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -60,9 +62,7 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Log; 
   return app;
 }
 
-/** The PDF verifier for this configuration (signature checks need trust anchors). */
+/** The PDF verifier: the full signature check (SPEC §4) against the configured trust. */
 async function createVerifier(config: Config): Promise<PdfVerifier> {
-  void readFile;
-  void config;
-  return presenceVerifier;
+  return signatureVerifier(await loadTrust(config.trust));
 }

@@ -1,0 +1,40 @@
+import { readFile } from 'node:fs/promises';
+import type { Config } from '../config/schema.js';
+import { BridgeError } from '../errors.js';
+import { pdfInfo } from '../pdf/info.js';
+import { summarizeVi, verifyPdf, type TrustConfig } from '../signature/index.js';
+import type { PdfVerifier } from './verify-pdfs.js';
+
+/** Read the configured trust anchors, intermediates and CRLs (files: PEM or DER). */
+export async function loadTrust(trust: Config['trust']): Promise<TrustConfig> {
+  const read = async (files: string[], key: string) =>
+    Promise.all(
+      files.map(async f => {
+        try {
+          return await readFile(f);
+        } catch (err) {
+          throw new BridgeError('CONFIG_INVALID', `trust.${key}: cannot read ${f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+        }
+      }),
+    );
+  return { anchors: await read(trust.anchors, 'anchors'), intermediates: await read(trust.intermediates, 'intermediates'), crls: await read(trust.crls, 'crls'), ocsp: trust.ocsp };
+}
+
+/**
+ * The intake verifier (SPEC §4, QĐ 1123 Art. 12.2): every PDF's signatures checked against the
+ * trust anchors at the time of receipt; the Vietnamese summary goes into refusals and the register.
+ */
+export function signatureVerifier(trust: TrustConfig): PdfVerifier {
+  return async (pdf, now) => {
+    const [info, v] = await Promise.all([pdfInfo(pdf), verifyPdf(pdf, trust, { now })]);
+    const unreadable = info.pages === null && v.signatures.length === 0;
+    return {
+      pages: info.pages,
+      signaturesFound: v.signatures.length,
+      verdict: unreadable ? 'unreadable' : v.verdict,
+      reasons: v.reasons,
+      summaryVi: summarizeVi(v),
+      report: v,
+    };
+  };
+}
