@@ -30,6 +30,7 @@ export type OutgoingDocumentRow = {
   recall_reason: string | null;
   recalled_at: string | null;
   created_at: string;
+  submission_key: string | null;
 };
 
 export type OutgoingRecipientRow = {
@@ -55,7 +56,8 @@ export type OutgoingRecipientRow = {
   updated_at: string;
 };
 
-export type NewOutgoingDocument = Omit<OutgoingDocumentRow, 'id' | 'files' | 'sealed' | 'late_alerted_at' | 'recall_reason' | 'recalled_at' | 'created_at'> & {
+export type NewOutgoingDocument = Omit<OutgoingDocumentRow, 'id' | 'files' | 'sealed' | 'late_alerted_at' | 'recall_reason' | 'recalled_at' | 'created_at' | 'submission_key'> & {
+  submission_key?: string | null;
   files: OutgoingFile[];
   sealed: boolean;
 };

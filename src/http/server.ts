@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { App } from '../app.js';
 import { readSecret } from '../config/load.js';
 import { describeError } from '../errors.js';
+import { handleApi } from './api.js';
 import { metricsText } from './metrics.js';
 import { renderRegisterPage, renderQuarantinePage } from './pages.js';
 
@@ -38,6 +39,8 @@ export async function startHttp(app: App): Promise<HttpHandle> {
         res.setHeader('WWW-Authenticate', 'Basic realm="edoc-bridge", charset="UTF-8"');
         return send(res, 401, 'text/plain; charset=utf-8', password ? 'Cần đăng nhập.\n' : 'Chưa cấu hình mật khẩu (http.passwordEnv).\n');
       }
+      const api = await handleApi(app, req, url);
+      if (api) return send(res, api.status, 'application/json; charset=utf-8', JSON.stringify(api.body) + '\n');
       if (url.pathname === '/' || url.pathname === '/register') return send(res, 200, 'text/html; charset=utf-8', await renderRegisterPage(app, url.searchParams));
       if (url.pathname === '/quarantine') return send(res, 200, 'text/html; charset=utf-8', await renderQuarantinePage(app));
       return send(res, 404, 'text/plain; charset=utf-8', 'Không tìm thấy.\n');

@@ -37,6 +37,8 @@ export type Submission = {
   files: SubmissionFile[];
   meta: SubmissionMeta;
   source: 'cli' | 'http' | 'drop' | 'edxml';
+  /** Idempotency: a second submission with the same key returns the first document (drop folder, API retries). */
+  submissionKey?: string;
 };
 
 /** Validate metadata (from meta.json, flags or an HTTP body); throws USAGE naming the bad key. */

@@ -1,7 +1,7 @@
 import type { HostedAgency } from '../config/schema.js';
 import { appendEvent } from '../db/events.js';
 import { enqueue } from '../db/outbox.js';
-import { insertOutgoingDocument, insertRecipient, getOutgoingDocument, patchRecipient, type OutgoingFile } from '../db/outgoing.js';
+import { insertOutgoingDocument, insertRecipient, getOutgoingDocument, patchRecipient, recipientsOf, type OutgoingDocumentRow, type OutgoingFile } from '../db/outgoing.js';
 import { nextNumber } from '../db/register.js';
 import { processingDueDate, receiptDeadline, sendDeadline, toLocalDate } from '../domain/calendar/index.js';
 import { formatNumberNotation } from '../domain/document/number-notation.js';
@@ -42,6 +42,10 @@ const URGENT_SEND_MINUTES: Readonly<Record<string, number>> = { 'hoa-toc': 15, '
  */
 export async function submitDocument(deps: OutgoingDeps, s: Submission): Promise<SubmitResult> {
   const agency = hostedAgency(deps, s.agencyCode);
+  if (s.submissionKey) {
+    const earlier = await submitted(deps, s.submissionKey);
+    if (earlier) return earlier;
+  }
   const recipients = await resolveRecipients(deps.db, s.to);
   checkFiles(s);
   const key = await loadSealKey(agency);
@@ -87,6 +91,7 @@ export async function submitDocument(deps: OutgoingDeps, s: Submission): Promise
         sealed: files.some(f => f.sealed),
         signed_at: now.toISOString(),
         send_deadline: deadline.toISOString(),
+        submission_key: s.submissionKey ?? null,
       },
       now,
     );
@@ -121,6 +126,21 @@ export function hostedAgency(deps: Pick<OutgoingDeps, 'config'>, code: string): 
   const agency = deps.config.agencies.find(a => a.code === code.toUpperCase());
   if (!agency) throw new BridgeError('USAGE', `${code} is not a hosted agency (see config: agencies[].code)`);
   return agency;
+}
+
+/** The result of an earlier submission with this key, if any. */
+async function submitted(deps: OutgoingDeps, key: string): Promise<SubmitResult | null> {
+  const doc: OutgoingDocumentRow | undefined = await deps.db('outgoing_documents').where({ submission_key: key }).first();
+  if (!doc) return null;
+  const recipients = await recipientsOf(deps.db, doc.id);
+  return {
+    documentId: doc.id,
+    numberNotation: doc.number_notation,
+    year: doc.year,
+    number: doc.number,
+    sealed: !!doc.sealed,
+    recipients: recipients.map(r => ({ id: r.id, address: r.address, agencyCode: r.agency_code, messageId: r.message_id })),
+  };
 }
 
 /** One main PDF, annexes PDFs too, none empty. */

@@ -2,6 +2,7 @@ import type { App } from '../app.js';
 import { runIntakeCycle } from '../inbound/pipeline.js';
 import { runOutbox } from '../outbound/send-outbox.js';
 import { runOverdue } from '../reconcile/overdue.js';
+import { scanDropFolders } from '../outbound/drop-folder.js';
 import { runReconcile } from '../reconcile/pipeline.js';
 
 /** A scheduled job: a name, its cron expression (from config.schedules) and what it runs. */
@@ -22,4 +23,5 @@ export const JOBS: Job[] = [
   { name: 'outbox', cron: app => app.config.schedules.outbox, run: app => runOutbox(app.outboxDeps()) },
   { name: 'reconcile', cron: app => app.config.schedules.reconcile, run: app => runReconcile(app) },
   { name: 'overdue', cron: app => app.config.schedules.reconcile, run: app => runOverdue(app) },
+  { name: 'drop-folder', cron: app => app.config.schedules.outbox, run: app => scanDropFolders(app) },
 ];

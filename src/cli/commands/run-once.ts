@@ -4,6 +4,7 @@ import { runOutbox, type OutboxRunReport } from '../../outbound/send-outbox.js';
 import { runReconcile, type ReconcileRunReport } from '../../reconcile/pipeline.js';
 import { recordSends } from '../../reconcile/record-sends.js';
 import { outgoingFailpoint } from '../../outbound/deps.js';
+import { scanDropFolders } from '../../outbound/drop-folder.js';
 import { runOverdue } from '../../reconcile/overdue.js';
 import { BridgeError, describeError } from '../../errors.js';
 import { printJson, println, type Command } from '../command.js';
@@ -31,6 +32,7 @@ export const runOnceCommand: Command = {
       }
       let reconcile: ReconcileRunReport | undefined;
       try {
+        await scanDropFolders(app);
         reconcile = await runReconcile(app);
         await runOverdue(app);
       } catch (err) {

@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { HostedAgency } from '../config/schema.js';
+import { BridgeError, describeError } from '../errors.js';
+import type { OutgoingDeps } from './deps.js';
+import { submissionFromEdxml } from './edxml-package.js';
+import { parseSubmissionMeta, type Submission } from './submission.js';
+import { submitDocument, type SubmitResult } from './submit.js';
+
+/**
+ * The watched drop folder (agencies[].dropFolder): a clerk's tool or a scanner workflow drops
+ *   - `NAME.pdf` (+ annexes) and then `NAME.json` = {"to": [...], "annexes": [...], ...meta} — the
+ *     JSON is the trigger, written last, so a half-copied PDF is never taken; or
+ *   - `NAME.edxml`, an edXML package with its files in AttachmentEncoded.
+ * Each trigger is submitted with a key (SHA-256 of every byte involved), so a crash between the
+ * register commit and the move below resubmits nothing; then its files move to `sent/` (with a
+ * `NAME.result.json`) or, when refused, to `failed/` with `NAME.error.txt` saying why.
+ */
+export type DropResult = { file: string; outcome: 'submitted' | 'failed'; result?: SubmitResult; error?: string };
+
+/** Folder of an agency's drop folder (relative paths are relative to the config file). */
+export function dropFolderOf(deps: Pick<OutgoingDeps, 'config'>, agency: HostedAgency): string | null {
+  return agency.dropFolder ? path.resolve(deps.config.baseDir, agency.dropFolder) : null;
+}
+
+/** Scan every agency's drop folder once. */
+export async function scanDropFolders(deps: OutgoingDeps): Promise<DropResult[]> {
+  const out: DropResult[] = [];
+  for (const agency of deps.config.agencies) {
+    const dir = dropFolderOf(deps, agency);
+    if (dir) out.push(...(await scanDropFolder(deps, agency, dir)));
+  }
+  return out;
+}
+
+/** Scan one drop folder: submit each complete trigger, oldest name first. */
+export async function scanDropFolder(deps: OutgoingDeps, agency: HostedAgency, dir: string): Promise<DropResult[]> {
+  await mkdir(dir, { recursive: true });
+  const names = (await readdir(dir, { withFileTypes: true })).filter(e => e.isFile()).map(e => e.name).sort();
+  const results: DropResult[] = [];
+  for (const name of names.filter(n => /\.(json|edxml)$/iu.test(n))) {
+    let files = [name];
+    try {
+      const { submission, inputs } = await readTrigger(dir, name, agency);
+      files = inputs;
+      const result = await submitDocument(deps, { ...submission, submissionKey: await keyOf(dir, inputs, agency) });
+      await moveAll(dir, files, 'sent');
+      await writeFile(path.join(dir, 'sent', `${stem(name)}.result.json`), JSON.stringify(result, null, 2));
+      deps.log.info('DROP_SUBMITTED', { agency: agency.code, file: name, document: result.documentId, numberNotation: result.numberNotation });
+      results.push({ file: name, outcome: 'submitted', result });
+    } catch (err) {
+      if (!(err instanceof BridgeError) || ['DB_CONFLICT', 'INTERNAL', 'KEY_UNAVAILABLE'].includes(err.code)) throw err; // transient or ours: retry next scan
+      await moveAll(dir, files, 'failed');
+      await writeFile(path.join(dir, 'failed', `${stem(name)}.error.txt`), `${describeError(err)}\n`);
+      deps.log.warn('DROP_FAILED', { agency: agency.code, file: name, error: describeError(err) });
+      results.push({ file: name, outcome: 'failed', error: describeError(err) });
+    }
+  }
+  return results;
+}
+
+/** Read a trigger file: the submission and every file it involves. */
+async function readTrigger(dir: string, name: string, agency: HostedAgency): Promise<{ submission: Submission; inputs: string[] }> {
+  const bytes = await readFile(path.join(dir, name));
+  if (/\.edxml$/iu.test(name)) return { submission: { ...submissionFromEdxml(bytes, agency.code), source: 'edxml' }, inputs: [name] };
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+  } catch (cause) {
+    throw new BridgeError('USAGE', `${name} is not valid JSON`, { cause });
+  }
+  const { to, file, annexes, ...meta } = json;
+  const main = typeof file === 'string' ? file : `${stem(name)}.pdf`;
+  const annexNames = Array.isArray(annexes) ? annexes.map(String) : [];
+  const inputs = [name, main, ...annexNames];
+  const files = [];
+  for (const [f, role] of [[main, 'main'] as const, ...annexNames.map(a => [a, 'annex'] as const)]) {
+    if (path.basename(f) !== f) throw new BridgeError('USAGE', `${name}: ${f} must be a file name in the drop folder`);
+    let content: Buffer;
+    try {
+      content = await readFile(path.join(dir, f));
+    } catch (cause) {
+      throw new BridgeError('USAGE', `${name}: ${f} is missing`, { cause });
+    }
+    files.push({ name: f.normalize('NFC'), content, role });
+  }
+  const recipients = Array.isArray(to) ? to.map(String) : typeof to === 'string' ? to.split(',') : [];
+  return { submission: { agencyCode: agency.code, to: recipients, files, meta: parseSubmissionMeta(meta), source: 'drop' }, inputs };
+}
+
+/** The idempotency key: agency + every input's name and bytes. */
+async function keyOf(dir: string, inputs: string[], agency: HostedAgency): Promise<string> {
+  const h = createHash('sha256').update(`drop\0${agency.code}\0`);
+  for (const f of inputs) h.update(`${f}\0`).update(await readFile(path.join(dir, f))).update('\0');
+  return `drop:${h.digest('hex')}`;
+}
+
+async function moveAll(dir: string, files: string[], to: 'sent' | 'failed'): Promise<void> {
+  await mkdir(path.join(dir, to), { recursive: true });
+  for (const f of files) await rename(path.join(dir, f), path.join(dir, to, f)).catch(() => undefined);
+}
+
+function stem(name: string): string {
+  return name.replace(/\.[^.]+$/u, '');
+}
+
+/**
+ * Watch the drop folders (fs.watch) and scan on change, debounced and single-flight; the cron
+ * job `drop-folder` scans anyway, so a missed event only delays a submission. Returns a stop function.
+ */
+export function watchDropFolders(deps: OutgoingDeps): () => void {
+  const watchers: FSWatcher[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  const scan = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      if (running) return scan();
+      running = true;
+      try {
+        await scanDropFolders(deps);
+      } catch (err) {
+        deps.log.error('DROP_FAILED', { error: describeError(err) });
+      } finally {
+        running = false;
+      }
+    }, 500);
+  };
+  for (const agency of deps.config.agencies) {
+    const dir = dropFolderOf(deps, agency);
+    if (dir) watchers.push(watch(dir, { persistent: false }, scan));
+  }
+  return () => {
+    clearTimeout(timer);
+    for (const w of watchers) w.close();
+  };
+}
