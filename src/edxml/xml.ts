@@ -38,9 +38,9 @@ export function readXml(input: string | Buffer): { root: XNode; error?: undefine
   let text = Buffer.isBuffer(input) ? decodeXmlBytes(input) : input;
   text = text.replace(/^\uFEFF/u, '').normalize('NFC');
   if (!text.trim()) return { error: 'empty document' };
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) return { error: `not well-formed XML: ${valid.err.msg} (line ${valid.err.line})` };
   try {
+    const valid = XMLValidator.validate(text);
+    if (valid !== true) return { error: `not well-formed XML: ${valid.err.msg} (line ${valid.err.line})` };
     const parser = new XMLParser({
       removeNSPrefix: true,
       ignoreAttributes: false,
@@ -49,6 +49,8 @@ export function readXml(input: string | Buffer): { root: XNode; error?: undefine
       parseAttributeValue: false,
       trimValues: true,
       ignoreDeclaration: true,
+      // Numeric character references (&#7873;) are decoded only with htmlEntities.
+      htmlEntities: true,
       ignorePiTags: true,
       isArray: (_name, _path, _leaf, isAttribute) => !isAttribute,
     });

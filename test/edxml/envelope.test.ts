@@ -126,3 +126,12 @@ test('missing fields are undefined, not errors', t => {
   t.is(p.promulgationDate, undefined);
   t.deepEqual(p.attachments, []);
 });
+
+test('character references decode once; external entities and entity bombs are refused', t => {
+  const p = parseEnvelope(`<edXML><edXMLEnvelope><edXMLHeader><MessageHeader><Subject>V&#7873; vi&#x1EC7;c &amp;#65;</Subject></MessageHeader></edXMLHeader></edXMLEnvelope></edXML>`);
+  t.is(p.subject, 'Về việc &#65;');
+  const xxe = parseEnvelope(`<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><edXML><edXMLEnvelope><edXMLHeader><MessageHeader><Subject>&xxe;</Subject></MessageHeader></edXMLHeader></edXMLEnvelope></edXML>`);
+  t.false(xxe.ok);
+  const deep = parseEnvelope('<a>'.repeat(5000) + '</a>'.repeat(5000));
+  t.false(deep.ok);
+});
