@@ -1,4 +1,5 @@
 import type { App } from '../app.js';
+import { defaultBackupDir, runBackup } from '../db/backup.js';
 import { runIntakeCycle } from '../inbound/pipeline.js';
 import { runOutbox } from '../outbound/send-outbox.js';
 import { runOverdue } from '../reconcile/overdue.js';
@@ -24,4 +25,5 @@ export const JOBS: Job[] = [
   { name: 'reconcile', cron: app => app.config.schedules.reconcile, run: app => runReconcile(app) },
   { name: 'overdue', cron: app => app.config.schedules.reconcile, run: app => runOverdue(app) },
   { name: 'drop-folder', cron: app => app.config.schedules.outbox, run: app => scanDropFolders(app) },
+  { name: 'backup', cron: app => app.config.schedules.backup, run: app => runBackup(app.config, defaultBackupDir(app.config), app.clock.now()) },
 ];

@@ -1,6 +1,8 @@
 import type { Command } from '../command.js';
+import { agenciesImportCommand, agenciesListCommand } from './agencies.js';
 import { configShowCommand } from './config-show.js';
 import { dbMigrateCommand } from './db.js';
+import { dbBackupCommand } from './db-backup.js';
 import { inspectCommand } from './inspect.js';
 import {
   quarantineDiscardCommand,
@@ -10,6 +12,7 @@ import {
   quarantineShowCommand,
 } from './quarantine.js';
 import { registerListCommand, registerShowCommand } from './register.js';
+import { registerExportCommand } from './register-export.js';
 import { registerStatusCommand } from './register-status.js';
 import { sendCommand } from './send.js';
 import { recallCommand } from './recall.js';
@@ -28,6 +31,7 @@ export const COMMANDS: Command[] = [
   runOnceCommand,
   registerListCommand,
   registerShowCommand,
+  registerExportCommand,
   registerStatusCommand,
   sendCommand,
   recallCommand,
@@ -41,6 +45,9 @@ export const COMMANDS: Command[] = [
   quarantineDiscardCommand,
   inspectCommand,
   verifyCommand,
+  agenciesImportCommand,
+  agenciesListCommand,
   dbMigrateCommand,
+  dbBackupCommand,
   configShowCommand,
 ];
