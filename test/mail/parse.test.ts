@@ -2,7 +2,7 @@ import test from 'ava';
 import { createHash } from 'node:crypto';
 import { parseMail, hasPdfMagic } from '../../src/mail/parse.js';
 import { isBridgeError } from '../../src/errors.js';
-import { compose, eml } from './helpers.js';
+import { compose, eml, encode1258 } from './helpers.js';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
@@ -172,4 +172,14 @@ test('a header block mailparser refuses falls back to a plain split, with a warn
   t.is(m.messageId, '<big@x.vn>');
   t.is(m.text.trim(), 'body');
   t.true(m.warnings.some(w => w.startsWith('MIME parser failed')));
+});
+
+test('windows-1258 file names, RFC 2231 and RFC 2047', async t => {
+  const name = encode1258('Quyết định số 12.pdf');
+  const pct = [...name].map(b => (/[0-9A-Za-z.]/u.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  const mime = (disposition: string) =>
+    Buffer.from(['From: a@x.vn', 'Subject: x', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="q"', '', '--q', 'Content-Type: text/plain', '', 'x', '--q',
+      'Content-Type: application/pdf', `Content-Disposition: attachment; ${disposition}`, 'Content-Transfer-Encoding: base64', '', PDF.toString('base64'), '--q--', ''].join('\r\n'));
+  t.is((await parseMail(mime(`filename*=windows-1258''${pct}`))).attachments[0]!.filename, 'Quyết định số 12.pdf');
+  t.is((await parseMail(mime(`filename="=?windows-1258?B?${name.toString('base64')}?="`))).attachments[0]!.filename, 'Quyết định số 12.pdf');
 });
