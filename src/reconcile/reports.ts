@@ -4,7 +4,7 @@ import { parseMail } from '../mail/parse.js';
 import type { OutgoingDeps } from '../outbound/deps.js';
 import { applyToRecipient } from './apply.js';
 import { matchReport } from './match.js';
-import { observeReport, type Observed } from './observe.js';
+import { observeReport, type Observation, type Observed } from './observe.js';
 
 export type ReportOutcome = { state: 'matched' | 'orphan' | 'duplicate'; method: string | null; effects: EventEffect[] };
 
@@ -20,6 +20,13 @@ export async function reconcileReport(deps: OutgoingDeps, report: PendingReport)
   const match = await matchReport(deps.db, obs.keys, report.agency_code, hints);
   const now = deps.clock.now();
   if (!match) {
+    const ours = await ourOtherMail(deps, obs.keys);
+    if (ours) {
+      // A DSN or MDN about one of our status answers or notices: not about a document recipient.
+      await appendReconcileLog(deps.db, now, { reportId: report.id, agencyCode: report.agency_code, method: 'message-id', event: obs.summary, effect: 'noted', detail: `about our ${ours.kind} mail #${ours.id} to ${ours.to_address}: ${obs.observed.map(o => [o.code, o.note].filter(Boolean).join(' ')).join('; ')}`, evidenceSha256: report.raw_sha256 });
+      await finishReport(deps.db, report.id, 'matched', 'message-id', now);
+      return { state: 'matched', method: 'message-id', effects: [] };
+    }
     await appendReconcileLog(deps.db, now, { reportId: report.id, agencyCode: report.agency_code, effect: 'orphan', event: obs.summary, detail: `${mail.subject} (${mail.from?.address ?? 'no sender'})`, evidenceSha256: report.raw_sha256 });
     await finishReport(deps.db, report.id, 'orphan', null, now);
     deps.log.warn('RECONCILE_ORPHAN', { report: report.id, agency: report.agency_code, kind: report.kind, subject: mail.subject });
@@ -50,6 +57,13 @@ export async function reconcileReport(deps: OutgoingDeps, report: PendingReport)
   const state = effects.length > 0 && effects.every(e => e === 'duplicate') ? 'duplicate' : 'matched';
   await finishReport(deps.db, report.id, state, match.method, deps.clock.now());
   return { state, method: match.method, effects };
+}
+
+/** An outbox mail of ours (status answer, notice) that a delivery report or MDN names, if any. */
+async function ourOtherMail(deps: OutgoingDeps, keys: Observation['keys']): Promise<{ id: number; kind: string; to_address: string } | undefined> {
+  const ids = [...keys.messageIds, ...(keys.originalMessageId ? [keys.originalMessageId] : [])];
+  if (ids.length === 0) return undefined;
+  return deps.db('outbox').whereIn('message_id', ids).first('id', 'kind', 'to_address');
 }
 
 /** The events for one recipient: those naming its address, else (a DSN about a forwarded copy, a status) all of them. */
