@@ -9,8 +9,8 @@ type Rule = { id: string; test: (m: ParsedMail) => boolean };
 
 const first = (m: ParsedMail, name: string): string => (m.headers[name]?.[0] ?? '').trim().toLowerCase();
 
-/** Local parts that are mail systems, not people. */
-export const SYSTEM_SENDERS = /^(?:mailer-daemon|mailer_daemon|maildaemon|mail-daemon|postmaster|mailerdaemon|noreply-dmarc-support)$/iu;
+/** Local parts that are mail systems, not people (Exchange sends NDRs as MicrosoftExchange<32 hex>). */
+export const SYSTEM_SENDERS = /^(?:mailer-daemon|mailer_daemon|maildaemon|mail-daemon|postmaster|mailerdaemon|noreply-dmarc-support|microsoftexchange[0-9a-f]{32})$/iu;
 
 /** The rules, any match means auto-generated. */
 export const AUTO_GENERATED_RULES: readonly Rule[] = [

@@ -48,8 +48,8 @@ export const CLASSIFY_RULES: readonly Rule[] = [
     test: f => {
       const marker = bounceMarker(f.mail.text.slice(0, MAX_SCAN));
       const subj = isBounceSubject(f.subject.cleaned) || isBounceSubject(f.mail.subject);
-      const failedHeader = f.mail.headers['x-failed-recipients'] !== undefined;
-      if (failedHeader && (marker || subj || f.systemSender)) return 'X-Failed-Recipients with bounce wording';
+      const failedHeader = f.mail.headers['x-failed-recipients'] !== undefined || /^true$/iu.test(f.mail.headers['x-ms-exchange-message-is-ndr']?.[0] ?? '');
+      if (failedHeader && (marker || subj || f.systemSender)) return 'X-Failed-Recipients / Exchange NDR header with bounce wording';
       if ((f.systemSender || f.autoReasons.length > 0) && (marker || subj)) {
         return `non-standard bounce (${marker ?? 'subject'}) from ${f.mail.from?.address || 'empty sender'}`;
       }

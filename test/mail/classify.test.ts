@@ -31,6 +31,7 @@ const cases: Array<[string, ParsedMail, string]> = [
   ['DSN by report-type', mail({ h: { 'content-type': 'multipart/report; report-type=delivery-status; boundary=x' } }), 'delivery-report'],
   ['global DSN part', mail({ reportParts: [{ contentType: 'message/global-delivery-status', content: Buffer.from('') }] }), 'delivery-report'],
   ['bounce from MAILER-DAEMON with wording', mail({ from: { address: 'mailer-daemon@x.vn', name: '' }, subject: 'Returned mail: see transcript for details', text: '----- Transcript of session follows -----\n550 5.1.1 user unknown' }), 'delivery-report'],
+  ['Exchange NDR without Auto-Submitted', mail({ from: { address: 'MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@bo.vn', name: 'Microsoft Outlook' }, subject: 'Undeliverable: x', text: 'Delivery has failed to these recipients or groups:' }), 'delivery-report'],
   ['bounce subject alone from a person is not a bounce', mail({ subject: 'Undeliverable: hỏi thăm' }), 'unknown'],
   ['MDN', mail({ h: { 'content-type': 'multipart/report; report-type=disposition-notification; boundary=x' } }), 'read-receipt'],
   ['status packet', mail({ attachments: [status('03')] }), 'status'],
