@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
-[ -f dist/src/cli/main.js ] || npx tsc -p tsconfig.json
+[ -f dist/src/cli/main.js ] || npx tsc -p tsconfig.build.json
 
 # A mail server instance of its own, so the demo never touches the test instance's mailboxes.
 export MAILSRV_DIR="${EDOC_DEMO_MAILSRV_DIR:-/tmp/edoc-demo-mailsrv}"
