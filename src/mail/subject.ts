@@ -31,6 +31,7 @@ export type SubjectInfo = {
 const REPLY_PREFIX = /^(?:re|aw|sv|tl|trả lời|phản hồi)\s*(?:\[\d+\])?\s*:\s*/iu;
 const FORWARD_PREFIX = /^(?:fwd?|tr|wg|rv|chuyển tiếp)\s*(?:\[\d+\])?\s*:\s*/iu;
 const TAG = /^\[([^\]]{1,40})\]\s*/u;
+const LEADING_MARK = /^(HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN|TUYỆT MẬT|TỐI MẬT|MẬT)\s*[-–:!]\s*/u;
 // Some clients strip diacritics: accept [VBDT] too.
 const OURS_DOC = /^\[VB[ĐD]T\]\s*/u;
 const OURS_STATUS = /^\[VB[ĐD]T-TT\]\s*(\d{1,2})\b\s*([^:]*):?\s*(.*)$/u;
@@ -57,6 +58,15 @@ export function parseSubject(subject: string): SubjectInfo {
       if (u) { if (rank(u) > rank(info.urgency)) info.urgency = u; s = s.slice(t[0].length); }
       else if (sec) { info.secrecy = info.secrecy ?? sec; s = s.slice(t[0].length); }
       else if (/^(?:external|bên ngoài|spam|ext)$/iu.test(t[1]!)) s = s.slice(t[0].length);
+    }
+    // Unbracketed upper-case marks: "HỎA TỐC - Công văn ...", "KHẨN: ...", "MẬT - ...".
+    const w = LEADING_MARK.exec(s);
+    if (w) {
+      const u = urgencyFromMark(w[1]!);
+      const sec = secrecyFromMark(w[1]!);
+      if (u && rank(u) > rank(info.urgency)) info.urgency = u;
+      if (sec) info.secrecy = info.secrecy ?? sec;
+      if (u || sec) s = s.slice(w[0].length);
     }
     if (s === before) break;
   }

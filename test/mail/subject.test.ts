@@ -13,6 +13,9 @@ const cases: Array<[string, Partial<SubjectInfo>]> = [
   ['Fwd: QUYẾT ĐỊNH 07/2019/QĐ-UBND ngày 15/5/2019: Ban hành quy chế', { isForward: true, numberNotation: '07/2019/QĐ-UBND', date: '2019-05-15', typeName: 'Quyết định', summary: 'Ban hành quy chế' }],
   ['TR: Gửi Kế hoạch 3/KH-UBND V/v tổ chức hội nghị', { isForward: true, numberNotation: '03/KH-UBND', typeName: 'Kế hoạch', summary: 'tổ chức hội nghị' }],
   ['Trả lời: Re: Fwd: Giấy mời họp', { isReply: true, isForward: true, typeName: 'Giấy mời', numberNotation: null }],
+  ['HỎA TỐC - Công văn 12/UBND-VP về việc phòng chống bão', { urgency: 'hoa-toc', numberNotation: '12/UBND-VP', typeName: 'Công văn', summary: 'phòng chống bão' }],
+  ['KHẨN: Giấy mời họp', { urgency: 'khan', typeName: 'Giấy mời' }],
+  ['Khẩn trương báo cáo', { urgency: null }],
   ['Bản tin tháng 5', { ours: null, numberNotation: null, typeName: null, date: null, summary: null }],
   ['', { ours: null, numberNotation: null }],
 ];
