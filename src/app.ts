@@ -40,7 +40,10 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Log; 
     const applied = await migrate(db);
     if (applied.length) log.info('DB_MIGRATED', { applied });
     await syncAgenciesFromConfig(db, config, clock.now());
-    if (config.directoryCsv) await syncDirectoryCsv(db, config.directoryCsv, clock.now());
+    if (config.directoryCsv) await syncDirectoryCsv(db, config.directoryCsv, clock.now()).catch(async (err: unknown) => {
+      await db.destroy(); // a bad file ends the start: do not leave the pool open
+      throw err;
+    });
   }
   const blobs = new BlobStore(config.storage.blobs);
   const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
