@@ -178,6 +178,10 @@ async function addPart(out: ParsedMail, a: Attachment, n: number, ctx: PartCtx):
     return;
   }
 
+  if (contentType === 'application/ms-tnef' || contentType === 'application/vnd.ms-tnef' || /^winmail\.dat$/iu.test(rawName)) {
+    // Outlook's TNEF hides the real attachments (anchors-mail failure mode 25); we do not decode it.
+    out.warnings.push(`TNEF ${sanitizeFilename(rawName, 'winmail.dat')}: the attachments inside are not extracted; ask the sender to resend without rich text`);
+  }
   const pdf = hasPdfMagic(content);
   const ext = pdf ? '.pdf' : '';
   const filename = sanitizeFilename(rawName, `attachment-${n}${ext}`);

@@ -183,3 +183,25 @@ test('windows-1258 file names, RFC 2231 and RFC 2047', async t => {
   t.is((await parseMail(mime(`filename*=windows-1258''${pct}`))).attachments[0]!.filename, 'Quyết định số 12.pdf');
   t.is((await parseMail(mime(`filename="=?windows-1258?B?${name.toString('base64')}?="`))).attachments[0]!.filename, 'Quyết định số 12.pdf');
 });
+
+test('a CAdES .pdf.p7m attachment yields the PDF inside; TNEF is flagged', async t => {
+  const der = (tag: number, body: Buffer): Buffer => {
+    const n = body.length;
+    const len = n < 128 ? Buffer.from([n]) : n < 256 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
+    return Buffer.concat([Buffer.from([tag]), len, body]);
+  };
+  const oid = (h: string) => der(0x06, Buffer.from(h, 'hex'));
+  const encap = der(0x30, Buffer.concat([oid('2a864886f70d010701'), der(0xa0, der(0x04, PDF))]));
+  const p7m = der(0x30, Buffer.concat([oid('2a864886f70d010702'), der(0xa0, der(0x30, Buffer.concat([der(0x02, Buffer.from([1])), der(0x31, Buffer.alloc(0)), encap, der(0x31, Buffer.alloc(0))])))]));
+  const raw = await compose({
+    from: 'a@x.vn', to: 'b@x.vn', subject: 'x', text: 'x',
+    attachments: [
+      { filename: 'Quyết định 12.pdf.p7m', content: p7m, contentType: 'application/pkcs7-mime' },
+      { filename: 'winmail.dat', content: Buffer.from([0x78, 0x9f, 0x3e, 0x22]), contentType: 'application/ms-tnef' },
+    ],
+  });
+  const m = await parseMail(raw);
+  t.deepEqual(m.attachments.map(a => [a.filename, a.isPdf]), [['Quyết định 12.pdf', true], ['winmail.dat', false]]);
+  t.true(m.attachments[0]!.content.equals(PDF));
+  t.true(m.warnings.some(w => w.startsWith('TNEF')));
+});
