@@ -23,7 +23,7 @@ export async function pdfInfo(pdf: Buffer): Promise<PdfInfo> {
     } catch {
       sigs = 0;
     }
-    return { pages, signatureFields: Math.max(sigs, sigs === 0 ? byteRanges : 0), encrypted: doc.isEncrypted || encryptedRaw };
+    return { pages, signatureFields: sigs > 0 ? sigs : byteRanges, encrypted: doc.isEncrypted || encryptedRaw };
   } catch (err) {
     return { pages: null, signatureFields: byteRanges, encrypted: encryptedRaw, error: `PDF unreadable: ${(err as Error)?.message ?? String(err)}` };
   }
