@@ -113,13 +113,18 @@ test.serial('A sends to B and C: B registers and answers (03, then 06 after its 
   t.regex(c.last_note, /khongco|[Uu]ser unknown|[Rr]ecipient address rejected|not found|does not exist/);
 
   // What B's mailbox got: the SPEC §5 mail, DSN/MDN requested, vanban.edxml manifest with SHA-256.
-  const [docMail] = await fetchAll(AGENCIES.ubnd.email, 'Processed');
+  // Found by its Message-ID: another engineer's integration run may share the mailboxes.
+  const docMail = (await fetchAll(AGENCIES.ubnd.email, 'Processed')).find(m => m.messageId === submitted.recipients[0]!.messageId);
   t.regex(docMail!.subject ?? '', /^\[VBĐT\] 01\/SYT-VP ngày \d\d\/\d\d\/\d{4}: V\/v triển khai hồ sơ sức khỏe điện tử$/);
   t.is(docMail!.messageId, submitted.recipients[0]!.messageId);
   t.is(docMail!.headers.get('disposition-notification-to') ? 'set' : 'missing', 'set');
   const env1 = parseEnvelope(docMail!.attachments.find(a => a.filename === 'vanban.edxml')!.content);
   const pdfPart = docMail!.attachments.find(a => a.filename === 'cong-van.pdf')!;
   t.is(env1.attachments[0]!.sha256, (await import('node:crypto')).createHash('sha256').update(pdfPart.content).digest('hex'));
+
+  // The DSN we asked for (NOTIFY=SUCCESS, ENVID) comes back from Postfix and is matched to B.
+  const bId = (await ta.app.db('outgoing_recipients').where({ address: AGENCIES.ubnd.email }).first()).id;
+  await cycleUntil(ta, async () => !!(await ta.app.db('reconcile_log').where({ recipient_id: bId }).where('event', 'like', 'dsn:%').first()), 'the success DSN for B');
 
   // 3. B's clerk marks it done (CLI) → 06 → A shows done.
   const done = await runCli(['register', 'status', String(entry.id), 'done', '--note', 'Đã triển khai'], env);

@@ -22,20 +22,21 @@ export function stepClock(start: string): Clock & { set(at: string): void; advan
 export type UnitApp = { app: App; log: ReturnType<typeof memoryLog>; close(): Promise<void> };
 
 /** Open an App hosting A and B, with C in the directory; fake mail settings (never contacted). */
-export async function openUnitApp(clock: Clock, hosted = [A, B]): Promise<UnitApp> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'edoc-out-'));
+export async function openUnitApp(clock: Clock, hosted = [A, B], opts: { agencyExtra?: Record<string, unknown>; env?: Record<string, string>; dir?: string } = {}): Promise<UnitApp> {
+  const dir = opts.dir ?? (await mkdtemp(path.join(tmpdir(), 'edoc-out-')));
+  const env = { X_PASSWORD: 'x', ...opts.env };
   const mail = { host: '127.0.0.1', port: 1, user: 'x', passwordEnv: 'X_PASSWORD' };
   const config = validateConfig(
     {
       instance: { domain: DOMAIN },
       storage: { database: { client: 'sqlite3', filename: path.join(dir, 'db.sqlite') }, blobs: path.join(dir, 'blobs') },
-      agencies: hosted.map(a => ({ ...a, shortName: a === A ? 'SYT' : 'UBND', imap: mail, smtp: mail })),
+      agencies: hosted.map(a => ({ ...a, shortName: a === A ? 'SYT' : 'UBND', imap: mail, smtp: mail, ...(a === A ? opts.agencyExtra : {}) })),
       directory: [A, B, C].map(a => ({ code: a.code, name: a.name, emails: [a.email], kind: 'edoc-bridge' })),
     },
-    { env: { X_PASSWORD: 'x' }, source: 'test', baseDir: dir },
+    { env, source: 'test', baseDir: dir },
   );
   const log = memoryLog();
-  const app = await openApp(config, { clock, log, env: { X_PASSWORD: 'x' } });
+  const app = await openApp(config, { clock, log, env });
   return { app, log, close: async () => { await app.close(); await rm(dir, { recursive: true, force: true }); } };
 }
 

@@ -17,7 +17,7 @@ import { registerStatusCommand } from './register-status.js';
 import { sendCommand } from './send.js';
 import { recallCommand } from './recall.js';
 import { outboxListCommand } from './outbox.js';
-import { reconcileReportCommand, reconcileRunCommand } from './reconcile.js';
+import { reconcileLogCommand, reconcileReportCommand, reconcileRunCommand } from './reconcile.js';
 import { runOnceCommand } from './run-once.js';
 import { startCommand } from './start.js';
 import { verifyCommand } from './verify.js';
@@ -38,6 +38,7 @@ export const COMMANDS: Command[] = [
   outboxListCommand,
   reconcileReportCommand,
   reconcileRunCommand,
+  reconcileLogCommand,
   quarantineListCommand,
   quarantineShowCommand,
   quarantineRetryCommand,

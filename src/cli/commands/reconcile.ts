@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { BridgeError } from '../../errors.js';
 import { buildReconcileReport } from '../../reconcile/report.js';
+import { listReconcileLog } from '../../db/reconcile.js';
 import { runReconcile } from '../../reconcile/pipeline.js';
 import { printJson, println, type Command } from '../command.js';
 import { withApp } from '../with-app.js';
@@ -44,6 +45,22 @@ export const reconcileRunCommand: Command = {
       const r = await runReconcile(app);
       if (values.json) printJson(ctx, r);
       else println(ctx.stdout, `sends: ${r.sends.sent} sent, ${r.sends.failed} failed; reports: ${r.reports.matched} matched, ${r.reports.duplicate} duplicate, ${r.reports.orphan} orphan, ${r.reports.failed} failed; recalls: ${r.recalls.cancelled} cancelled`);
+      return 0;
+    });
+  },
+};
+
+/** `reconcile log`: the operator's reconciliation log (append-only), newest first. */
+export const reconcileLogCommand: Command = {
+  path: ['reconcile', 'log'],
+  summary: "The operator's reconciliation log: every report and send result applied, orphans included",
+  usage: 'reconcile log [--since ISO] [--agency CODE] [--limit N] [--json]',
+  async run(ctx, argv) {
+    const { values } = parseArgs({ args: argv, options: { since: { type: 'string' }, agency: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
+    return withApp(ctx, async app => {
+      const rows = await listReconcileLog(app.db, { since: values.since, agencyCode: values.agency, limit: values.limit ? Number(values.limit) : undefined });
+      if (values.json) printJson(ctx, rows);
+      else for (const l of rows) println(ctx.stdout, `${l.at} #${l.report_id ?? '-'} doc ${l.document_id ?? '-'} rcpt ${l.recipient_id ?? '-'} ${l.method ?? 'orphan'}${l.guess ? ' (guess)' : ''} ${l.event ?? ''} ${l.effect} ${l.from_status ?? ''}→${l.to_status ?? ''} ${l.detail ?? ''}`);
       return 0;
     });
   },
