@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, link, mkdir, open, opendir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import knexFactory from 'knex';
 import type { Config } from '../config/schema.js';
 import { BridgeError } from '../errors.js';
@@ -71,8 +72,9 @@ export async function runBackup(config: Config, dir: string, now: Date): Promise
   await fsyncFile(partial);
   await rename(partial, dbFile);
 
-  // Read-only: opening it the usual way (openDb) would switch the copy to WAL and change its bytes.
-  const snapshot = knexFactory({ client: 'sqlite3', connection: { filename: dbFile, flags: ['OPEN_READONLY'] }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+  // Read-only (a URI with mode=ro; knex always adds READWRITE to its flags): opening it the usual
+  // way (openDb) would switch the copy to WAL and change its bytes after we hashed them.
+  const snapshot = knexFactory({ client: 'sqlite3', connection: { filename: `${pathToFileURL(dbFile).href}?mode=ro`, flags: ['OPEN_URI'] }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
   let tables: Record<string, number>;
   let quickCheck: string;
   let referencedHashes: Set<string>;
