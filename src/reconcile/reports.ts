@@ -19,10 +19,11 @@ export async function reconcileReport(deps: OutgoingDeps, report: PendingReport)
   const hints = obs.observed.map(o => o.address).filter((a): a is string => !!a);
   const match = await matchReport(deps.db, obs.keys, report.agency_code, hints);
   const now = deps.clock.now();
-  if (!match) {
-    const ours = await ourOtherMail(deps, obs.keys);
+  // A report about one of our status answers or notices (a DSN, an MDN, a human reply to a receipt)
+  // is about that mail, not about a document recipient; a subject guess must not override that.
+  const ours = !match || match.guess ? await ourOtherMail(deps, obs.keys) : undefined;
+  if (!match || ours) {
     if (ours) {
-      // A DSN or MDN about one of our status answers or notices: not about a document recipient.
       await appendReconcileLog(deps.db, now, { reportId: report.id, agencyCode: report.agency_code, method: 'message-id', event: obs.summary, effect: 'noted', detail: `about our ${ours.kind} mail #${ours.id} to ${ours.to_address}: ${obs.observed.map(o => [o.code, o.note].filter(Boolean).join(' ')).join('; ')}`, evidenceSha256: report.raw_sha256 });
       await finishReport(deps.db, report.id, 'matched', 'message-id', now);
       return { state: 'matched', method: 'message-id', effects: [] };
@@ -59,9 +60,9 @@ export async function reconcileReport(deps: OutgoingDeps, report: PendingReport)
   return { state, method: match.method, effects };
 }
 
-/** An outbox mail of ours (status answer, notice) that a delivery report or MDN names, if any. */
+/** An outbox mail of ours (status answer, notice) that a report names (DSN, MDN, In-Reply-To), if any. */
 async function ourOtherMail(deps: OutgoingDeps, keys: Observation['keys']): Promise<{ id: number; kind: string; to_address: string } | undefined> {
-  const ids = [...keys.messageIds, ...(keys.originalMessageId ? [keys.originalMessageId] : [])];
+  const ids = [...keys.messageIds, ...(keys.originalMessageId ? [keys.originalMessageId] : []), ...keys.replyIds];
   if (ids.length === 0) return undefined;
   return deps.db('outbox').whereIn('message_id', ids).first('id', 'kind', 'to_address');
 }
