@@ -91,7 +91,9 @@ async function pdfPages(bytes: Buffer): Promise<{ count: number; pages: string[]
 test('incoming CSV: BOM, Appendix IV headers, rows by arrival number, round-trips through csv-parse', async t => {
   const s = await setup(t);
   const tricky = 'Về việc "chuyển đổi số", năm 2026;\ndòng thứ hai';
-  await addEntries(s.db, [entry(2, { summary: tricky, urgency: 'hoa-toc' }), entry(1), entry(3, { status: 'cancelled' }), entry(1, { year: 2025 })]);
+  await addEntries(s.db, [entry(2, { summary: tricky, urgency: 'hoa-toc' }), entry(1), entry(3), entry(1, { year: 2025 })]);
+  // A recalled document (NĐ 30: the number is never reused) stays in the book, marked.
+  await s.db('register_entries').where({ arrival_number: 3, year: 2026 }).update({ status: 'cancelled' });
   const out = path.join(s.dir, 'so-den.csv');
   const r = await cli(['register', 'export', '--agency', AGENCY.code, '--year', '2026', '--format', 'csv', '--out', out], s.env);
   t.is(r.code, 0, r.stderr);
