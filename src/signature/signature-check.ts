@@ -3,7 +3,7 @@
  * integrity, signing certificate, timestamp as POE, path and revocation at the best signature time.
  */
 import { checkByteRange, type SigField } from './byte-range.js';
-import { parseSignedData } from './cms-parse.js';
+import { parseSignedData, attr, type SignerInfo } from './cms-parse.js';
 import { checkSigner, certsOf, timestampTokens } from './cms-verify.js';
 import { checkTimestamp } from './timestamp.js';
 import { validateChain, type TrustStore } from './chain.js';
@@ -12,11 +12,12 @@ import { hashRanges } from './algorithms.js';
 import { ocspStatus } from './ocsp.js';
 import { PdfDict, nameOf, textOf, type PdfValue } from './pdf-lexer.js';
 import { OID, SIG_ALGS } from './oids.js';
-import { oid } from './der.js';
+import { oid, raw } from './der.js';
 import { verdictOf, type ReasonCode } from './reasons.js';
 import type { Cert } from './cert.js';
 import type { SignatureReport } from './types.js';
 
+const ADBE_REVOCATION = '1.2.840.113583.1.1.8';
 const ACCEPTED_SUBFILTERS = new Set(['adbe.pkcs7.detached', 'ETSI.CAdES.detached', 'ETSI.RFC3161']);
 // ISO 32000-2 §12.8.3.3: adbe.pkcs7.sha1 is deprecated; SHA-1 is refused by policy (SPEC §4).
 const REFUSED_SUBFILTERS = new Set(['adbe.pkcs7.sha1', 'adbe.x509.rsa_sha1']);
@@ -39,6 +40,13 @@ function certInfo(c: Cert) {
   return { subject: c.subject, issuer: c.issuer, serial: c.serial.toString('hex'), notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString(), sha256: c.fingerprint256 };
 }
 
+/** CRLs in Adobe's revocationInfoArchival signed attribute (ISO 32000-1 §12.8.3.3.2), as iText-based signers embed them. */
+function archivedCrls(si: SignerInfo): Buffer[] {
+  const v = attr(si.attrs, ADBE_REVOCATION).values[0];
+  const crlN = v?.children.find(c => c.tag === 0xa0);
+  return (crlN?.children[0]?.children ?? []).map(raw);
+}
+
 /** DocMDP permission P from a signature's /Reference (ISO 32000-1 §12.8.2.2; default 2). */
 function docMdpOf(ref: PdfValue | undefined): 1 | 2 | 3 | null {
   if (!Array.isArray(ref)) return null;
@@ -52,7 +60,7 @@ function docMdpOf(ref: PdfValue | undefined): 1 | 2 | 3 | null {
 }
 
 /** Run all per-signature checks except the modification analysis. */
-export async function checkSignature(buf: Buffer, field: SigField, store: TrustStore, now: Date): Promise<Checked> {
+export async function checkSignature(buf: Buffer, field: SigField, store: TrustStore, now: Date, docCrls: Buffer[] = []): Promise<Checked> {
   const sub = nameOf(field.dict.get('SubFilter'));
   const claimedM = pdfDate(textOf(field.dict.get('M')));
   const report: SignatureReport = {
@@ -111,7 +119,7 @@ export async function checkSignature(buf: Buffer, field: SigField, store: TrustS
     if (ts.warning) report.warnings.push(ts.warning);
   }
   if (poe) { report.signingTime = poe.toISOString(); report.signingTimeSource = 'timestamp'; } else report.warnings.push('CLAIMED_TIME_ONLY');
-  const crls: Crl[] = sd.crls.flatMap(x => { try { return [parseCrl(x)]; } catch { return []; } });
+  const crls: Crl[] = [...sd.crls, ...archivedCrls(si), ...docCrls].flatMap(x => { try { return [parseCrl(x)]; } catch { return []; } });
   const chain = validateChain(cert, certs, store, crls, { at: poe ?? now, proven: poe !== null, usage: 'signing' });
   report.certificates = chain.path.map(certInfo);
   report.chain = chain.status;

@@ -4,6 +4,7 @@
  * filling (Decree 30/2020 flow: leader signs, clerk numbers, agency signs).
  */
 import { PdfFile } from './pdf-file.js';
+import { PdfDict, PdfStream } from './pdf-lexer.js';
 import { findSignatureFields, countRawByteRanges } from './byte-range.js';
 import { checkSignature, type Checked } from './signature-check.js';
 import { trustStore, type TrustConfig } from './chain.js';
@@ -28,6 +29,19 @@ function analyseRevision(file: PdfFile, r: number): RevisionAnalysis {
 const empty = (verdict: Verdict, reasons: ReasonCode[], now: Date, problems: string[] = [], revisions = 0): DocumentVerification => ({
   verdict, reasons, warnings: [], signatures: [], revisions, lastRevisionSigned: false, validationTime: now.toISOString(), problems,
 });
+
+/** CRLs from the document security store /DSS /CRLs (ETSI EN 319 142-1 §5.4, PAdES LTV). */
+function dssCrls(file: PdfFile): Buffer[] {
+  try {
+    const root = file.resolve(file.trailer.get('Root'));
+    const dss = root instanceof PdfDict ? file.resolve(root.get('DSS')) : undefined;
+    const list = dss instanceof PdfDict ? file.resolve(dss.get('CRLs')) : undefined;
+    if (!Array.isArray(list)) return [];
+    return list.flatMap(v => { const s = file.resolve(v); return s instanceof PdfStream ? [file.decode(s)] : []; });
+  } catch {
+    return [];
+  }
+}
 
 /** Verify every signature in a PDF. Never throws on bad input: a non-PDF gives invalid/FORMAT_FAILURE. */
 export async function verifyPdf(pdf: Buffer, trust: TrustConfig, opts: VerifyOptions = {}): Promise<DocumentVerification> {
@@ -58,7 +72,8 @@ async function verifyInner(pdf: Buffer, trust: TrustConfig, opts: VerifyOptions,
   }
   const store = trustStore(trust);
   const checked: Checked[] = [];
-  for (const f of fields) checked.push(await checkSignature(pdf, f, store, now));
+  const docCrls = dssCrls(file);
+  for (const f of fields) checked.push(await checkSignature(pdf, f, store, now, docCrls));
   const warnings = new Set<WarningCode>();
   if (raw > fields.length) warnings.add('ORPHAN_SIGNATURE_DICTIONARY');
   applyModificationPolicy(file, checked, opts, warnings);

@@ -65,7 +65,7 @@ export function appendRawUpdate(pdf: Buffer, objects: Array<{ num: number; body:
 }
 
 /** Sign like other (older) signers do: adbe.pkcs7.detached, optionally without signed attributes. */
-export async function signLegacy(pdf: Buffer, cert: { der: Buffer; key: import('node:crypto').KeyObject }, chain: Buffer[], o: { noSignedAttrs?: boolean; now: Date }): Promise<Buffer> {
+export async function signLegacy(pdf: Buffer, cert: { der: Buffer; key: import('node:crypto').KeyObject }, chain: Buffer[], o: { noSignedAttrs?: boolean; now: Date; extraSignedAttrs?: Buffer[] }): Promise<Buffer> {
   const { PDFDocument: Doc } = await import('@cantoo/pdf-lib');
   const { addPlaceholder, fixByteRange } = await import('../../src/signature/seal/placeholder.js');
   const { buildSignedData, schemeFor } = await import('../../src/signature/seal/cms-build.js');
@@ -76,7 +76,7 @@ export async function signLegacy(pdf: Buffer, cert: { der: Buffer; key: import('
   const content = Buffer.concat([out.subarray(0, byteRange[1]), out.subarray(byteRange[2])]);
   const cms = await buildSignedData({
     hash: 'sha256', contentDigest: crypto.createHash('sha256').update(content).digest(), signerCert: cert.der, chain,
-    scheme: schemeFor(cert.key), signingTime: o.now, noSignedAttrs: o.noSignedAttrs ? content : undefined,
+    scheme: schemeFor(cert.key), signingTime: o.now, noSignedAttrs: o.noSignedAttrs ? content : undefined, extraSignedAttrs: o.extraSignedAttrs,
   });
   out.write(cms.toString('hex'), holeStart + 1, 'latin1');
   return out;

@@ -1,7 +1,11 @@
 import test from 'ava';
 import { pki, NOW, d, tsaAt, issue, makeCrl } from '../helpers/pki.js';
 import { ocspAnswer } from '../helpers/pki-ocsp.js';
-import { samplePdf } from '../helpers/pki-pdf.js';
+import { samplePdf, signLegacy, appendRawUpdate } from '../helpers/pki-pdf.js';
+import { attribute } from '../../src/signature/seal/cms-build.js';
+import { seq, ctx } from '../../src/signature/der-write.js';
+import { PdfFile } from '../../src/signature/pdf-file.js';
+import type { PdfDict, PdfRef } from '../../src/signature/pdf-lexer.js';
 import { sealPdf, verifyPdf, summarizeVi } from '../../src/signature/index.js';
 
 const p = pki();
@@ -121,4 +125,28 @@ test('OCSP good for the leaf does not hide an intermediate with unknown status',
   const signed = await seal(p.ocspLeaf);
   const v = await verifyPdf(signed, { anchors: [p.root.der], ocsp: true, ocspFetch: async (_u: string, req: Buffer) => ocspAnswer(req, p.inter, {}, NOW) }, { now: NOW });
   t.deepEqual(v.reasons, ['TRY_LATER']);
+});
+
+test('embedded revocation data: CRLs in adbe-revocationInfoArchival and in the /DSS are used', async t => {
+  const archival = attribute('1.2.840.113583.1.1.8', seq(ctx(0, seq(p.rootCrl, p.subCrl))));
+  const withArchive = await signLegacy(await base, p.agency, [p.inter.der], { now: NOW, extraSignedAttrs: [archival] });
+  t.is((await verifyPdf(withArchive, { anchors: [p.root.der] }, { now: NOW })).verdict, 'valid');
+  const revoked = await signLegacy(await base, p.revoked, [p.inter.der], { now: NOW, extraSignedAttrs: [archival] });
+  t.deepEqual((await verifyPdf(revoked, { anchors: [p.root.der] }, { now: NOW })).reasons, ['REVOKED_NO_POE']);
+
+  const signed = await seal();
+  const f = new PdfFile(signed);
+  const rootRef = f.trailer.get('Root') as PdfRef;
+  const cat = f.object(rootRef.num) as PdfDict;
+  const catText = signed.toString('latin1', cat.start, cat.end);
+  const stream = (b: Buffer) => `<< /Length ${b.length} >>\nstream\n${b.toString('latin1')}\nendstream`;
+  const ltv = appendRawUpdate(signed, [
+    { num: rootRef.num, body: catText.replace(/>>\s*$/, ' /DSS 601 0 R >>') },
+    { num: 601, body: '<< /CRLs [602 0 R 603 0 R] >>' },
+    { num: 602, body: stream(p.rootCrl) },
+    { num: 603, body: stream(p.subCrl) },
+  ]);
+  const v = await verifyPdf(ltv, { anchors: [p.root.der] }, { now: NOW });
+  t.is(v.verdict, 'valid', JSON.stringify(v.signatures[0]!.problems));
+  t.is(v.signatures[0]!.modification, 'none');
 });
