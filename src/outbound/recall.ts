@@ -1,11 +1,13 @@
 import { appendEvent } from '../db/events.js';
 import { enqueue } from '../db/outbox.js';
-import { findOutgoingDocument, getOutgoingDocument, patchRecipient, recipientsOf } from '../db/outgoing.js';
+import { findOutgoingDocument, getOutgoingDocument, patchRecipient, recipientsOf, type OutgoingDocumentRow, type OutgoingRecipientRow } from '../db/outgoing.js';
+import type { HostedAgency } from '../config/schema.js';
 import { applyEvent } from '../domain/outgoing/recipient-state.js';
 import { statusSubject } from '../domain/outgoing/subject.js';
 import { URGENCY_PRIORITY, type Urgency } from '../domain/document/urgency.js';
 import { isoToDisplay, vnDateTimeDisplay } from '../domain/vn-time.js';
-import { STATUS_CODES, STATUS_FILENAME } from '../edxml/codes.js';
+import { ENVELOPE_FILENAME, STATUS_CODES, STATUS_FILENAME } from '../edxml/codes.js';
+import { buildEnvelope } from '../edxml/envelope.js';
 import { buildStatus } from '../edxml/status.js';
 import { BridgeError } from '../errors.js';
 import { inTransaction } from '../inbound/commit.js';
@@ -54,6 +56,9 @@ export async function recallDocument(deps: OutgoingDeps, ref: string, reason: st
       staff: { department: 'Văn thư', email: agency.email },
     });
     const edxml = await deps.blobs.put(Buffer.from(xml, 'utf8'));
+    // The same request as an edXML revoke (BussinessDocType 1, domain-vn §1.3), for peers that speak
+    // the envelope rather than the status packet.
+    const revoke = await deps.blobs.put(Buffer.from(revokeEnvelope(agency, doc, r, reason, now), 'utf8'));
     const body = await render('recall', {
       recipientName: r.name ?? r.address,
       agencyName: agency.name,
@@ -81,7 +86,10 @@ export async function recallDocument(deps: OutgoingDeps, ref: string, reason: st
             headers: { 'X-Edoc-Status': '13' },
             inReplyTo: r.message_id,
             references: [r.message_id],
-            attachments: [{ filename: STATUS_FILENAME, contentType: 'application/xml', sha256: edxml.sha256 }],
+            attachments: [
+              { filename: STATUS_FILENAME, contentType: 'application/xml', sha256: edxml.sha256 },
+              { filename: ENVELOPE_FILENAME, contentType: 'application/xml', sha256: revoke.sha256 },
+            ],
           },
           priority: Math.max(2, URGENCY_PRIORITY[doc.urgency as Urgency] ?? 0),
         },
@@ -95,4 +103,23 @@ export async function recallDocument(deps: OutgoingDeps, ref: string, reason: st
   }
   deps.log.info('RECALL_SENT', { agency: agency.code, document: doc.id, numberNotation: doc.number_notation, requested: result.requested.length, skipped: result.skipped.length });
   return result;
+}
+
+/** `vanban.edxml` revoking the document (BussinessDocType 1) for one recipient; no files. */
+function revokeEnvelope(agency: HostedAgency, doc: OutgoingDocumentRow, r: OutgoingRecipientRow, reason: string, now: Date): string {
+  return buildEnvelope({
+    from: { organId: agency.code, organName: agency.name, email: agency.email },
+    to: [{ organId: r.agency_code ?? '', organName: r.name ?? r.address, email: r.address }],
+    codeNumber: String(doc.number),
+    codeNotation: doc.notation,
+    place: agency.place,
+    promulgationDate: doc.doc_date,
+    typeName: doc.doc_type,
+    subject: doc.summary,
+    responseFor: { organId: agency.code, code: doc.number_notation, promulgationDate: doc.doc_date, documentId: doc.document_id },
+    documentId: doc.document_id,
+    traces: [{ organId: agency.code, timestamp: now.toISOString() }],
+    business: { docType: 1, reason, staff: { department: 'Văn thư', email: agency.email } },
+    attachments: [],
+  });
 }

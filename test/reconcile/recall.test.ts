@@ -5,6 +5,7 @@ import { submitDocument } from '../../src/outbound/submit.js';
 import { parseSubmissionMeta } from '../../src/outbound/submission.js';
 import { runReconcile } from '../../src/reconcile/pipeline.js';
 import { parseStatus } from '../../src/edxml/status.js';
+import { parseEnvelope } from '../../src/edxml/envelope.js';
 import type { OutboxMessage } from '../../src/db/outbox.js';
 import { A, B, C, openUnitApp, pdf, stepClock, type UnitApp } from '../outbound/_helpers.js';
 import { injectReport, statusMail } from './_reports.js';
@@ -61,6 +62,10 @@ test('recall both ways: 13 to each recipient, the receiver cancels its entry (me
   const packet = parseStatus(await app.blobs.get(msg.attachments[0]!.sha256));
   t.is(packet.statusCode, '13');
   t.is(packet.responseFor?.code, doc.numberNotation);
+  const revoke = parseEnvelope(await app.blobs.get(msg.attachments[1]!.sha256));
+  t.is(msg.attachments[1]!.filename, 'vanban.edxml');
+  t.is(revoke.businessDocType, 1);
+  t.is(revoke.businessDocReason, 'Ban hành sai thẩm quyền');
   t.is((await app.db('outgoing_recipients').where({ address: B.email }).first()).status, 'recall-requested');
 
   // B (hosted here too) receives the recall: its entry is cancelled, the clerk told, 15 queued.
