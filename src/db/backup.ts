@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, link, mkdir, open, opendir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, open, opendir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import knexFactory from 'knex';
@@ -57,7 +57,9 @@ export async function runBackup(config: Config, dir: string, now: Date): Promise
   const why = backupUnsupported(config);
   if (why) throw new BridgeError('CONFIG_INVALID', why);
   const source = config.storage.database.filename!;
-  await mkdir(dir, { recursive: true });
+  if (!(await isFile(source))) throw new BridgeError('NOT_FOUND', `no database file at ${source}`);
+  // Backups hold every mail of every agency: readable by the service account only.
+  await mkdir(dir, { recursive: true, mode: 0o700 });
 
   const name = await freeName(dir, `edoc-${stamp(now)}`);
   const dbFile = path.join(dir, `${name}.sqlite`);
@@ -69,6 +71,7 @@ export async function runBackup(config: Config, dir: string, now: Date): Promise
   } finally {
     await src.destroy();
   }
+  await chmod(partial, 0o600);
   await fsyncFile(partial);
   await rename(partial, dbFile);
 

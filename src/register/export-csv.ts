@@ -119,7 +119,16 @@ export function outgoingRegisterTable(agency: Agency, year: number, docs: Outgoi
   };
 }
 
+/**
+ * A cell a spreadsheet program would run as a formula (=, +, -, @, tab, CR first) gets a leading
+ * apostrophe: summaries and names come from other agencies' mails, so they are not trusted
+ * (OWASP "CSV Injection").
+ */
+export function csvSafeCell(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
 /** The register as CSV: a UTF-8 BOM (spreadsheet programs need it for Vietnamese), the headers, the rows. */
 export function registerCsv(table: RegisterTable): string {
-  return '\ufeff' + stringify([table.columns, ...table.rows]);
+  return '\ufeff' + stringify([table.columns, ...table.rows.map(r => r.map(csvSafeCell))]);
 }

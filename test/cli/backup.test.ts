@@ -78,6 +78,7 @@ test('db backup while another connection writes: a consistent snapshot, every bl
   const backupFile = path.join(to, m.database.file);
   t.is(createHash('sha256').update(await readFile(backupFile)).digest('hex'), m.database.sha256);
   t.is((await stat(backupFile)).size, m.database.bytes);
+  t.is((await stat(backupFile)).mode & 0o777, 0o600, 'the copy of every mail is private');
   t.is(m.database.quickCheck, 'ok');
   const { dir: printedDir, ...fromCli } = m;
   t.is(printedDir, to);
@@ -162,4 +163,12 @@ test('db backup on PostgreSQL says to use pg_dump (exit 1, one line, nothing con
   t.regex(r.stderr, /pg_dump/);
   t.is(r.stderr.trim().split('\n').length, 1);
   t.is((await cli(['db', 'backup', '--bogus'], s.env)).code, 2);
+});
+
+test('db backup before the database exists: exit 1, nothing created', async t => {
+  const s = await setup();
+  const r = await cli(['db', 'backup'], s.env);
+  t.is(r.code, 1);
+  t.regex(r.stderr, /NOT_FOUND: no database file at .*edoc\.sqlite/);
+  t.false(existsSync(s.dbFile));
 });

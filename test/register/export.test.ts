@@ -91,7 +91,7 @@ async function pdfPages(bytes: Buffer): Promise<{ count: number; pages: string[]
 test('incoming CSV: BOM, Appendix IV headers, rows by arrival number, round-trips through csv-parse', async t => {
   const s = await setup(t);
   const tricky = 'Về việc "chuyển đổi số", năm 2026;\ndòng thứ hai';
-  await addEntries(s.db, [entry(2, { summary: tricky, urgency: 'hoa-toc' }), entry(1), entry(3), entry(1, { year: 2025 })]);
+  await addEntries(s.db, [entry(2, { summary: tricky, urgency: 'hoa-toc' }), entry(1, { issuerName: '=HYPERLINK("http://x.test","Bấm")' }), entry(3), entry(1, { year: 2025 })]);
   // A recalled document (NĐ 30: the number is never reused) stays in the book, marked.
   await s.db('register_entries').where({ arrival_number: 3, year: 2026 }).update({ status: 'cancelled' });
   const out = path.join(s.dir, 'so-den.csv');
@@ -106,6 +106,7 @@ test('incoming CSV: BOM, Appendix IV headers, rows by arrival number, round-trip
   t.is(rows[2]![5], `Quyết định – ${tricky}`);
   t.is(rows[2]![0], '05/01/2026 10:30', 'Ngày đến in Vietnam time');
   t.is(rows[2]![10], 'Hỏa tốc');
+  t.is(rows[1]![2], `'=HYPERLINK("http://x.test","Bấm")`, 'a formula from a sender is not run by the spreadsheet');
   t.is(rows[3]![13], 'Đã thu hồi', 'a cancelled entry keeps its number in the book');
 
   // Without --out the CSV goes to stdout, the same bytes.
