@@ -39,5 +39,6 @@ export async function runReconcile(deps: OutgoingDeps, opts: { agencyCode?: stri
       deps.log.error('JOB_FAILED', { job: 'reconcile', report: report.id, error: describeError(err) });
     }
   }
+  deps.log.info('RECONCILE_CYCLE', { sends: out.sends, reports: out.reports, recalls: out.recalls });
   return out;
 }
