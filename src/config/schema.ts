@@ -171,6 +171,8 @@ export const configSchema = z
         intermediates: z.array(z.string()).default([]),
         crls: z.array(z.string()).default([]),
         ocsp: z.boolean().default(false),
+        /** require: no revocation information → indeterminate (TRY_LATER); soft: a warning only. */
+        revocation: z.enum(['require', 'soft']).default('require'),
       })
       .strict()
       .default({}),

@@ -1,7 +1,8 @@
 import type { HostedAgency } from '../config/schema.js';
 import { agencyByAddress } from '../db/agencies.js';
-import { parseEnvelope } from '../edxml/envelope.js';
 import type { EnvelopeParse } from '../edxml/types.js';
+import { envelopeAttachments, findEdxml } from '../mail/edxml-parts.js';
+import { checkManifest } from '../mail/manifest.js';
 import { extractDocumentMetadata, type DocumentMeta } from '../mail/metadata.js';
 import type { MailAttachment, ParsedMail } from '../mail/types.js';
 import { extractPdfText } from '../pdf/text.js';
@@ -13,6 +14,8 @@ import type { PdfCheck } from './verify-pdfs.js';
 export type CheckedDocument = {
   mail: ParsedMail;
   envelope: EnvelopeParse | null;
+  /** The mail's attachments plus the files carried inside the envelope. */
+  files: MailAttachment[];
   meta: DocumentMeta;
   issuer: { code: string | null; name: string | null };
   pdfs: Array<{ attachment: MailAttachment; check: PdfCheck }>;
@@ -20,33 +23,16 @@ export type CheckedDocument = {
   decision: DocumentDecision;
 };
 
-/** The edXML envelope among the attachments (vanban.edxml or any .edxml that parses as one). */
-function findEnvelope(mail: ParsedMail): EnvelopeParse | null {
-  for (const a of mail.attachments) {
-    if (!/\.edxml$|\.xml$/i.test(a.filename) && !/xml/.test(a.contentType)) continue;
-    const parsed = parseEnvelope(a.content);
-    if (parsed.ok) return parsed;
-  }
-  return null;
-}
-
 /** Attachments that are neither the PDFs, nor our XML, nor inline decoration (logos in signatures). */
 function otherAttachments(mail: ParsedMail): MailAttachment[] {
   return mail.attachments.filter(a => !a.isPdf && !/\.edxml$/i.test(a.filename) && !(a.inline && a.contentType.startsWith('image/')));
 }
 
-/** Compare the envelope manifest (name + SHA-256) with what the mail carries (QĐ 1123 Art. 12.2-12.3). */
-function manifestProblems(envelope: EnvelopeParse | null, mail: ParsedMail): string[] {
+/** The envelope manifest (name + SHA-256) against what the mail carries (QĐ 1123 Art. 12.2-12.3), in Vietnamese. */
+function manifestProblems(envelope: EnvelopeParse | null, files: MailAttachment[]): string[] {
   if (!envelope) return [];
-  const problems: string[] = [];
-  for (const entry of envelope.attachments ?? []) {
-    const byName = mail.attachments.find(a => a.filename === entry.name);
-    const wanted = entry.sha256?.toLowerCase();
-    const byHash = wanted ? mail.attachments.find(a => a.sha256 === wanted) : undefined;
-    if (!byName && !byHash) problems.push(`thiếu tệp "${entry.name}"`);
-    else if (entry.sha256 && !byHash) problems.push(`tệp "${entry.name}" sai mã băm SHA-256`);
-  }
-  return problems;
+  const check = checkManifest(envelope, files);
+  return [...check.missing.map(n => `thiếu tệp "${n}"`), ...check.digestMismatch.map(m => `tệp "${m.name}" sai mã băm SHA-256`)];
 }
 
 /**
@@ -56,10 +42,13 @@ function manifestProblems(envelope: EnvelopeParse | null, mail: ParsedMail): str
  */
 export async function checkDocument(deps: IntakeDeps, agency: HostedAgency, mail: ParsedMail): Promise<CheckedDocument> {
   const now = deps.clock.now();
-  const envelope = findEnvelope(mail);
+  const found = findEdxml(mail).envelope?.parse;
+  const envelope = found?.ok ? found : null;
+  // Files a full system packs inside the envelope (AttachmentEncoded) count like mail attachments.
+  const files = envelope ? [...mail.attachments, ...envelopeAttachments(envelope)] : mail.attachments;
   const pdfs: CheckedDocument['pdfs'] = [];
   const texts = new Map<string, string>();
-  for (const attachment of mail.attachments.filter(a => a.isPdf)) {
+  for (const attachment of files.filter(a => a.isPdf)) {
     const check = await deps.verifier(attachment.content, now);
     pdfs.push({ attachment, check });
     if (check.verdict !== 'unreadable') {
@@ -79,8 +68,8 @@ export async function checkDocument(deps: IntakeDeps, agency: HostedAgency, mail
     secrecy: meta.secrecy,
     pdfs: pdfs.map(p => ({ name: p.attachment.filename, check: p.check })),
     otherAttachments: otherAttachments(mail).map(a => a.filename),
-    manifestProblems: manifestProblems(envelope, mail),
+    manifestProblems: manifestProblems(envelope, files),
     wrongRecipient: !!envelope && envelope.to.length > 0 && !envelope.to.some(t => t.organId === agency.code),
   };
-  return { mail, envelope, meta, issuer, pdfs, facts, decision: decideDocument(facts, agency.policy) };
+  return { mail, envelope, files, meta, issuer, pdfs, facts, decision: decideDocument(facts, agency.policy) };
 }

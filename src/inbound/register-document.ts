@@ -17,7 +17,7 @@ export type DocumentOutcome =
 
 /** Store the attachments' bytes and rows (and each PDF's signature result) for a received mail. */
 async function saveAttachments(trx: Db, blobs: BlobStore, receivedMailId: number, entryId: number | null, doc: CheckedDocument, now: Date): Promise<void> {
-  for (const a of doc.mail.attachments) {
+  for (const a of doc.files) {
     await blobs.put(a.content, { durable: false }); // derivable again from the stored raw mail
     const pdf = doc.pdfs.find(p => p.attachment === a);
     const [row] = await trx('attachments')

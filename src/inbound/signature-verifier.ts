@@ -17,7 +17,7 @@ export async function loadTrust(trust: Config['trust']): Promise<TrustConfig> {
         }
       }),
     );
-  return { anchors: await read(trust.anchors, 'anchors'), intermediates: await read(trust.intermediates, 'intermediates'), crls: await read(trust.crls, 'crls'), ocsp: trust.ocsp };
+  return { anchors: await read(trust.anchors, 'anchors'), intermediates: await read(trust.intermediates, 'intermediates'), crls: await read(trust.crls, 'crls'), ocsp: trust.ocsp, revocation: trust.revocation };
 }
 
 /**
