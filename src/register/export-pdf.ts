@@ -167,7 +167,7 @@ class Layout {
       t.numbers ? `Từ số ${t.numbers.first} đến số ${t.numbers.last}` : null,
       `Mã định danh: ${t.agency.code}`,
     ].filter(Boolean);
-    centre(span.join('     '), SIZE.subtitle - 1, this.fonts.regular);
+    centre(span.join(' – '), SIZE.subtitle - 1, this.fonts.regular);
     this.y -= 8;
   }
 
