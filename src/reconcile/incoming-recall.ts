@@ -16,18 +16,24 @@ import type { ParsedMail } from '../mail/types.js';
 import type { OutgoingDeps } from '../outbound/deps.js';
 import { raiseAlert } from './alerts.js';
 
+/** How long a recall whose document has not been registered yet waits before it is an orphan. */
+export const RECALL_WAIT_MS = 24 * 3600 * 1000;
+
 /**
  * A peer recalls a document it sent us (status 13 or an edXML revoke, NĐ 30 Art. 18.4.b): find our
  * register entry, cancel it (compare-and-set; the row and its metadata stay, App. VI §III.8), tell
  * the clerk, and answer 15 (đồng ý thu hồi) through the outbox. Matched like outgoing reports:
  * In-Reply-To / References (the sender's document Message-ID), ResponseFor, then the subject.
  */
-export async function reconcileIncomingRecall(deps: OutgoingDeps, report: PendingReport): Promise<{ state: 'matched' | 'orphan' | 'duplicate'; entryId?: number }> {
+export async function reconcileIncomingRecall(deps: OutgoingDeps, report: PendingReport): Promise<{ state: 'matched' | 'orphan' | 'duplicate' | 'waiting'; entryId?: number }> {
   const agency = deps.config.agencies.find(a => a.code === report.agency_code);
   const mail = await parseMail(await deps.blobs.get(report.raw_sha256));
   const { responseFor, reason } = recallFacts(mail);
   const found = agency ? await findEntry(deps.db, agency.code, mail, responseFor) : null;
   const now = deps.clock.now();
+  // Mail is not ordered: a recall may overtake its document (still in the inbox, or held in
+  // quarantine). It waits, pending, before it is declared an orphan.
+  if (agency && !found && now.getTime() - new Date(report.created_at).getTime() < RECALL_WAIT_MS) return { state: 'waiting' };
   if (!agency || !found) {
     await appendReconcileLog(deps.db, now, { reportId: report.id, agencyCode: report.agency_code, event: 'recall:13', effect: 'orphan', detail: `${mail.subject} (${mail.from?.address ?? 'no sender'})`, evidenceSha256: report.raw_sha256 });
     await finishReport(deps.db, report.id, 'orphan', null, now);

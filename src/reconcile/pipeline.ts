@@ -8,7 +8,7 @@ import { reconcileReport } from './reports.js';
 export type ReconcileRunReport = {
   sends: { sent: number; failed: number };
   reports: { matched: number; orphan: number; duplicate: number; failed: number };
-  recalls: { cancelled: number; orphan: number; duplicate: number };
+  recalls: { cancelled: number; orphan: number; duplicate: number; waiting: number };
 };
 
 /**
@@ -18,12 +18,12 @@ export type ReconcileRunReport = {
  *                match (Message-ID, ENVID, Original-Message-ID, In-Reply-To/References,
  *                ResponseFor, subject guess) → apply to the recipient state machine      (reports.ts)
  *   3. recalls   a peer's recall of a document we received: cancel the entry, tell the clerk,
- *                answer 15                                                         (incoming-recall.ts)
+ *                answer 15; one that overtook its document waits a day   (incoming-recall.ts)
  * Every report ends matched, duplicate or orphan (never dropped); one that throws stays pending,
  * its attempt counted, and is tried again on the next run.
  */
 export async function runReconcile(deps: OutgoingDeps, opts: { agencyCode?: string } = {}): Promise<ReconcileRunReport> {
-  const out: ReconcileRunReport = { sends: await recordSends(deps), reports: { matched: 0, orphan: 0, duplicate: 0, failed: 0 }, recalls: { cancelled: 0, orphan: 0, duplicate: 0 } };
+  const out: ReconcileRunReport = { sends: await recordSends(deps), reports: { matched: 0, orphan: 0, duplicate: 0, failed: 0 }, recalls: { cancelled: 0, orphan: 0, duplicate: 0, waiting: 0 } };
   for (const report of await pendingReports(deps.db, { agencyCode: opts.agencyCode, limit: 500 })) {
     try {
       if (report.kind === 'recall') {

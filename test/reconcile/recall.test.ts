@@ -95,3 +95,21 @@ test('recall both ways: 13 to each recipient, the receiver cancels its entry (me
   t.is((await app.db('outgoing_recipients').where({ address: C.email }).first()).status, 'recall-refused');
   await t.throwsAsync(recallDocument(app, String(doc.documentId), 'lần hai'), { message: /already recalled/ });
 });
+
+test('a recall that overtakes its document waits (pending) and cancels the entry once it is registered; after a day without one it is an orphan', async t => {
+  const u = t.context.u;
+  const clock = u.app.clock as ReturnType<typeof stepClock>;
+  const early = await injectReport(u.app, B.code, 'recall', await statusMail({ from: A.email, to: B.email, code: '13', numberNotation: '05/SYT', inReplyTo: '<doc.early@edoc.vinhlong.test>', description: 'Sai' }));
+  const never = await injectReport(u.app, B.code, 'recall', await statusMail({ from: A.email, to: B.email, code: '13', numberNotation: '66/SYT', inReplyTo: '<doc.never@edoc.vinhlong.test>', description: 'Sai' }));
+  let run = await runReconcile(u.app);
+  t.is(run.recalls.waiting, 2);
+  const entryId = await incomingEntry(u, '<doc.early@edoc.vinhlong.test>');
+  run = await runReconcile(u.app);
+  t.is(run.recalls.cancelled, 1);
+  t.is((await u.app.db('register_entries').where({ id: entryId }).first()).status, 'cancelled');
+  t.is((await u.app.db('inbound_reports').where({ id: early }).first()).state, 'matched');
+  clock.advance(25 * 3600 * 1000);
+  run = await runReconcile(u.app);
+  t.is(run.recalls.orphan, 1);
+  t.is((await u.app.db('inbound_reports').where({ id: never }).first()).state, 'orphan');
+});
