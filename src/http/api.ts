@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import type { App } from '../app.js';
 import { listOutbox } from '../db/outbox.js';
@@ -26,11 +27,11 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   SIGNING_FAILED: 500,
 };
 
-type Route = { method: 'GET' | 'POST'; path: RegExp; run(app: App, m: RegExpMatchArray, body: () => Promise<Record<string, unknown>>, url: URL): Promise<ApiResponse> };
+type Route = { method: 'GET' | 'POST'; path: RegExp; run(app: App, m: RegExpMatchArray, body: () => Promise<Record<string, unknown>>, url: URL, req: http.IncomingMessage): Promise<ApiResponse> };
 
 /**
  * The JSON API (SPEC §3 "Submit … HTTP API", issue 4 §5, §7), behind the dashboard login:
- *   POST /api/documents                {from, to: [CODE|ADDRESS], files: [{name, contentBase64, role?}], meta}
+ *   POST /api/documents                {from, to: [CODE|ADDRESS], files: [{name, contentBase64, role?}], meta}; Idempotency-Key header
  *   GET  /api/documents                every recipient of every outgoing document with its state (?since=, ?agency=)
  *   POST /api/documents/:ref/recall    {reason, agency?}
  *   POST /api/register/:id/status      {status: assigned|processing|done, note?}
@@ -40,14 +41,17 @@ export const API_ROUTES: readonly Route[] = [
   {
     method: 'POST',
     path: /^\/api\/documents$/,
-    run: async (app, _m, body) => {
+    run: async (app, _m, body, _url, req) => {
       const b = await body();
       const files: SubmissionFile[] = (Array.isArray(b.files) ? b.files : []).map((f: Record<string, unknown>, i: number) => {
         if (typeof f.name !== 'string' || typeof f.contentBase64 !== 'string') throw new BridgeError('USAGE', `files[${i}] needs name and contentBase64`);
         return { name: f.name.normalize('NFC'), content: Buffer.from(f.contentBase64, 'base64'), role: f.role === 'annex' ? 'annex' : i === 0 ? 'main' : 'annex' };
       });
       const to = Array.isArray(b.to) ? b.to.map(String) : typeof b.to === 'string' ? b.to.split(',') : [];
-      const result = await submitDocument(app, { agencyCode: String(b.from ?? ''), to, files, meta: parseSubmissionMeta(b.meta ?? {}), source: 'http' });
+      // A client retrying after a lost answer sends the same Idempotency-Key and gets the same document.
+      const key = req.headers['idempotency-key'];
+      const submissionKey = typeof key === 'string' && key ? `http:${createHash('sha256').update(`${String(b.from)}\0${key}`).digest('hex')}` : undefined;
+      const result = await submitDocument(app, { agencyCode: String(b.from ?? ''), to, files, meta: parseSubmissionMeta(b.meta ?? {}), source: 'http', submissionKey });
       return { status: 201, body: result };
     },
   },
@@ -92,7 +96,7 @@ export async function handleApi(app: App, req: http.IncomingMessage, url: URL): 
     if (!m) continue;
     if (req.method !== route.method) continue;
     try {
-      return await route.run(app, m, () => readJson(req), url);
+      return await route.run(app, m, () => readJson(req), url, req);
     } catch (err) {
       if (err instanceof BridgeError && STATUS_BY_CODE[err.code]) return { status: STATUS_BY_CODE[err.code]!, body: { error: err.code, message: err.message } };
       throw err;
