@@ -27,7 +27,8 @@ export async function resolveRecipients(db: Db, items: string[]): Promise<Resolv
       if (!email) throw new BridgeError('USAGE', `agency ${raw} has no official e-mail address in the directory`);
       r = { agencyCode: agency.code, name: agency.name, address: email.address, kind: agency.kind };
     }
-    if (!out.some(o => o.address === r.address)) out.push(r);
+    // One copy per agency (its Message-ID is derived from the agency code) and per address.
+    if (!out.some(o => o.address === r.address || (r.agencyCode !== null && o.agencyCode === r.agencyCode))) out.push(r);
   }
   if (out.length === 0) throw new BridgeError('USAGE', 'a document needs at least one recipient (--to)');
   return out;
