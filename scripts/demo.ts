@@ -1,63 +1,108 @@
 /**
- * `npm run demo`: Ủy ban nhân dân tỉnh Vĩnh Long mails a decision to the official mailbox of Sở Y
- * tế; edoc-bridge (the real CLI, bin/edoc-bridge.js) takes it in, registers it and answers; the
- * receipt is read back from UBND's mailbox. Everything runs against the local mail server.
+ * `npm run demo`: the channel end to end with the real CLI (bin/edoc-bridge.js) against the local
+ * Postfix + Dovecot. Ủy ban nhân dân tỉnh (UBND) sends a decision to Sở Y tế: numbered in UBND's
+ * outgoing register, stamped and sealed with UBND's agency certificate, mailed; Sở Y tế's gateway
+ * verifies the signature, registers it and answers 03; UBND's gateway matches the receipt; Sở Y
+ * tế's clerk marks it done and UBND sees 06. Demo certificates come from the test PKI generator.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import forge from 'node-forge';
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import { stringify } from 'yaml';
 import { parseStatus } from '../src/edxml/status.js';
 import { AGENCIES, testConfigObject, testEnv } from '../test/helpers/app.js';
-import { documentPdf, sendMail } from '../test/helpers/documents.js';
+import { makePdf } from '../test/fixtures/pdf/make-pdf.js';
 import { imapClientOptions, mailServer, waitForMessages } from '../test/helpers/mailserver.js';
+import { pki, type TestCert } from '../test/helpers/pki.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dir = path.join(root, 'var', 'demo');
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 
-const srv = mailServer();
-const configFile = path.join(dir, 'config.yaml');
-writeFileSync(configFile, stringify(testConfigObject(srv, dir, ['soyte', 'ubnd'])));
-const env = { ...testEnv(srv), EDOC_BRIDGE_CONFIG: configFile, EDOC_BRIDGE_LOG_LEVEL: 'warn' };
+/** UBND's agency certificate as the PKCS#12 file a clerk would receive from the CA. */
+function p12(cert: TestCert, chain: TestCert[], password: string): Buffer {
+  const key = forge.pki.privateKeyFromPem(cert.key.export({ format: 'pem', type: 'pkcs8' }) as string);
+  const asn1 = forge.pkcs12.toPkcs12Asn1(key, [cert, ...chain].map(c => forge.pki.certificateFromPem(c.pem)), password, { algorithm: '3des' });
+  return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
+}
 
-const bridge = (...args: string[]): string => execFileSync(process.execPath, [path.join(root, 'bin/edoc-bridge.js'), ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const p = pki();
+writeFileSync(path.join(dir, 'ubnd.p12'), p12(p.agency, [p.inter, p.root], 'demo-p12'));
+writeFileSync(path.join(dir, 'root-ca.pem'), p.root.pem);
+
+const srv = mailServer();
+const config = testConfigObject(srv, dir, ['soyte', 'ubnd'], {
+  // Demo CA without a CRL service: revocation unknown is a warning, not indeterminate.
+  trust: { anchors: ['root-ca.pem'], revocation: 'soft' },
+});
+(config.agencies as Array<Record<string, unknown>>)[1]!.certificate = { p12File: 'ubnd.p12', passwordEnv: 'UBND_P12_PASSWORD' };
+const configFile = path.join(dir, 'config.yaml');
+writeFileSync(configFile, stringify(config));
+const env = { ...testEnv(srv), UBND_P12_PASSWORD: 'demo-p12', EDOC_BRIDGE_CONFIG: configFile, EDOC_BRIDGE_LOG_LEVEL: 'warn' };
+
+const bridge = (...args: string[]): string =>
+  execFileSync(process.execPath, [path.join(root, 'bin/edoc-bridge.js'), ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const show = (...args: string[]) => {
+  console.log(`$ edoc-bridge ${args.join(' ')}`);
+  process.stdout.write(bridge(...args));
+};
 const step = (text: string) => console.log(`\n== ${text}`);
 
-step(`Văn thư UBND tỉnh (${AGENCIES.ubnd.email}) gửi Quyết định 12/QĐ-UBND tới hộp thư công của Sở Y tế (${AGENCIES.soyte.email})`);
-const pdf = await documentPdf();
-const messageId = await sendMail(AGENCIES.ubnd.email, AGENCIES.soyte.email, {
-  subject: 'Quyết định số 12/QĐ-UBND về việc ban hành Quy chế gửi, nhận văn bản điện tử',
-  attachments: [{ filename: 'Quyết định 12-QĐ-UBND.pdf', content: pdf, contentType: 'application/pdf' }],
-});
-console.log(`sent ${messageId} (${pdf.length} bytes of PDF)`);
-await waitForMessages(AGENCIES.soyte.email, 1);
+step('Văn thư UBND tỉnh soạn Quyết định (bản PDF chưa có số) và gửi qua edoc-bridge tới Sở Y tế');
+const draft = path.join(dir, 'du-thao-quyet-dinh.pdf');
+writeFileSync(
+  draft,
+  await makePdf([
+    [
+      'ỦY BAN NHÂN DÂN', 'TỈNH VĨNH LONG', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', '', '', '',
+      'QUYẾT ĐỊNH', 'Về việc ban hành Quy chế gửi, nhận văn bản điện tử',
+      'Điều 1. Ban hành kèm theo Quyết định này Quy chế gửi, nhận văn bản điện tử.',
+      'Điều 2. Quyết định có hiệu lực kể từ ngày ký.', 'KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH', 'Nguyễn Văn An',
+    ],
+  ]),
+);
+show('send', '--from', AGENCIES.ubnd.code, '--to', AGENCIES.soyte.code, '--file', draft, '--type', 'Quyết định', '--notation', 'QĐ-UBND',
+  '--summary', 'Về việc ban hành Quy chế gửi, nhận văn bản điện tử', '--signer-position', 'PHÓ CHỦ TỊCH', '--signer-name', 'Nguyễn Văn An');
 
-step('edoc-bridge run --once (intake → register → receipt through the outbox)');
-process.stdout.write(bridge('run', '--once'));
+step('edoc-bridge run --once: UBND\'s outbox sends the sealed document (DSN and read receipt requested)');
+show('run', '--once');
+await waitForMessages(AGENCIES.soyte.email, 1, 20_000);
 
-step('edoc-bridge register list --agency ' + AGENCIES.soyte.code);
-process.stdout.write(bridge('register', 'list', '--agency', AGENCIES.soyte.code));
-step('edoc-bridge register show 1');
-process.stdout.write(bridge('register', 'show', '1'));
+step('edoc-bridge run --once: Sở Y tế verifies the signature, registers the document, answers 03');
+show('run', '--once');
+show('register', 'list', '--agency', AGENCIES.soyte.code);
+show('register', 'show', '1');
 
-step(`The receipt in UBND's mailbox (${AGENCIES.ubnd.email})`);
-await waitForMessages(AGENCIES.ubnd.email, 1, 15_000);
+step('edoc-bridge run --once: UBND takes in the receipt and reconciles it');
+await waitForMessages(AGENCIES.ubnd.email, 1, 20_000);
+show('run', '--once');
+show('reconcile', 'report', '--agency', AGENCIES.ubnd.code);
+
+step('The receipt as UBND\'s clerk sees it in the Processed folder');
 const client = new ImapFlow(imapClientOptions(AGENCIES.ubnd.email));
 await client.connect();
-await client.mailboxOpen('INBOX');
+await client.mailboxOpen('Processed');
 const msg = await client.fetchOne('*', { source: true });
 await client.logout();
-const receipt = await simpleParser(msg ? msg.source! : Buffer.alloc(0));
-console.log(`Subject: ${receipt.subject}`);
-console.log(`In-Reply-To: ${receipt.inReplyTo} (the document was ${messageId})`);
-const packet = receipt.attachments.find(a => a.filename === 'trangthai.edxml');
-if (packet) {
-  const s = parseStatus(packet.content);
-  console.log(`trangthai.edxml: StatusCode ${s.statusCode}, ResponseFor ${s.responseFor?.code} (${s.responseFor?.organId}), From ${s.from?.organId} ${s.from?.organName}`);
+if (msg && msg.source) {
+  const receipt = await simpleParser(msg.source);
+  console.log(`Subject: ${receipt.subject}`);
+  const packet = receipt.attachments.find(a => a.filename === 'trangthai.edxml');
+  if (packet) {
+    const s = parseStatus(packet.content);
+    console.log(`trangthai.edxml: StatusCode ${s.statusCode}, ResponseFor ${s.responseFor?.code} (${s.responseFor?.organId}), From ${s.from?.organId} ${s.from?.organName}`);
+  }
+  console.log('\n' + (receipt.text ?? '').trim());
 }
-console.log('\n' + (receipt.text ?? '').trim());
+
+step('Sở Y tế\'s clerk marks the document done; UBND sees 06');
+show('register', 'status', '1', 'done', '--note', 'Đã triển khai');
+show('run', '--once');
+await waitForMessages(AGENCIES.ubnd.email, 1, 20_000);
+show('run', '--once');
+show('reconcile', 'report', '--agency', AGENCIES.ubnd.code);
 console.log(`\nDemo data: ${dir} (config.yaml, edoc.sqlite, blobs/)`);

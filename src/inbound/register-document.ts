@@ -123,7 +123,7 @@ export async function commitDocument(deps: IntakeDeps, agency: HostedAgency, row
         signerName: meta.signer.name,
         urgency: meta.urgency ?? 'normal',
         dueDate: meta.dueDate,
-        recipients: [agency.name, ...(doc.envelope?.toPlaces ?? [])].join('; '),
+        recipients: [...new Set([agency.name, ...(doc.envelope?.toPlaces ?? [])])].join('; '),
         documentId: doc.envelope?.documentId ?? null,
         legalValue: decision.legalValue,
         signatureVerdict: worstVerdict(doc),

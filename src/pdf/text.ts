@@ -4,7 +4,10 @@
  * encrypted PDF gives `{ error }`. No worker thread (pdfjs falls back to its in-process "fake worker"
  * in Node), no font loading, no eval.
  */
-import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+// pdfjs takes ~0.6 s to load: loaded on first use, so commands that never read a PDF start fast.
+let pdfjs: Promise<typeof import('pdfjs-dist/legacy/build/pdf.mjs')> | undefined;
 
 type TextItemLike = { str: string; hasEOL?: boolean; transform?: number[] };
 
@@ -15,6 +18,7 @@ export const DEFAULT_MAX_PAGES = 3;
 export async function extractPdfText(pdf: Buffer, opts: { maxPages?: number } = {}): Promise<{ text: string; pages: number } | { error: string }> {
   let doc: PDFDocumentProxy | undefined;
   try {
+    const { getDocument } = await (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
     const task = getDocument({
       // pdfjs takes ownership of (detaches) the array it is given: pass a copy.
       data: new Uint8Array(pdf),

@@ -34,6 +34,14 @@ export function entryJson(e: EntryRow, attachments: Array<Record<string, unknown
 }
 
 const URGENCY_VI: Record<string, string> = { normal: 'Thường', khan: 'Khẩn', 'thuong-khan': 'Thượng khẩn', 'hoa-toc': 'Hỏa tốc' };
+const VERDICT_VI: Record<string, string> = {
+  valid: 'Hợp lệ',
+  invalid: 'Không hợp lệ',
+  indeterminate: 'Chưa xác định',
+  unsigned: 'Không có chữ ký số',
+  found: 'Có chữ ký (chưa kiểm tra)',
+  unreadable: 'Tệp không đọc được',
+};
 const STATUS_VI: Record<string, string> = {
   registered: 'Đã vào sổ',
   held: 'Chờ văn thư xem xét',
@@ -79,7 +87,7 @@ export function entryRegisterRow(e: EntryRow): string[] {
     '',
     notes.join('; '),
     URGENCY_VI[e.urgency] ?? e.urgency,
-    e.signature_verdict,
+    VERDICT_VI[e.signature_verdict] ?? e.signature_verdict,
     e.legal_value === 'legal' ? 'Pháp lý' : 'Tham khảo',
     STATUS_VI[e.status] ?? e.status,
   ];

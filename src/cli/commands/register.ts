@@ -60,7 +60,7 @@ export const registerShowCommand: Command = {
           if (k === 'attachments' || k === 'history') continue;
           println(ctx.stdout, `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? '')}`);
         }
-        for (const a of shown.attachments) println(ctx.stdout, `attachment: ${a.name} (${a.size} B, ${a.pages ?? '?'} pages, sha256 ${a.sha256}, signature ${a.signatureVerdict ?? '-'})`);
+        for (const a of shown.attachments) println(ctx.stdout, `attachment: ${a.name} (${a.size} B, ${a.pages ?? '-'} pages, sha256 ${a.sha256}, signature ${a.signatureVerdict ?? '-'})`);
         for (const h of shown.history) println(ctx.stdout, `history: ${h.at} ${h.from ?? '∅'} → ${h.to}${h.code ? ' (' + h.code + ')' : ''}${h.note ? ' ' + h.note : ''}`);
       }
       return 0;

@@ -3,7 +3,6 @@
  * appearance stream, so it can be added as an incremental update without touching page content
  * (an earlier leader signature then sees only an ANNOTATIONS change).
  */
-import fontkit from '@pdf-lib/fontkit';
 import { adaptFontkit } from './font.js';
 import { PDFDocument, PDFName, PDFArray, PDFDict, PDFHexString, PDFRef, PDFString, type PDFPage } from '@cantoo/pdf-lib';
 
@@ -49,6 +48,8 @@ export function appendAnnot(doc: PDFDocument, page: PDFPage, ref: PDFRef): void 
 
 /** Draw the stamp as an annotation on page `s.page` (default first page), top-left. */
 export async function addStamp(doc: PDFDocument, s: StampSpec, fontBytes: Buffer): Promise<void> {
+  // fontkit takes ~1.5 s to load: only when a stamp is drawn.
+  const fontkit = (await import('@pdf-lib/fontkit')).default;
   doc.registerFontkit(adaptFontkit(fontkit) as Parameters<PDFDocument['registerFontkit']>[0]);
   const font = await doc.embedFont(fontBytes, { subset: true });
   const size = s.kind === 'attachment' ? 10 : 12;
