@@ -26,9 +26,10 @@ echo "== integration tests (real Postfix + Dovecot in $MAILSRV_DIR)"
 npx ava --config ava.integration.config.js 2>&1 | tee -a "$log" || status=1
 
 # One closing line for CI: "N passed, N failed".
-passed=$(grep -Eo '([0-9]+) tests? passed' "$log" | awk '{s+=$1} END {print s+0}')
-failed=$(grep -Eo '([0-9]+) tests? failed' "$log" | awk '{s+=$1} END {print s+0}')
-skipped=$(grep -Eo '([0-9]+) tests? skipped' "$log" | awk '{s+=$1} END {print s+0}')
+count() { { grep -Eo "([0-9]+) tests? $1" "$log" || true; } | awk '{s+=$1} END {print s+0}'; }
+passed=$(count passed)
+failed=$(count failed)
+skipped=$(count skipped)
 rm -f "$log"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit $status
