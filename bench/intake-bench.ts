@@ -153,12 +153,14 @@ function bigMail() {
 const pdf = await benchPdf();
 const scratch = await mkdtemp(path.join(tmpdir(), 'edoc-bench-'));
 try {
+  // BENCH_ONLY=throughput|latency|memory runs one part (profiling).
+  const only = process.env.BENCH_ONLY;
   console.error(`bench: PDF ${pdf.length} B; throughput over ${N} mails…`);
-  const tp = await throughput(pdf);
+  const tp = !only || only === 'throughput' ? await throughput(pdf) : null;
   console.error('bench: latency with IDLE…');
-  const lat = await latency(pdf);
+  const lat = !only || only === 'latency' ? await latency(pdf) : null;
   console.error('bench: one 50 MB mail…');
-  const mem = bigMail();
+  const mem = !only || only === 'memory' ? bigMail() : null;
   const summary = { pdfBytes: pdf.length, throughput: tp, latency: lat, bigMail: mem };
   console.log(JSON.stringify(summary, null, 2));
 } finally {

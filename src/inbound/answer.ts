@@ -57,7 +57,8 @@ export async function queueStatusAnswer(
     timestamp: now.toISOString(),
     staff: { department: 'Văn thư', email: s.agency.email },
   });
-  const edxml = await blobs.put(Buffer.from(xml, 'utf8'));
+  // Synced with the store before the cycle moves the mail (pipeline.ts); no fsync of its own.
+  const edxml = await blobs.put(Buffer.from(xml, 'utf8'), { durable: false });
   const params = {
     recipientName: s.to.name || s.to.address,
     agencyName: s.agency.name,

@@ -36,7 +36,9 @@ export async function fetchOne(deps: IntakeDeps, agency: HostedAgency, mailbox: 
   const knownId = normaliseMessageId(listed.messageId);
   if (knownId) {
     const known = await findReceivedByKey(deps.db, agency.code, knownId);
-    if (known && (known.state === 'done' || known.state === 'quarantined')) {
+    // A finished mail whose raw copy is missing (a power cut before the store was synced) is
+    // downloaded again below; otherwise it is only moved.
+    if (known && (known.state === 'done' || known.state === 'quarantined') && (await deps.blobs.has(known.raw_sha256))) {
       const { row } = await recordReceived(
         deps.db,
         { agencyCode: agency.code, messageKey: knownId, messageId: knownId, rawSha256: known.raw_sha256, rawSize: known.raw_size, uidvalidity, uid: listed.uid },
@@ -46,7 +48,8 @@ export async function fetchOne(deps: IntakeDeps, agency: HostedAgency, mailbox: 
     }
   }
   const stream = await mailbox.download(listed.uid);
-  const blob = await deps.blobs.putStream(stream, { keepBelow: KEEP_IN_MEMORY });
+  // Not fsynced one by one: the cycle syncs the store once before any mail leaves the inbox.
+  const blob = await deps.blobs.putStream(stream, { keepBelow: KEEP_IN_MEMORY, durable: false });
   if (blob.size === 0) throw new BridgeError('MAIL_UNPARSEABLE', `UID ${listed.uid} is empty`);
   // The key comes from the stored bytes. A huge mail is not loaded twice: its header block gives
   // the Message-ID, and without one the raw hash stands in (trace headers included).

@@ -104,12 +104,18 @@ type Finished = { uid: number; receivedId: number };
  */
 async function moveFinished(deps: IntakeDeps, agency: HostedAgency, mailbox: Mailbox, finished: Finished[]): Promise<number> {
   const byFolder = new Map<string, Finished[]>();
+  const blobs: string[] = [];
   for (const f of finished) {
     const row = await getReceived(deps.db, f.receivedId);
     if (!row || (row.state !== 'done' && row.state !== 'quarantined')) continue;
+    blobs.push(row.raw_sha256);
     const folder = row.target_folder ?? agency.folders.processed;
     byFolder.set(folder, [...(byFolder.get(folder) ?? []), f]);
   }
+  if (blobs.length === 0) return 0;
+  // The raw mails (and their attachments) were written without fsync: make them durable before
+  // the server's copies leave the inbox.
+  await deps.blobs.syncAll(blobs);
   let moved = 0;
   for (const [folder, group] of byFolder) {
     try {

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,6 +10,8 @@ import { pipeline } from 'node:stream/promises';
 import { BridgeError } from '../errors.js';
 
 export type BlobRef = { sha256: string; size: number };
+
+const execFileAsync = promisify(execFile);
 
 /**
  * Content-addressed files: `<root>/ab/cd/<sha256>`. A blob is written to a temporary file,
@@ -47,7 +51,7 @@ export class BlobStore {
    * Store a stream while hashing it (mailparser's stream-hash idiom). Nothing is held in memory
    * unless `keepBelow` is set: then the bytes of a blob up to that size are returned too.
    */
-  async putStream(source: Readable, opts: { keepBelow?: number } = {}): Promise<BlobRef & { bytes?: Buffer }> {
+  async putStream(source: Readable, opts: { keepBelow?: number; durable?: boolean } = {}): Promise<BlobRef & { bytes?: Buffer }> {
     const hash = createHash('sha256');
     let size = 0;
     let kept: Buffer[] | null = opts.keepBelow ? [] : null;
@@ -64,11 +68,13 @@ export class BlobStore {
       },
     });
     await pipeline(source, hasher, createWriteStream(tmp));
-    const fh = await open(tmp, 'r+');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
+    if (opts.durable !== false) {
+      const fh = await open(tmp, 'r+');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
     }
     const sha256 = hash.digest('hex');
     const target = this.pathOf(sha256);
@@ -92,6 +98,28 @@ export class BlobStore {
   /** A read stream of a blob (no hash check; for large raw mails). */
   stream(sha256: string): Readable {
     return createReadStream(this.pathOf(sha256));
+  }
+
+  /**
+   * Make every blob written without fsync durable, in one go: syncfs(2) on the store's file system
+   * (`sync -f`), falling back to fsync per listed blob. Intake calls it before mails leave the
+   * server's inbox, so a power cut can never lose the only copy.
+   */
+  async syncAll(sha256s: string[] = []): Promise<void> {
+    try {
+      await execFileAsync('sync', ['-f', this.root]);
+      return;
+    } catch {
+      /* no coreutils sync: fsync the files one by one */
+    }
+    for (const sha of sha256s) {
+      const fh = await open(this.pathOf(sha), 'r');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    }
   }
 
   /** True when the blob is stored. */
