@@ -1,6 +1,9 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { Config } from './config/schema.js';
+import { loadSmtpPolicy } from './domain/outgoing/smtp-response.js';
+import { packagePath } from './paths.js';
 import { readSecret } from './config/load.js';
 import { syncAgenciesFromConfig } from './db/agencies.js';
 import { syncDirectoryCsv } from './directory/import-csv.js';
@@ -48,6 +51,11 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Log; 
   const blobs = new BlobStore(config.storage.blobs);
   const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const verifier = await createVerifier(config);
+  // The SMTP reply policy is data: config/smtp-responses.txt (the embedded copy if it is absent).
+  const smtpPolicy = await readFile(packagePath('config', 'smtp-responses.txt'), 'utf8').then(
+    text => loadSmtpPolicy(text, 'config/smtp-responses.txt'),
+    () => loadSmtpPolicy(),
+  );
   const app: App = {
     config,
     db,
@@ -57,7 +65,7 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Log; 
     workerId,
     verifier,
     intakeDeps: () => ({ config, db, blobs, clock, log, workerId, verifier, openMailbox: openImapMailbox, failpoint: envFailpoint(env) }),
-    outboxDeps: () => ({ config, db, blobs, clock, log, mailerFor: createSmtpMailer }),
+    outboxDeps: () => ({ config, db, blobs, clock, log, mailerFor: createSmtpMailer, smtpPolicy }),
     close: async () => {
       await db.destroy();
     },

@@ -2,14 +2,15 @@ import type { App } from './app.js';
 import { describeError } from './errors.js';
 import { runIntakeCycle } from './inbound/pipeline.js';
 import { watchMailbox } from './io/imap.js';
+import { watchDropFolders } from './outbound/drop-folder.js';
 import { startHttp } from './http/server.js';
 import { JOBS } from './schedule/jobs.js';
 import { singleFlight, startScheduler } from './schedule/scheduler.js';
 
 /**
  * The long-running service (`edoc-bridge start`): the cron jobs, one IDLE listener per mailbox
- * (its EXISTS triggers that mailbox's intake at once, then the outbox), and the HTTP
- * dashboard/API. Returns a stop function for SIGTERM.
+ * (its EXISTS triggers that mailbox's intake at once, then the outbox), the drop-folder watchers,
+ * and the HTTP dashboard/API. Returns a stop function for SIGTERM.
  */
 export async function startService(app: App): Promise<() => Promise<void>> {
   const scheduler = startScheduler(app, JOBS);
@@ -38,6 +39,9 @@ export async function startService(app: App): Promise<() => Promise<void>> {
     }
     void intake(); // mail that arrived while we were down
   }
+  // Drop folders: fs.watch submits at once; the cron job scans anyway (a missed event only delays).
+  const stopDropFolders = watchDropFolders(app);
+  stops.push(async () => stopDropFolders());
   const http = await startHttp(app);
   app.log.info('SERVICE_START', { agencies: app.config.agencies.map(a => a.code), http: http.url });
   return async () => {

@@ -1,16 +1,14 @@
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
 import type { Config } from '../config/schema.js';
+import { packagePath } from '../paths.js';
 
 export type Db = Knex;
 
 /** migrations/ at the package root (works from src/ via tsx and from dist/src/ after tsc). */
 export function migrationsDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const up = here.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..';
-  return path.resolve(here, up, 'migrations');
+  return packagePath('migrations');
 }
 
 /**

@@ -53,12 +53,12 @@ export async function commitSimple(
   deps: IntakeDeps,
   agency: HostedAgency,
   row: ReceivedRow,
-  result: { kind: string; outcome: string; from: string | null; subject: string | null },
+  result: { kind: string; outcome: string; from: string | null; subject: string | null; targetFolder?: string },
   extra?: (trx: Db) => Promise<void>,
 ): Promise<void> {
   const now = deps.clock.now();
   await inTransaction(deps.db, async trx => {
-    await finishReceived(trx, row.id, { state: 'done', kind: result.kind, outcome: result.outcome, targetFolder: agency.folders.processed, fromAddress: result.from, subject: result.subject }, now);
+    await finishReceived(trx, row.id, { state: 'done', kind: result.kind, outcome: result.outcome, targetFolder: result.targetFolder ?? agency.folders.processed, fromAddress: result.from, subject: result.subject }, now);
     await extra?.(trx);
   });
 }

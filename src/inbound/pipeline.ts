@@ -110,6 +110,7 @@ async function moveFinished(deps: IntakeDeps, agency: HostedAgency, mailbox: Mai
     if (!row || (row.state !== 'done' && row.state !== 'quarantined')) continue;
     blobs.push(row.raw_sha256);
     const folder = row.target_folder ?? agency.folders.processed;
+    if (folder === agency.folders.inbox) continue; // stays where the clerk reads it
     byFolder.set(folder, [...(byFolder.get(folder) ?? []), f]);
   }
   if (blobs.length === 0) return 0;

@@ -13,6 +13,11 @@ import { commitDocument } from './register-document.js';
 
 export type ProcessOutcome = { outcome: string; kind: string | null; entryId?: number; arrivalNumber?: number; detail?: string };
 
+/** A notice edoc-bridge sent to this agency's own clerk (X-Edoc-Notice, from the agency's address). */
+function isOwnNotice(agency: HostedAgency, mail: ParsedMail): boolean {
+  return !!mail.headers['x-edoc-notice']?.length && mail.from?.address.toLowerCase() === agency.email.toLowerCase();
+}
+
 /**
  * The classifier's kind, except that a mail from a known agency that carries files but no PDF
  * is taken as a document (so its issuer gets a refusal saying why), not left for the clerk.
@@ -47,6 +52,12 @@ export async function processReceived(deps: IntakeDeps, agency: HostedAgency, ro
     if (!(err instanceof BridgeError && err.code === 'MAIL_UNPARSEABLE')) throw err;
     await commitQuarantine(deps, agency, row, 'MAIL_UNPARSEABLE', describeError(err));
     return { outcome: 'quarantined', kind: null, detail: describeError(err) };
+  }
+  if (isOwnNotice(agency, mail)) {
+    // Our own alert to this agency's clerk (overdue receipts, late sends, recalls): it is for the
+    // clerk's eyes, so it is recorded but stays in the inbox.
+    await commitSimple(deps, agency, row, { kind: 'notice', outcome: 'notice', from: mail.from?.address ?? null, subject: mail.subject, targetFolder: agency.folders.inbox });
+    return { outcome: 'notice', kind: 'notice' };
   }
   const kind = await effectiveKind(deps, mail);
   const seen = { from: mail.from?.address ?? null, subject: mail.subject, kind };

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BridgeError } from '../errors.js';
+import { packagePath } from '../paths.js';
 
 /** The mail templates we ship (templates/<name>.txt and .html). */
 export const TEMPLATE_NAMES = ['status', 'refusal', 'document', 'recall', 'notice'] as const;
@@ -9,8 +9,7 @@ export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 /** templates/ at the package root (from src/ via tsx, or dist/src/ after tsc). */
 export function templatesDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  return path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..', 'templates');
+  return packagePath('templates');
 }
 
 const cache = new Map<string, string>();

@@ -225,3 +225,20 @@ test.serial('broken MIME, a non-PDF-only mail and a secrecy-marked document are 
   t.is(await countMessages(to, 'Quarantine'), 1);
   t.is(await countMessages(to, 'Processed'), 3);
 });
+
+test.serial("edoc-bridge's own notices to the clerk are recorded but stay in the inbox", async t => {
+  const ta = (t.context.t = await openTestApp(['soyte']));
+  await sendMail(AGENCIES.soyte.email, AGENCIES.soyte.email, {
+    subject: 'Văn bản 12/QĐ-UBND quá hạn chưa có xác nhận',
+    headers: { 'X-Edoc-Notice': 'RECIPIENT_OVERDUE', 'Auto-Submitted': 'auto-generated' },
+  });
+  await waitForMessages(AGENCIES.soyte.email, 1);
+  const agency = agencyOf(ta, AGENCIES.soyte.code);
+  const first = await runIntakeCycle(ta.app.intakeDeps(), agency);
+  t.is(first.processed[0]?.outcome, 'notice');
+  const second = await runIntakeCycle(ta.app.intakeDeps(), agency);
+  t.is(second.processed.length, 0);
+  t.is(second.duplicates, 1);
+  t.is(await countMessages(AGENCIES.soyte.email, 'INBOX'), 1, 'still where the clerk reads it');
+  t.is((await ta.app.db('outbox').count('* as n'))[0]!.n, 0, 'never answered');
+});

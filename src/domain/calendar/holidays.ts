@@ -1,8 +1,7 @@
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BridgeError } from '../../errors.js';
+import { packagePath } from '../../paths.js';
 import { isLocalDate, isWeekend, toDayNumber, fromDayNumber, addDays, type LocalDate } from './local-date.js';
 import { createCalendar, type DayOff, type HolidayCalendar } from './working-days.js';
 
@@ -68,10 +67,7 @@ export function loadHolidayCalendar(yamlText: string): HolidayCalendar {
 
 /** Absolute path of config/holidays.yaml in this package (resolved from this module, not the cwd). */
 export function defaultCalendarPath(): string {
-  // This file is src/domain/calendar/ under the root (tsx) or under dist/ (tsc outDir, rootDir '.').
-  let root = dirname(dirname(dirname(dirname(fileURLToPath(import.meta.url)))));
-  if (basename(root) === 'dist') root = dirname(root);
-  return join(root, 'config', 'holidays.yaml');
+  return packagePath('config', 'holidays.yaml');
 }
 
 function expand(e: Entry, where: string): LocalDate[] {
