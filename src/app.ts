@@ -38,6 +38,7 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Log; 
   const log = opts.log ?? createLog(env.EDOC_BRIDGE_LOG_LEVEL ?? 'info');
   const clock = opts.clock ?? systemClock;
   const dbPassword = config.storage.database.passwordEnv ? readSecret(config.storage.database.passwordEnv, 'storage.database.passwordEnv', env) : undefined;
+  log.info('CONFIG_LOADED', { source: config.source, agencies: config.agencies.map(a => a.code) });
   const db = openDb(config.storage.database, { password: dbPassword });
   if (opts.migrate !== false) {
     const applied = await migrate(db);

@@ -33,7 +33,6 @@ export const EVENTS = {
   IDLE_ERROR: 'IMAP IDLE listener error; will reconnect',
 
   // Answers and outbox
-  OUTBOX_QUEUED: 'Message queued in the outbox',
   OUTBOX_SENT: 'Message sent',
   OUTBOX_DEFERRED: 'Send failed temporarily; retry scheduled',
   OUTBOX_FAILED: 'Send failed permanently',
@@ -47,7 +46,6 @@ export const EVENTS = {
 
   // Signatures
   SIGNATURE_VERIFIED: 'PDF signatures verified',
-  SIGNATURE_SEALED: 'Agency signature applied',
 
   // Outgoing and reconciliation
   SUBMIT_REGISTERED: 'Outgoing document registered and numbered',

@@ -50,6 +50,7 @@ export async function checkDocument(deps: IntakeDeps, agency: HostedAgency, mail
   const texts = new Map<string, string>();
   for (const attachment of files.filter(a => a.isPdf)) {
     const check = await deps.verifier(attachment.content, now);
+    deps.log.debug('SIGNATURE_VERIFIED', { agency: agency.code, file: attachment.filename, verdict: check.verdict, reasons: check.reasons });
     pdfs.push({ attachment, check });
     if (check.verdict !== 'unreadable') {
       const t = await extractPdfText(attachment.content, { maxPages: 3 });

@@ -3,7 +3,6 @@
  * value; a tampered one is refused with a 02 naming the reason; an annex without the agency
  * signature gives a warning. Real Postfix + Dovecot; the test PKI is generated in the tests.
  */
-import anyTest, { type TestFn } from 'ava';
 import { writeFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,19 +14,10 @@ import { AGENCIES, openTestApp, type TestApp } from '../helpers/app.js';
 import { documentPdf, sendMail } from '../helpers/documents.js';
 import { NOW, pki } from '../helpers/pki.js';
 import { flip, lastHole } from '../helpers/pki-pdf.js';
-import { requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
+import { waitForMessages } from '../helpers/mailserver.js';
+import { integrationTest } from '../helpers/integration.js';
 
-const test = anyTest as TestFn<{ t?: TestApp }>;
-
-test.before(async t => {
-  await requireMailServer(t);
-});
-test.beforeEach(async () => {
-  await resetMailboxes();
-});
-test.afterEach.always(async t => {
-  await t.context.t?.close();
-});
+const test = integrationTest();
 
 /** A test app for Sở Y tế that trusts the test root, at the PKI's reference time. */
 async function appWithTrust(): Promise<TestApp> {

@@ -3,50 +3,19 @@
  * official mailbox is registered and answered; duplicates, UIDVALIDITY changes and bad input.
  * Serial: the tests share the server's mailboxes (reset before each).
  */
-import anyTest, { type TestFn } from 'ava';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
-import { simpleParser } from 'mailparser';
 import { runIntakeCycle } from '../../src/inbound/pipeline.js';
 import { runOutbox } from '../../src/outbound/send-outbox.js';
 import { parseStatus } from '../../src/edxml/status.js';
 import { AGENCIES, openTestApp, type TestApp } from '../helpers/app.js';
+import { fetchAllParsed, integrationTest } from '../helpers/integration.js';
 import { documentPdf, injectRaw, sendMail } from '../helpers/documents.js';
-import { countMessages, imapClientOptions, mailServer, requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
+import { countMessages, imapClientOptions, mailServer, waitForMessages } from '../helpers/mailserver.js';
 
-const test = anyTest as TestFn<{ t?: TestApp }>;
+const test = integrationTest();
 const exec = promisify(execFile);
-
-test.before(async t => {
-  await requireMailServer(t);
-});
-test.beforeEach(async () => {
-  await resetMailboxes();
-});
-test.afterEach.always(async t => {
-  await t.context.t?.close();
-});
-
-/** All messages of a mailbox folder, parsed. */
-async function fetchAll(address: string, folder = 'INBOX') {
-  const client = new ImapFlow(imapClientOptions(address));
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock(folder);
-    try {
-      const out = [];
-      if (client.mailbox && client.mailbox.exists > 0) {
-        for await (const m of client.fetch('1:*', { source: true, uid: true })) out.push(m.source!);
-      }
-      return Promise.all(out.map(s => simpleParser(s)));
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout();
-  }
-}
 
 const agencyOf = (ta: TestApp, code: string) => ta.config.agencies.find(a => a.code === code)!;
 
@@ -88,7 +57,7 @@ test.serial('a document mailed to an agency is registered with its metadata and 
   const sent = await runOutbox(ta.app.outboxDeps());
   t.deepEqual(sent, { sent: 1, deferred: 0, failed: 0 });
   await waitForMessages(AGENCIES.ubnd.email, 1);
-  const [receipt] = await fetchAll(AGENCIES.ubnd.email);
+  const [receipt] = await fetchAllParsed(AGENCIES.ubnd.email);
   t.regex(receipt!.subject ?? '', /^\[VBĐT-TT\] 03 Đã tiếp nhận: 12\/QĐ-UBND$/);
   t.is(receipt!.inReplyTo, messageId);
   t.is(receipt!.headers.get('auto-submitted'), 'auto-replied');

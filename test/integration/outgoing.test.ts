@@ -6,23 +6,17 @@
  * recall: B's entry is cancelled with its metadata kept and A shows B recalled (15).
  * Serial: the tests share the server's mailboxes (reset before each).
  */
-import anyTest, { type TestFn } from 'ava';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { ImapFlow } from 'imapflow';
-import { simpleParser } from 'mailparser';
-import { runIntakeCycle } from '../../src/inbound/pipeline.js';
-import { runOutbox } from '../../src/outbound/send-outbox.js';
-import { runReconcile } from '../../src/reconcile/pipeline.js';
-import { recordSends } from '../../src/reconcile/record-sends.js';
 import { parseEnvelope } from '../../src/edxml/envelope.js';
 import { AGENCIES, openTestApp, testConfigObject, testEnv, type TestApp } from '../helpers/app.js';
+import { cycleUntil, fetchAllParsed, integrationTest } from '../helpers/integration.js';
 import { runCli } from '../helpers/cli.js';
 import { documentPdf } from '../helpers/documents.js';
-import { imapClientOptions, mailServer, requireMailServer, resetMailboxes } from '../helpers/mailserver.js';
+import { mailServer } from '../helpers/mailserver.js';
 
-const test = anyTest as TestFn<{ t?: TestApp }>;
+const test = integrationTest();
 
 /** C: in the directory, but its mailbox does not exist (550 5.1.1 at RCPT time on the test server). */
 export const NOWHERE = { code: '000.00.99.H62', name: 'Cơ quan không tồn tại', email: 'vanthu@khongco.vinhlong.test' };
@@ -37,53 +31,8 @@ export function outgoingOverrides(): Record<string, unknown> {
   };
 }
 
-test.before(async t => {
-  await requireMailServer(t);
-});
-test.beforeEach(async () => {
-  await resetMailboxes();
-});
-test.afterEach.always(async t => {
-  await t.context.t?.close();
-});
-
-/** One full cycle for every hosted mailbox: intake → reconcile → outbox → record the sends. */
-export async function cycle(ta: TestApp): Promise<void> {
-  for (const agency of ta.config.agencies) await runIntakeCycle(ta.app.intakeDeps(), agency);
-  await runReconcile(ta.app);
-  await runOutbox(ta.app.outboxDeps());
-  await recordSends(ta.app);
-}
-
-/** Cycle until `done` holds (mail takes a moment through Postfix); fails after `max` cycles. */
-export async function cycleUntil(ta: TestApp, done: () => Promise<boolean>, what: string, max = 40): Promise<void> {
-  for (let i = 0; i < max; i++) {
-    await cycle(ta);
-    if (await done()) return;
-    await new Promise(r => setTimeout(r, 250));
-  }
-  throw new Error(`not reached after ${max} cycles: ${what}`);
-}
 
 const statusOf = async (ta: TestApp, address: string): Promise<string> => (await ta.app.db('outgoing_recipients').where({ address }).first())?.status;
-
-/** The messages of a mailbox folder, parsed. */
-async function fetchAll(address: string, folder: string) {
-  const client = new ImapFlow(imapClientOptions(address));
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock(folder);
-    try {
-      const out: Buffer[] = [];
-      if (client.mailbox && client.mailbox.exists > 0) for await (const m of client.fetch('1:*', { source: true })) out.push(m.source!);
-      return Promise.all(out.map(s => simpleParser(s)));
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout();
-  }
-}
 
 test.serial('A sends to B and C: B registers and answers (03, then 06 after its clerk), C bounces with 5.1.1; then a recall ends with B recalled (15)', async t => {
   const srv = mailServer();
@@ -114,7 +63,7 @@ test.serial('A sends to B and C: B registers and answers (03, then 06 after its 
 
   // What B's mailbox got: the SPEC §5 mail, DSN/MDN requested, vanban.edxml manifest with SHA-256.
   // Found by its Message-ID: another engineer's integration run may share the mailboxes.
-  const docMail = (await fetchAll(AGENCIES.ubnd.email, 'Processed')).find(m => m.messageId === submitted.recipients[0]!.messageId);
+  const docMail = (await fetchAllParsed(AGENCIES.ubnd.email, 'Processed')).find(m => m.messageId === submitted.recipients[0]!.messageId);
   t.regex(docMail!.subject ?? '', /^\[VBĐT\] 01\/SYT-VP ngày \d\d\/\d\d\/\d{4}: V\/v triển khai hồ sơ sức khỏe điện tử$/);
   t.is(docMail!.messageId, submitted.recipients[0]!.messageId);
   t.is(docMail!.headers.get('disposition-notification-to') ? 'set' : 'missing', 'set');

@@ -4,42 +4,23 @@
  * receipts that go wrong in real life arrive in A's mailbox: a duplicate 03 (new Message-ID), an
  * out-of-order 01 after the 03, and an orphan 03 about a document A never sent.
  */
-import anyTest, { type TestFn } from 'ava';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { runIntakeCycle } from '../../src/inbound/pipeline.js';
 import { submitDocument } from '../../src/outbound/submit.js';
 import { parseSubmissionMeta } from '../../src/outbound/submission.js';
-import { runOutbox } from '../../src/outbound/send-outbox.js';
-import { runReconcile } from '../../src/reconcile/pipeline.js';
-import { recordSends } from '../../src/reconcile/record-sends.js';
 import { buildReconcileReport } from '../../src/reconcile/report.js';
 import { buildStatus } from '../../src/edxml/status.js';
 import { AGENCIES, openTestApp, testConfigObject, testEnv, type TestApp } from '../helpers/app.js';
 import { runCli } from '../helpers/cli.js';
 import { documentPdf, sendMail } from '../helpers/documents.js';
-import { mailServer, requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
+import { mailServer, waitForMessages } from '../helpers/mailserver.js';
+import { cycle, integrationTest } from '../helpers/integration.js';
 
-const test = anyTest as TestFn<{ t?: TestApp }>;
+const test = integrationTest();
 
-test.before(async t => {
-  await requireMailServer(t);
-});
-test.beforeEach(async () => {
-  await resetMailboxes();
-});
-test.afterEach.always(async t => {
-  await t.context.t?.close();
-});
-
-/** A's cycle: intake → reconcile → outbox → record sends. */
-async function cycleA(ta: TestApp): Promise<void> {
-  await runIntakeCycle(ta.app.intakeDeps(), ta.config.agencies[0]!);
-  await runReconcile(ta.app);
-  await runOutbox(ta.app.outboxDeps());
-  await recordSends(ta.app);
-}
+/** A's cycle (A is the only hosted mailbox here). */
+const cycleA = (ta: TestApp) => cycle(ta);
 
 test.serial('two gateways: B (second process) answers 03; duplicate, out-of-order and orphan receipts in A’s mailbox are each handled', async t => {
   const srv = mailServer();
