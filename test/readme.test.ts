@@ -11,8 +11,11 @@ test('the README lists every event code (scripts/readme-events.ts regenerates th
   for (const code of Object.keys(EVENTS)) t.true(readme.includes(`\`${code}\``), `${code} is missing from README.md`);
 });
 
-test('the README documents every CLI command', t => {
-  for (const c of COMMANDS) t.true(readme.includes(c.path.join(' ')), `${c.path.join(' ')} is missing from README.md`);
+test('the README documents every CLI command, and each table entry loads the command of its words', async t => {
+  for (const entry of COMMANDS) {
+    t.true(readme.includes(entry.path.join(' ')), `${entry.path.join(' ')} is missing from README.md`);
+    t.deepEqual((await entry.load()).path, entry.path);
+  }
 });
 
 test('the README opens with the two commands, and .ci/run calls the test one', t => {

@@ -1,5 +1,5 @@
-import { COMMANDS } from './commands/index.js';
-import type { CliContext, Command } from './command.js';
+import { COMMANDS, type CommandEntry } from './commands/index.js';
+import type { CliContext } from './command.js';
 import { println } from './command.js';
 import { BridgeError, describeError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
@@ -25,8 +25,8 @@ function takeConfigFlag(argv: string[]): { configPath?: string; rest: string[] }
 }
 
 /** The command whose path is the longest prefix of argv. */
-function findCommand(argv: string[]): { command: Command; args: string[] } | undefined {
-  let best: Command | undefined;
+function findCommand(argv: string[]): { command: CommandEntry; args: string[] } | undefined {
+  let best: CommandEntry | undefined;
   for (const command of COMMANDS) {
     const matches = command.path.every((word, i) => argv[i] === word);
     if (matches && (!best || command.path.length > best.path.length)) best = command;
@@ -34,11 +34,12 @@ function findCommand(argv: string[]): { command: Command; args: string[] } | und
   return best && { command: best, args: argv.slice(best.path.length) };
 }
 
-function printHelp(ctx: CliContext): void {
+async function printHelp(ctx: CliContext): Promise<void> {
   println(ctx.stdout, 'Usage: edoc-bridge [--config FILE] <command> [options]');
   println(ctx.stdout, '');
-  const width = Math.max(...COMMANDS.map(c => c.path.join(' ').length));
-  for (const c of COMMANDS) println(ctx.stdout, `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`);
+  const commands = await Promise.all(COMMANDS.map(c => c.load()));
+  const width = Math.max(...commands.map(c => c.path.join(' ').length));
+  for (const c of commands) println(ctx.stdout, `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`);
   println(ctx.stdout, '');
   println(ctx.stdout, 'Configuration: --config FILE or EDOC_BRIDGE_CONFIG. Secrets: environment variables or *_FILE paths.');
 }
@@ -61,7 +62,7 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
     ctx.loadConfig = async () => (cached ??= await loadConfig(path, { env: ctx.env, cwd: ctx.cwd }));
 
     if (rest.length === 0 || rest[0] === 'help' || rest[0] === '--help' || rest[0] === '-h') {
-      printHelp(ctx);
+      await printHelp(ctx);
       return rest.length === 0 ? 2 : 0;
     }
     const found = findCommand(rest);
@@ -69,11 +70,12 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
       println(ctx.stderr, `error: unknown command '${rest.join(' ')}' (see edoc-bridge help)`);
       return 2;
     }
+    const command = await found.command.load();
     if (found.args.includes('--help')) {
-      println(ctx.stdout, `Usage: edoc-bridge ${found.command.usage}`);
+      println(ctx.stdout, `Usage: edoc-bridge ${command.usage}`);
       return 0;
     }
-    return await found.command.run(ctx, found.args);
+    return await command.run(ctx, found.args);
   } catch (err) {
     println(ctx.stderr, `error: ${describeError(err)}`);
     if (err instanceof BridgeError && EXIT_USAGE_CODES.has(err.code)) return 2;

@@ -9,7 +9,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { BridgeError } from '../errors.js';
 import { REGISTER_TITLES, type RegisterTable } from './export-csv.js';
@@ -221,7 +220,7 @@ class Layout {
  */
 export async function registerPdf(table: RegisterTable, fontBytes: RegisterFonts, opts: { now: Date }): Promise<{ bytes: Uint8Array; pages: number }> {
   const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.registerFontkit(fontkit);
+  doc.registerFontkit((await import('@pdf-lib/fontkit')).default); // ~1.5 s to load: only when exporting
   const regular = await doc.embedFont(fontBytes.regular, { subset: true });
   const bold = fontBytes.bold === fontBytes.regular ? regular : await doc.embedFont(fontBytes.bold, { subset: true });
   const title = `${REGISTER_TITLES[table.kind]} – ${table.agency.name} – Năm ${table.year}`;

@@ -1,54 +1,38 @@
 import type { Command } from '../command.js';
-import { agenciesImportCommand, agenciesListCommand } from './agencies.js';
-import { configShowCommand } from './config-show.js';
-import { dbMigrateCommand } from './db.js';
-import { dbBackupCommand } from './db-backup.js';
-import { inspectCommand } from './inspect.js';
-import {
-  quarantineDiscardCommand,
-  quarantineListCommand,
-  quarantineReleaseCommand,
-  quarantineRetryCommand,
-  quarantineShowCommand,
-} from './quarantine.js';
-import { registerListCommand, registerShowCommand } from './register.js';
-import { registerExportCommand } from './register-export.js';
-import { registerStatusCommand } from './register-status.js';
-import { sendCommand } from './send.js';
-import { recallCommand } from './recall.js';
-import { outboxListCommand } from './outbox.js';
-import { reconcileLogCommand, reconcileReportCommand, reconcileRunCommand } from './reconcile.js';
-import { runOnceCommand } from './run-once.js';
-import { startCommand } from './start.js';
-import { verifyCommand } from './verify.js';
+
+/** A command's words and where its module is: loaded only when the command runs (a fast start). */
+export type CommandEntry = { path: string[]; load(): Promise<Command> };
+
+const entry = (path: string, load: () => Promise<Command>): CommandEntry => ({ path: path.split(' '), load });
 
 /**
- * The command table (imapflow's imap-commands.js habit): one module per command, listed here
- * in the order `edoc-bridge help` prints them. Add one import and one entry per command.
+ * The command table (imapflow's imap-commands.js habit): one module per command, listed here in
+ * the order `edoc-bridge help` prints them. Modules are imported lazily, so `inspect` or
+ * `register list` never load the IMAP, SMTP and PDF stacks. Add one entry per command.
  */
-export const COMMANDS: Command[] = [
-  startCommand,
-  runOnceCommand,
-  registerListCommand,
-  registerShowCommand,
-  registerExportCommand,
-  registerStatusCommand,
-  sendCommand,
-  recallCommand,
-  outboxListCommand,
-  reconcileReportCommand,
-  reconcileRunCommand,
-  reconcileLogCommand,
-  quarantineListCommand,
-  quarantineShowCommand,
-  quarantineRetryCommand,
-  quarantineReleaseCommand,
-  quarantineDiscardCommand,
-  inspectCommand,
-  verifyCommand,
-  agenciesImportCommand,
-  agenciesListCommand,
-  dbMigrateCommand,
-  dbBackupCommand,
-  configShowCommand,
+export const COMMANDS: CommandEntry[] = [
+  entry('start', async () => (await import('./start.js')).startCommand),
+  entry('run', async () => (await import('./run-once.js')).runOnceCommand),
+  entry('register list', async () => (await import('./register.js')).registerListCommand),
+  entry('register show', async () => (await import('./register.js')).registerShowCommand),
+  entry('register export', async () => (await import('./register-export.js')).registerExportCommand),
+  entry('register status', async () => (await import('./register-status.js')).registerStatusCommand),
+  entry('send', async () => (await import('./send.js')).sendCommand),
+  entry('recall', async () => (await import('./recall.js')).recallCommand),
+  entry('outbox list', async () => (await import('./outbox.js')).outboxListCommand),
+  entry('reconcile report', async () => (await import('./reconcile.js')).reconcileReportCommand),
+  entry('reconcile run', async () => (await import('./reconcile.js')).reconcileRunCommand),
+  entry('reconcile log', async () => (await import('./reconcile.js')).reconcileLogCommand),
+  entry('quarantine list', async () => (await import('./quarantine.js')).quarantineListCommand),
+  entry('quarantine show', async () => (await import('./quarantine.js')).quarantineShowCommand),
+  entry('quarantine retry', async () => (await import('./quarantine.js')).quarantineRetryCommand),
+  entry('quarantine release', async () => (await import('./quarantine.js')).quarantineReleaseCommand),
+  entry('quarantine discard', async () => (await import('./quarantine.js')).quarantineDiscardCommand),
+  entry('inspect', async () => (await import('./inspect.js')).inspectCommand),
+  entry('verify', async () => (await import('./verify.js')).verifyCommand),
+  entry('agencies import', async () => (await import('./agencies.js')).agenciesImportCommand),
+  entry('agencies list', async () => (await import('./agencies.js')).agenciesListCommand),
+  entry('db migrate', async () => (await import('./db.js')).dbMigrateCommand),
+  entry('db backup', async () => (await import('./db-backup.js')).dbBackupCommand),
+  entry('config show', async () => (await import('./config-show.js')).configShowCommand),
 ];
