@@ -49,22 +49,31 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
     const { listed, uidvalidity } = await listInbox(deps, agency, mailbox);
     report.listed = listed.length;
     const finished: Finished[] = [];
-    for (const item of listed) {
+    // One mail ahead: the next download (IMAP + disk) runs while this one is parsed, checked and
+    // committed (CPU + database). Mails are still taken, numbered and committed in UID order.
+    const fetchAt = (i: number) => settle(fetchOne(deps, agency, mailbox!, listed[i]!, uidvalidity));
+    let ahead = listed.length > 0 ? fetchAt(0) : undefined;
+    for (let i = 0; i < listed.length; i++) {
+      const item = listed[i]!;
+      const current = await ahead!;
+      ahead = i + 1 < listed.length ? fetchAt(i + 1) : undefined;
       let receivedId: number | undefined;
       try {
-        const fetched = await fetchOne(deps, agency, mailbox, item, uidvalidity);
+        const fetched = unwrap(current);
         receivedId = fetched.row.id;
         if (fetched.isNew) deps.log.debug('INTAKE_STORED', { agency: agency.code, received: fetched.row.id, uid: item.uid, sha256: fetched.row.raw_sha256 });
         deps.failpoint('after-store');
-        if (fetched.row.state === 'done' || fetched.row.state === 'quarantined') {
+        // Re-read: a second copy of the mail just committed may have been fetched ahead.
+        const row = (await getReceived(deps.db, fetched.row.id)) ?? fetched.row;
+        if (row.state === 'done' || row.state === 'quarantined') {
           report.duplicates++;
-          deps.log.info('INTAKE_DUPLICATE', { agency: agency.code, received: fetched.row.id, uid: item.uid, key: fetched.row.message_key });
-          finished.push({ uid: item.uid, receivedId: fetched.row.id });
+          deps.log.info('INTAKE_DUPLICATE', { agency: agency.code, received: row.id, uid: item.uid, key: row.message_key });
+          finished.push({ uid: item.uid, receivedId: row.id });
           continue;
         }
-        const outcome = await processReceived(deps, agency, fetched.row, fetched.raw);
-        report.processed.push({ uid: item.uid, received: fetched.row.id, ...outcome });
-        finished.push({ uid: item.uid, receivedId: fetched.row.id });
+        const outcome = await processReceived(deps, agency, row, fetched.raw);
+        report.processed.push({ uid: item.uid, received: row.id, ...outcome });
+        finished.push({ uid: item.uid, receivedId: row.id });
       } catch (err) {
         const error = describeError(err);
         report.failed.push({ uid: item.uid, error });
@@ -96,6 +105,18 @@ async function handleFailure(deps: IntakeDeps, agency: HostedAgency, receivedId:
 }
 
 type Finished = { uid: number; receivedId: number };
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects (a fetch started ahead must not become an unhandled rejection). */
+function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(value => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+}
+
+function unwrap<T>(s: Settled<T>): T {
+  if (!s.ok) throw s.error;
+  return s.value;
+}
 
 /**
  * Move this cycle's finished mails out of the inbox, after their commit, grouped by target
