@@ -49,13 +49,18 @@ export async function checkDocument(deps: IntakeDeps, agency: HostedAgency, mail
   const pdfs: CheckedDocument['pdfs'] = [];
   const texts = new Map<string, string>();
   for (const attachment of files.filter(a => a.isPdf)) {
-    const check = await deps.verifier(attachment.content, now);
-    deps.log.debug('SIGNATURE_VERIFIED', { agency: agency.code, file: attachment.filename, verdict: check.verdict, reasons: check.reasons });
-    pdfs.push({ attachment, check });
+    let check = await deps.verifier(attachment.content, now);
     if (check.verdict !== 'unreadable') {
       const t = await extractPdfText(attachment.content, { maxPages: 3 });
-      if ('text' in t) texts.set(attachment.sha256, t.text);
+      if ('text' in t) {
+        texts.set(attachment.sha256, t.text);
+        check = { ...check, pages: check.pages ?? t.pages };
+      } else if (check.signaturesFound === 0) {
+        check = { ...check, verdict: 'unreadable', reasons: [...check.reasons, 'PDF_UNREADABLE'], summaryVi: 'Tệp không đọc được như một tệp PDF.' };
+      }
     }
+    deps.log.debug('SIGNATURE_VERIFIED', { agency: agency.code, file: attachment.filename, verdict: check.verdict, reasons: check.reasons });
+    pdfs.push({ attachment, check });
   }
   const meta = extractDocumentMetadata(mail, texts, envelope ?? undefined);
   for (const a of meta.attachments) a.pages ??= pdfs.find(p => p.attachment.sha256 === a.sha256)?.check.pages ?? null;

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/schema.js';
 import { BridgeError } from '../errors.js';
-import { pdfInfo } from '../pdf/info.js';
 import { summarizeVi, verifyPdf, type TrustConfig } from '../signature/index.js';
 import type { PdfVerifier } from './verify-pdfs.js';
 
@@ -26,10 +25,11 @@ export async function loadTrust(trust: Config['trust']): Promise<TrustConfig> {
  */
 export function signatureVerifier(trust: TrustConfig): PdfVerifier {
   return async (pdf, now) => {
-    const [info, v] = await Promise.all([pdfInfo(pdf), verifyPdf(pdf, trust, { now })]);
-    const unreadable = info.pages === null && v.signatures.length === 0;
+    const v = await verifyPdf(pdf, trust, { now });
+    // Not a PDF at all: no signature and a format failure (the text extraction says the rest).
+    const unreadable = v.signatures.length === 0 && v.reasons.includes('FORMAT_FAILURE');
     return {
-      pages: info.pages,
+      pages: null, // counted by the text extraction, which reads the page tree anyway
       signaturesFound: v.signatures.length,
       verdict: unreadable ? 'unreadable' : v.verdict,
       reasons: v.reasons,
