@@ -13,6 +13,14 @@ import { commitDocument } from './register-document.js';
 
 export type ProcessOutcome = { outcome: string; kind: string | null; entryId?: number; arrivalNumber?: number; detail?: string };
 
+/**
+ * Parse the stored raw mail. Its own function so the raw bytes are garbage once parsed: a 50 MB
+ * mail should not stay in memory beside its decoded attachments during the checks.
+ */
+async function parseStored(deps: IntakeDeps, row: ReceivedRow, rawInMemory?: Buffer): Promise<ParsedMail> {
+  return parseMail(rawInMemory ?? (await deps.blobs.get(row.raw_sha256)), { maxAttachments: deps.config.limits.maxAttachments });
+}
+
 /** A notice edoc-bridge sent to this agency's own clerk (X-Edoc-Notice, from the agency's address). */
 function isOwnNotice(agency: HostedAgency, mail: ParsedMail): boolean {
   return !!mail.headers['x-edoc-notice']?.length && mail.from?.address.toLowerCase() === agency.email.toLowerCase();
@@ -44,10 +52,9 @@ export async function processReceived(deps: IntakeDeps, agency: HostedAgency, ro
     await commitQuarantine(deps, agency, row, 'MAIL_TOO_LARGE', detail);
     return { outcome: 'quarantined', kind: null, detail };
   }
-  const raw = rawInMemory ?? (await deps.blobs.get(row.raw_sha256));
   let mail: ParsedMail;
   try {
-    mail = await parseMail(raw, { maxAttachments: limits.maxAttachments });
+    mail = await parseStored(deps, row, rawInMemory);
   } catch (err) {
     if (!(err instanceof BridgeError && err.code === 'MAIL_UNPARSEABLE')) throw err;
     await commitQuarantine(deps, agency, row, 'MAIL_UNPARSEABLE', describeError(err));
