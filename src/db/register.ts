@@ -123,6 +123,9 @@ export async function insertEntry(trx: Db, e: EntryInput, now: Date): Promise<nu
   return typeof row === 'object' ? Number(row.id) : Number(row);
 }
 
+/** How many earlier look-alike entries a duplicate warning names. */
+export const DUPLICATES_SHOWN = 3;
+
 /**
  * Earlier entries of the same agency that look like the same document (NĐ 30 App. VI §III.1.h:
  * warn on a duplicate identifier, or on the same issuer + number and notation + date).
@@ -132,7 +135,9 @@ export async function findDuplicateEntries(
   agencyCode: string,
   d: { documentId: string | null; issuerKey: string | null; numberNotation: string | null; docDate: string | null },
 ): Promise<EntryRow[]> {
-  const q = trx('register_entries').where({ agency_code: agencyCode }).whereNot({ status: 'cancelled' });
+  // The few most recent are enough to warn the clerk; a document resent a thousand times must not
+  // make every later commit carry (and log) a thousand ids.
+  const q = trx('register_entries').where({ agency_code: agencyCode }).whereNot({ status: 'cancelled' }).orderBy('id', 'desc').limit(DUPLICATES_SHOWN);
   const byId = d.documentId ? await q.clone().where({ document_id: d.documentId }) : [];
   const byNumber =
     d.numberNotation && d.docDate && d.issuerKey
@@ -143,7 +148,7 @@ export async function findDuplicateEntries(
       : [];
   const seen = new Map<number, EntryRow>();
   for (const r of [...byId, ...byNumber]) seen.set(r.id, r);
-  return [...seen.values()];
+  return [...seen.values()].slice(0, DUPLICATES_SHOWN);
 }
 
 /** Entries of an agency's incoming register (newest first), optionally one year. */

@@ -6,6 +6,7 @@ import { messageIdFor, statusSubject } from '../domain/outgoing/subject.js';
 import { STATUS_CODES, STATUS_FILENAME, type StatusCode } from '../edxml/codes.js';
 import { buildStatus } from '../edxml/status.js';
 import type { ResponseFor } from '../edxml/types.js';
+import type { EntryRow } from '../db/register.js';
 import { render } from '../outbound/templates.js';
 import type { BlobStore } from '../store/blob-store.js';
 
@@ -25,6 +26,32 @@ export type AnswerSubject = {
   urgency: string;
   entry?: { id: number; arrivalNumber: number; arrivalAt: Date };
 };
+
+/**
+ * The answer subject for a later status about a registered entry (the clerk's 04/05/06, a 15 to
+ * a recall): everything the issuer knows the document by comes from the entry itself.
+ */
+export function entryAnswerSubject(
+  agency: HostedAgency,
+  domain: string,
+  entry: EntryRow,
+  mail: { to: string; receivedMailId: number; documentMessageId: string | null; subject: string },
+): AnswerSubject {
+  return {
+    agency,
+    domain,
+    to: { address: mail.to, name: entry.issuer_name ?? '' },
+    receivedMailId: mail.receivedMailId,
+    documentMessageId: mail.documentMessageId,
+    mailSubject: mail.subject,
+    numberNotation: entry.number_notation,
+    documentDate: entry.doc_date,
+    summary: entry.summary,
+    responseFor: { organId: entry.issuer_code ?? undefined, code: entry.number_notation ?? undefined, promulgationDate: entry.doc_date ?? undefined, documentId: entry.document_id ?? undefined },
+    urgency: entry.urgency,
+    entry: { id: entry.id, arrivalNumber: entry.arrival_number, arrivalAt: new Date(entry.arrival_at) },
+  };
+}
 
 /** Urgent documents are answered first (SPEC §2.7); outbox priority by urgency. */
 const PRIORITY: Record<string, number> = { normal: 0, khan: 1, 'thuong-khan': 2, 'hoa-toc': 3 };

@@ -3,7 +3,7 @@ import { getEntry, type EntryRow } from '../db/register.js';
 import { getReceived } from '../db/received.js';
 import type { StatusCode } from '../edxml/codes.js';
 import { BridgeError } from '../errors.js';
-import { queueStatusAnswer } from '../inbound/answer.js';
+import { entryAnswerSubject, queueStatusAnswer } from '../inbound/answer.js';
 import { inTransaction } from '../inbound/commit.js';
 import type { OutgoingDeps } from './deps.js';
 import { hostedAgency } from './submit.js';
@@ -48,20 +48,12 @@ export async function setEntryStatus(deps: OutgoingDeps, entryId: number, step: 
     return queueStatusAnswer(
       trx,
       deps.blobs,
-      {
-        agency,
-        domain: deps.config.instance.domain,
-        to: { address: entry.sender_address, name: entry.issuer_name ?? '' },
+      entryAnswerSubject(agency, deps.config.instance.domain, entry, {
+        to: entry.sender_address,
         receivedMailId: entry.received_mail_id,
         documentMessageId: entry.sender_message_id,
-        mailSubject: received?.subject ?? '',
-        numberNotation: entry.number_notation,
-        documentDate: entry.doc_date,
-        summary: entry.summary,
-        responseFor: { organId: entry.issuer_code ?? undefined, code: entry.number_notation ?? undefined, promulgationDate: entry.doc_date ?? undefined, documentId: entry.document_id ?? undefined },
-        urgency: entry.urgency,
-        entry: { id: entry.id, arrivalNumber: entry.arrival_number, arrivalAt: new Date(entry.arrival_at) },
-      },
+        subject: received?.subject ?? '',
+      }),
       rule.code,
       now,
       { note },

@@ -17,23 +17,30 @@ import { render } from './templates.js';
  * and an MDN (RFC 8098 Disposition-Notification-To) are requested on every document mail.
  */
 
-/** The edXML envelope for a document (the same for every recipient; it lists them all). Returns its blob hash. */
-export async function storeEnvelope(blobs: BlobStore, agency: HostedAgency, doc: OutgoingDocumentRow, files: OutgoingFile[], recipients: ResolvedRecipient[], toPlaces?: string[]): Promise<string> {
-  const xml = buildEnvelope({
+/** What identifies an outgoing document in every envelope about it (the document itself, a revoke). */
+export function envelopeIdentity(agency: HostedAgency, doc: OutgoingDocumentRow) {
+  return {
     from: { organId: agency.code, organName: agency.name, email: agency.email },
-    to: recipients.map(r => ({ organId: r.agencyCode ?? '', organName: r.name ?? r.address, email: r.address })),
     codeNumber: String(doc.number),
     codeNotation: doc.notation,
     place: agency.place,
     promulgationDate: doc.doc_date,
     typeName: doc.doc_type,
     subject: doc.summary,
+    documentId: doc.document_id,
+  };
+}
+
+/** The edXML envelope for a document (the same for every recipient; it lists them all). Returns its blob hash. */
+export async function storeEnvelope(blobs: BlobStore, agency: HostedAgency, doc: OutgoingDocumentRow, files: OutgoingFile[], recipients: ResolvedRecipient[], toPlaces?: string[]): Promise<string> {
+  const xml = buildEnvelope({
+    ...envelopeIdentity(agency, doc),
+    to: recipients.map(r => ({ organId: r.agencyCode ?? '', organName: r.name ?? r.address, email: r.address })),
     signer: { position: doc.signer_position ?? undefined, fullName: doc.signer_name ?? undefined },
     dueDate: doc.due_date ?? undefined,
     toPlaces: toPlaces ?? recipients.map(r => r.name ?? r.address),
     priority: URGENCY_PRIORITY[doc.urgency as Urgency] ?? 0,
     appendixes: files.filter(f => f.role === 'annex').map(f => f.name),
-    documentId: doc.document_id,
     traces: [{ organId: agency.code, timestamp: doc.signed_at }],
     business: { docType: 0, staff: { department: 'Văn thư', email: agency.email } },
     attachments: files.map(f => ({ name: f.name, contentType: 'application/pdf', sha256: f.sha256, size: f.size })),

@@ -12,6 +12,7 @@ import { buildStatus } from '../edxml/status.js';
 import { BridgeError } from '../errors.js';
 import { inTransaction } from '../inbound/commit.js';
 import { applyToRecipient } from '../reconcile/apply.js';
+import { envelopeIdentity } from './compose-document.js';
 import type { OutgoingDeps } from './deps.js';
 import { recallMessageId } from './document-ids.js';
 import { hostedAgency } from './submit.js';
@@ -108,16 +109,9 @@ export async function recallDocument(deps: OutgoingDeps, ref: string, reason: st
 /** `vanban.edxml` revoking the document (BussinessDocType 1) for one recipient; no files. */
 function revokeEnvelope(agency: HostedAgency, doc: OutgoingDocumentRow, r: OutgoingRecipientRow, reason: string, now: Date): string {
   return buildEnvelope({
-    from: { organId: agency.code, organName: agency.name, email: agency.email },
+    ...envelopeIdentity(agency, doc),
     to: [{ organId: r.agency_code ?? '', organName: r.name ?? r.address, email: r.address }],
-    codeNumber: String(doc.number),
-    codeNotation: doc.notation,
-    place: agency.place,
-    promulgationDate: doc.doc_date,
-    typeName: doc.doc_type,
-    subject: doc.summary,
     responseFor: { organId: agency.code, code: doc.number_notation, promulgationDate: doc.doc_date, documentId: doc.document_id },
-    documentId: doc.document_id,
     traces: [{ organId: agency.code, timestamp: now.toISOString() }],
     business: { docType: 1, reason, staff: { department: 'Văn thư', email: agency.email } },
     attachments: [],

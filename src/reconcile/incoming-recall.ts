@@ -7,7 +7,7 @@ import type { EntryRow } from '../db/register.js';
 import { parseNumberNotation } from '../domain/document/number-notation.js';
 import { isoToDisplay } from '../domain/vn-time.js';
 import type { ResponseFor } from '../edxml/types.js';
-import { queueStatusAnswer } from '../inbound/answer.js';
+import { entryAnswerSubject, queueStatusAnswer } from '../inbound/answer.js';
 import { inTransaction } from '../inbound/commit.js';
 import { findEdxml } from '../mail/edxml-parts.js';
 import { parseMail } from '../mail/parse.js';
@@ -49,20 +49,12 @@ export async function reconcileIncomingRecall(deps: OutgoingDeps, report: Pendin
     await queueStatusAnswer(
       trx,
       deps.blobs,
-      {
-        agency,
-        domain: deps.config.instance.domain,
-        to: { address: mail.from?.address ?? entry.sender_address ?? '', name: entry.issuer_name ?? '' },
+      entryAnswerSubject(agency, deps.config.instance.domain, entry, {
+        to: mail.from?.address ?? entry.sender_address ?? '',
         receivedMailId: report.received_mail_id,
         documentMessageId: mail.messageId ?? entry.sender_message_id,
-        mailSubject: mail.subject,
-        numberNotation: entry.number_notation,
-        documentDate: entry.doc_date,
-        summary: entry.summary,
-        responseFor: { organId: entry.issuer_code ?? undefined, code: entry.number_notation ?? undefined, promulgationDate: entry.doc_date ?? undefined, documentId: entry.document_id ?? undefined },
-        urgency: entry.urgency,
-        entry: { id: entry.id, arrivalNumber: entry.arrival_number, arrivalAt: new Date(entry.arrival_at) },
-      },
+        subject: mail.subject,
+      }),
       '15',
       now,
       { note: `Đã hủy văn bản theo yêu cầu thu hồi: ${reason}` },

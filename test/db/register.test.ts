@@ -1,6 +1,6 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { nextNumber } from '../../src/db/register.js';
+import { findDuplicateEntries, insertEntry, nextNumber } from '../../src/db/register.js';
 import { acquireLease, deadOnThisHost, releaseLease } from '../../src/db/mailbox-state.js';
 import { vnYear } from '../../src/domain/vn-time.js';
 import { inTransaction } from '../../src/inbound/commit.js';
@@ -78,6 +78,20 @@ test('the mailbox lease admits one worker; a dead holder on this host loses it a
     t.false(dead(`me:${process.pid}:x`));
     t.true(dead(`me:${exited}:x`));
     t.false(dead(`other:${exited}:x`));
+  } finally {
+    await close();
+  }
+});
+
+test('a document resent many times: the duplicate warning names only the most recent look-alikes', async t => {
+  const { db, close } = await createTestDb();
+  try {
+    await seedAgencies(db, [A]);
+    const base = { agencyCode: A, year: 2026, arrivalAt: new Date('2026-05-01T01:00:00Z'), receivedMailId: null, source: 'paper' as const, issuerCode: 'X', issuerName: 'Cơ quan X', numberNotation: '12/QĐ-UBND', number: '12', notation: 'QĐ-UBND', docDate: '2026-04-30', docType: 'Quyết định', summary: 's', signerPosition: null, signerName: null, urgency: 'normal', dueDate: null, recipients: null, documentId: null, legalValue: 'legal' as const, signatureVerdict: 'valid', status: 'registered' as const, missing: [], warnings: [], senderAddress: null, senderMessageId: null };
+    for (let i = 1; i <= 10; i++) await insertEntry(db, { ...base, arrivalNumber: i }, new Date());
+    const dups = await findDuplicateEntries(db, A, { documentId: null, issuerKey: 'X', numberNotation: '12/QĐ-UBND', docDate: '2026-04-30' });
+    t.deepEqual(dups.map(d => d.arrival_number), [10, 9, 8]);
+    t.is((await findDuplicateEntries(db, A, { documentId: null, issuerKey: 'X', numberNotation: '13/QĐ-UBND', docDate: '2026-04-30' })).length, 0);
   } finally {
     await close();
   }
