@@ -12,6 +12,7 @@ export const EVENTS = {
   JOB_DONE: 'Scheduled job finished',
   JOB_SKIPPED: 'Scheduled job skipped: previous run still going',
   JOB_FAILED: 'Scheduled job failed',
+  DIGEST_QUEUED: 'Daily digest queued for the clerk',
   HTTP_LISTEN: 'HTTP dashboard/API listening',
 
   // Intake (incoming pipeline)

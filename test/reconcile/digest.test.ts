@@ -1,0 +1,29 @@
+import test from 'ava';
+import { runDigest, digestFacts } from '../../src/reconcile/digest.js';
+import { A, openUnitApp, stepClock } from '../outbound/_helpers.js';
+
+test('the daily digest counts the Vietnam day and is queued once per agency and day', async t => {
+  // 16:00 in Hà Nội on 21/11/2026; the day began at 2026-11-20T17:00Z.
+  const clock = stepClock('2026-11-21T09:00:00Z');
+  const u = await openUnitApp(clock, [A]);
+  try {
+    const { db } = u.app;
+    const entry = (n: number, at: string, status = 'registered') => ({
+      agency_code: A.code, year: 2026, arrival_number: n, arrival_at: at, source: 'paper', legal_value: 'legal', signature_verdict: 'valid', status, urgency: 'normal', created_at: at,
+    });
+    await db('register_entries').insert([entry(1, '2026-11-20T16:59:59Z'), entry(2, '2026-11-20T17:00:00Z'), entry(3, '2026-11-21T08:00:00Z'), entry(4, '2026-11-21T08:30:00Z', 'held')]);
+    const facts = await digestFacts(u.app, u.app.config.agencies[0]!, clock.now());
+    t.is(facts.day, '21/11/2026');
+    t.is(facts.registered, 2, 'yesterday evening (Vietnam time) is not today');
+    t.is(facts.held, 1);
+    t.is(await runDigest(u.app), 1);
+    t.is(await runDigest(u.app), 0, 'once a day');
+    const notice = await db('outbox').where({ kind: 'notice' }).first();
+    t.regex(notice.subject, /Tổng hợp ngày 21\/11\/2026/);
+    t.regex(JSON.parse(notice.message).text, /Văn bản đến đã vào sổ hôm nay: 2/);
+    clock.set('2026-11-22T09:00:00Z');
+    t.is(await runDigest(u.app), 1, 'the next day again');
+  } finally {
+    await u.close();
+  }
+});
