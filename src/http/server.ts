@@ -6,7 +6,7 @@ import { readSecret } from '../config/load.js';
 import { describeError } from '../errors.js';
 import { handleApi } from './api.js';
 import { metricsText } from './metrics.js';
-import { renderRegisterPage, renderQuarantinePage } from './pages.js';
+import { renderOutgoingPage, renderQuarantinePage, renderRegisterPage } from './pages.js';
 
 export type HttpHandle = { url: string; close(): Promise<void> };
 
@@ -42,6 +42,7 @@ export async function startHttp(app: App): Promise<HttpHandle> {
       const api = await handleApi(app, req, url);
       if (api) return send(res, api.status, 'application/json; charset=utf-8', JSON.stringify(api.body) + '\n');
       if (url.pathname === '/' || url.pathname === '/register') return send(res, 200, 'text/html; charset=utf-8', await renderRegisterPage(app, url.searchParams));
+      if (url.pathname === '/outgoing') return send(res, 200, 'text/html; charset=utf-8', await renderOutgoingPage(app, url.searchParams));
       if (url.pathname === '/quarantine') return send(res, 200, 'text/html; charset=utf-8', await renderQuarantinePage(app));
       return send(res, 404, 'text/plain; charset=utf-8', 'Không tìm thấy.\n');
     } catch (err) {
