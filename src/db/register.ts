@@ -84,6 +84,9 @@ export type EntryRow = {
   sender_address: string | null;
   sender_message_id: string | null;
   created_at: string;
+  /** A scanned paper original (source = paper). */
+  scan_sha256?: string | null;
+  scan_name?: string | null;
 };
 
 /** Insert a register entry; returns its id. */

@@ -15,6 +15,7 @@ export const COMMANDS: CommandEntry[] = [
   entry('run', async () => (await import('./run-once.js')).runOnceCommand),
   entry('register list', async () => (await import('./register.js')).registerListCommand),
   entry('register show', async () => (await import('./register.js')).registerShowCommand),
+  entry('register add', async () => (await import('./register-add.js')).registerAddCommand),
   entry('register export', async () => (await import('./register-export.js')).registerExportCommand),
   entry('register status', async () => (await import('./register-status.js')).registerStatusCommand),
   entry('send', async () => (await import('./send.js')).sendCommand),
