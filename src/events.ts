@@ -13,6 +13,7 @@ export const EVENTS = {
   JOB_SKIPPED: 'Scheduled job skipped: previous run still going',
   JOB_FAILED: 'Scheduled job failed',
   DIGEST_QUEUED: 'Daily digest queued for the clerk',
+  REPORT_QUEUED: 'Six-monthly report (QĐ 1123 Art. 24) queued for the clerk',
   HTTP_LISTEN: 'HTTP dashboard/API listening',
 
   // Intake (incoming pipeline)

@@ -151,6 +151,8 @@ export const configSchema = z
         reconcile: z.string().default('*/5 * * * *'),
         digest: z.string().default('0 16 * * 1-5'),
         backup: z.string().default('30 2 * * *'),
+        /** The six-monthly report (QĐ 1123 Art. 24) for the half year just ended: 1 January and 1 July. */
+        halfYearReport: z.string().default('0 8 1 1,7 *'),
       })
       .strict()
       .default({}),

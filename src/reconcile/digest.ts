@@ -2,6 +2,7 @@ import type { App } from '../app.js';
 import type { HostedAgency } from '../config/schema.js';
 import { RECIPIENT_STATUS_LABEL, type RecipientStatus } from '../domain/outgoing/recipient-state.js';
 import { vnDate, vnDateDisplay } from '../domain/vn-time.js';
+import { halfYearLines, halfYearReport, previousHalf } from '../register/half-year-report.js';
 import { raiseAlert } from './alerts.js';
 
 /** The day's figures for one hosted agency (all counted in the Vietnam calendar day). */
@@ -67,6 +68,20 @@ export async function runDigest(app: App): Promise<number> {
     const facts = await digestFacts(app, agency, now);
     const { message, details } = digestText(facts);
     const queued = await raiseAlert(app.db, app.log, app.config.instance.domain, agency, { event: 'DIGEST_QUEUED', key: `digest.${agency.code}.${vnDate(now)}`, message, details, refType: 'agency', refId: 0, data: { ...facts, waiting: facts.waiting } }, now);
+    if (queued) sent++;
+  }
+  return sent;
+}
+
+/** The six-monthly report job: the half year just ended, as a notice to each agency's clerk (once). */
+export async function runHalfYearReport(app: App): Promise<number> {
+  const now = app.clock.now();
+  const { year, half } = previousHalf(vnDate(now));
+  let sent = 0;
+  for (const agency of app.config.agencies) {
+    const report = await halfYearReport(app.db, agency.code, year, half);
+    const [title, ...lines] = halfYearLines(report);
+    const queued = await raiseAlert(app.db, app.log, app.config.instance.domain, agency, { event: 'REPORT_QUEUED', key: `half-year.${agency.code}.${year}.${half}`, message: title!, details: lines.join('\n'), refType: 'agency', refId: 0, data: { year, half } }, now);
     if (queued) sent++;
   }
   return sent;

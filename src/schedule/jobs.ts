@@ -5,7 +5,7 @@ import { runOutbox } from '../outbound/send-outbox.js';
 import { runOverdue } from '../reconcile/overdue.js';
 import { scanDropFolders } from '../outbound/drop-folder.js';
 import { runReconcile } from '../reconcile/pipeline.js';
-import { runDigest } from '../reconcile/digest.js';
+import { runDigest, runHalfYearReport } from '../reconcile/digest.js';
 
 /** A scheduled job: a name, its cron expression (from config.schedules) and what it runs. */
 export type Job = { name: string; cron: (app: App) => string; run(app: App): Promise<unknown> };
@@ -27,5 +27,6 @@ export const JOBS: Job[] = [
   { name: 'overdue', cron: app => app.config.schedules.reconcile, run: app => runOverdue(app) },
   { name: 'drop-folder', cron: app => app.config.schedules.outbox, run: app => scanDropFolders(app) },
   { name: 'digest', cron: app => app.config.schedules.digest, run: app => runDigest(app) },
+  { name: 'half-year-report', cron: app => app.config.schedules.halfYearReport, run: app => runHalfYearReport(app) },
   { name: 'backup', cron: app => app.config.schedules.backup, run: app => runBackup(app.config, defaultBackupDir(app.config), app.clock.now()) },
 ];

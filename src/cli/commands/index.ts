@@ -24,6 +24,7 @@ export const COMMANDS: CommandEntry[] = [
   entry('reconcile report', async () => (await import('./reconcile.js')).reconcileReportCommand),
   entry('reconcile run', async () => (await import('./reconcile.js')).reconcileRunCommand),
   entry('reconcile log', async () => (await import('./reconcile.js')).reconcileLogCommand),
+  entry('report half-year', async () => (await import('./report.js')).reportHalfYearCommand),
   entry('quarantine list', async () => (await import('./quarantine.js')).quarantineListCommand),
   entry('quarantine show', async () => (await import('./quarantine.js')).quarantineShowCommand),
   entry('quarantine retry', async () => (await import('./quarantine.js')).quarantineRetryCommand),
