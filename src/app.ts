@@ -8,7 +8,8 @@ import { readSecret } from './config/load.js';
 import { syncAgenciesFromConfig } from './db/agencies.js';
 import { syncDirectoryCsv } from './directory/import-csv.js';
 import { migrate, openDb, type Db } from './db/connect.js';
-import { envFailpoint, type IntakeDeps } from './inbound/deps.js';
+import type { IntakeDeps } from './inbound/deps.js';
+import { envFailpoint } from './failpoint.js';
 import type { PdfVerifier } from './inbound/verify-pdfs.js';
 import { loadTrust, signatureVerifier } from './inbound/signature-verifier.js';
 import { systemClock, type Clock } from './io/clock.js';
@@ -27,6 +28,8 @@ export type App = {
   log: Log;
   workerId: string;
   verifier: PdfVerifier;
+  /** The environment the app was opened with (secrets named by the config are read from it). */
+  env: NodeJS.ProcessEnv;
   intakeDeps(): IntakeDeps;
   outboxDeps(): OutboxDeps;
   close(): Promise<void>;
@@ -65,6 +68,7 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Log; 
     log,
     workerId,
     verifier,
+    env,
     intakeDeps: () => ({ config, db, blobs, clock, log, workerId, verifier, openMailbox: openImapMailbox, failpoint: envFailpoint(env) }),
     outboxDeps: () => ({ config, db, blobs, clock, log, mailerFor: createSmtpMailer, smtpPolicy }),
     close: async () => {

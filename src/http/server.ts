@@ -26,7 +26,7 @@ function authorised(req: http.IncomingMessage, user: string, password: string | 
  */
 export async function startHttp(app: App): Promise<HttpHandle> {
   const { host, port, user, passwordEnv } = app.config.http;
-  const password = passwordEnv ? readSecret(passwordEnv, 'http.passwordEnv', process.env) : undefined;
+  const password = passwordEnv ? readSecret(passwordEnv, 'http.passwordEnv', app.env) : undefined;
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {

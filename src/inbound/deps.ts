@@ -23,14 +23,3 @@ export type IntakeDeps = {
    */
   failpoint(name: 'after-store' | 'before-commit' | 'after-commit'): void;
 };
-
-/** The failpoint hook used in production: exits hard when EDOC_BRIDGE_FAILPOINT names the point. */
-export function envFailpoint(env: NodeJS.ProcessEnv = process.env): IntakeDeps['failpoint'] {
-  const wanted = env.EDOC_BRIDGE_FAILPOINT;
-  return name => {
-    if (wanted === name) {
-      process.stderr.write(`failpoint ${name}: exiting\n`);
-      process.exit(137);
-    }
-  };
-}

@@ -17,14 +17,3 @@ export type OutgoingDeps = {
    */
   failpoint?(name: 'after-submit'): void;
 };
-
-/** The failpoint hook used by the CLI: exits hard when EDOC_BRIDGE_FAILPOINT names the point (any point name). */
-export function outgoingFailpoint(env: NodeJS.ProcessEnv = process.env): (name: string) => void {
-  const wanted = env.EDOC_BRIDGE_FAILPOINT;
-  return name => {
-    if (wanted === name) {
-      process.stderr.write(`failpoint ${name}: exiting\n`);
-      process.exit(137);
-    }
-  };
-}

@@ -8,8 +8,7 @@ const test = anyTest as TestFn<{ u: UnitApp; http: HttpHandle }>;
 const auth = { Authorization: 'Basic ' + Buffer.from('vanthu:mật-khẩu').toString('base64') };
 
 test.beforeEach(async t => {
-  process.env.EDOC_DASH_TEST_PASSWORD = 'mật-khẩu';
-  t.context.u = await openUnitApp(stepClock('2026-11-21T03:00:00Z'), [A]);
+  t.context.u = await openUnitApp(stepClock('2026-11-21T03:00:00Z'), [A], { env: { EDOC_DASH_TEST_PASSWORD: 'mật-khẩu' } });
   Object.assign(t.context.u.app.config, { http: { host: '127.0.0.1', port: 0, user: 'vanthu', passwordEnv: 'EDOC_DASH_TEST_PASSWORD' } });
   t.context.http = await startHttp(t.context.u.app);
 });

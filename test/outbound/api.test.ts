@@ -6,8 +6,7 @@ const test = anyTest as TestFn<{ u: UnitApp; http: HttpHandle }>;
 const PASSWORD = 'mat-khau-thu';
 
 test.beforeEach(async t => {
-  process.env.EDOC_API_TEST_PASSWORD = PASSWORD;
-  t.context.u = await openUnitApp(stepClock('2026-11-20T03:00:00Z'));
+  t.context.u = await openUnitApp(stepClock('2026-11-20T03:00:00Z'), undefined, { env: { EDOC_API_TEST_PASSWORD: PASSWORD } });
   Object.assign(t.context.u.app.config, { http: { host: '127.0.0.1', port: 0, user: 'vanthu', passwordEnv: 'EDOC_API_TEST_PASSWORD' } });
   t.context.http = await startHttp(t.context.u.app);
 });

@@ -3,7 +3,7 @@ import { runIntakeCycle, type IntakeReport } from '../../inbound/pipeline.js';
 import { runOutbox, type OutboxRunReport } from '../../outbound/send-outbox.js';
 import { runReconcile, type ReconcileRunReport } from '../../reconcile/pipeline.js';
 import { recordSends } from '../../reconcile/record-sends.js';
-import { outgoingFailpoint } from '../../outbound/deps.js';
+import { envFailpoint } from '../../failpoint.js';
 import { scanDropFolders } from '../../outbound/drop-folder.js';
 import { runOverdue } from '../../reconcile/overdue.js';
 import { BridgeError, describeError } from '../../errors.js';
@@ -40,7 +40,7 @@ export const runOnceCommand: Command = {
       }
       let outbox: OutboxRunReport = { sent: 0, deferred: 0, failed: 0 };
       try {
-        outbox = await runOutbox({ ...app.outboxDeps(), failpoint: outgoingFailpoint(ctx.env) }, {});
+        outbox = await runOutbox({ ...app.outboxDeps(), failpoint: envFailpoint(ctx.env) }, {});
         await recordSends(app); // the sends of this pass show in the register at once
       } catch (err) {
         errors.push(`outbox: ${describeError(err)}`);
