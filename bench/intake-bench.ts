@@ -71,9 +71,12 @@ async function inject(pdf: Buffer, count: number, tag: string, ratePerSec?: numb
   return accepted;
 }
 
+/** BENCH_WORKERS sets limits.intakeWorkers (default: the configured default). */
+const limits = process.env.BENCH_WORKERS === undefined ? {} : { limits: { intakeWorkers: Number(process.env.BENCH_WORKERS) } };
+
 async function throughput(pdf: Buffer) {
   await resetMailboxes();
-  const t = await openTestApp(['soyte']);
+  const t = await openTestApp(['soyte'], { overrides: limits });
   try {
     const t0 = Date.now();
     await inject(pdf, N, 'tp');
@@ -102,7 +105,7 @@ async function throughput(pdf: Buffer) {
 
 async function latency(pdf: Buffer) {
   await resetMailboxes();
-  const t = await openTestApp(['soyte'], { overrides: { schedules: { poll: '*/30 * * * * *', outbox: '*/30 * * * * *' }, http: { port: 0 } } });
+  const t = await openTestApp(['soyte'], { overrides: { ...limits, schedules: { poll: '*/30 * * * * *', outbox: '*/30 * * * * *' }, http: { port: 0 } } });
   const stop = await startService(t.app);
   try {
     await new Promise(r => setTimeout(r, 1500)); // IDLE listener up

@@ -12,6 +12,7 @@ import type { IntakeDeps } from './inbound/deps.js';
 import { envFailpoint } from './failpoint.js';
 import type { PdfVerifier } from './inbound/verify-pdfs.js';
 import { loadTrust, signatureVerifier } from './inbound/signature-verifier.js';
+import { inProcessPreparer, workerPreparer } from './inbound/preparer.js';
 import { systemClock, type Clock } from './io/clock.js';
 import { openImapMailbox } from './io/imap.js';
 import { createSmtpMailer } from './io/smtp.js';
@@ -54,7 +55,11 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Log; 
   }
   const blobs = new BlobStore(config.storage.blobs);
   const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  const verifier = await createVerifier(config);
+  const trust = await loadTrust(config.trust);
+  const verifier = signatureVerifier(trust);
+  // Parse + PDF checks on other cores (worker threads, started on first use), or in this thread.
+  const workers = config.limits.intakeWorkers;
+  const preparer = workers > 0 ? workerPreparer(workers, trust, config.limits.maxAttachments) : inProcessPreparer(verifier, config.limits.maxAttachments);
   // The SMTP reply policy is data: config/smtp-responses.txt (the embedded copy if it is absent).
   const smtpPolicy = await readFile(packagePath('config', 'smtp-responses.txt'), 'utf8').then(
     text => loadSmtpPolicy(text, 'config/smtp-responses.txt'),
@@ -69,16 +74,12 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Log; 
     workerId,
     verifier,
     env,
-    intakeDeps: () => ({ config, db, blobs, clock, log, workerId, verifier, openMailbox: openImapMailbox, failpoint: envFailpoint(env) }),
+    intakeDeps: () => ({ config, db, blobs, clock, log, workerId, verifier, preparer, openMailbox: openImapMailbox, failpoint: envFailpoint(env) }),
     outboxDeps: () => ({ config, db, blobs, clock, log, mailerFor: createSmtpMailer, smtpPolicy }),
     close: async () => {
+      await preparer.close();
       await db.destroy();
     },
   };
   return app;
-}
-
-/** The PDF verifier: the full signature check (SPEC §4) against the configured trust. */
-async function createVerifier(config: Config): Promise<PdfVerifier> {
-  return signatureVerifier(await loadTrust(config.trust));
 }

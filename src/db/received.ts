@@ -73,6 +73,13 @@ export async function findReceivedByKey(db: Db, agencyCode: string, messageKey: 
   return normalise(await db('received_mails').where({ agency_code: agencyCode, message_key: messageKey }).first());
 }
 
+/** Finished rows (done or quarantined) of an agency among the given message keys. */
+export async function findFinishedByKeys(db: Db, agencyCode: string, keys: string[]): Promise<ReceivedRow[]> {
+  if (keys.length === 0) return [];
+  const rows = await db('received_mails').where({ agency_code: agencyCode }).whereIn('message_key', keys).whereIn('state', ['done', 'quarantined']);
+  return rows.map(r => normalise(r)!);
+}
+
 /** One received row by id. */
 export async function getReceived(db: Db, id: number): Promise<ReceivedRow | undefined> {
   return normalise(await db('received_mails').where({ id }).first());

@@ -4,6 +4,7 @@ import type { Mailbox } from '../io/imap.js';
 import type { Clock } from '../io/clock.js';
 import type { Log } from '../log.js';
 import type { BlobStore } from '../store/blob-store.js';
+import type { Preparer } from './preparer.js';
 import type { PdfVerifier } from './verify-pdfs.js';
 
 /** Everything the intake pipeline touches, passed in (tests swap the mailbox, clock and verifier). */
@@ -15,6 +16,8 @@ export type IntakeDeps = {
   log: Log;
   openMailbox(agency: HostedAgency): Promise<Mailbox>;
   verifier: PdfVerifier;
+  /** The CPU stage (parse + PDF checks), in worker threads unless `limits.intakeWorkers` is 0. */
+  preparer: Preparer;
   /** Unique per process: host:pid:random (the mailbox lease owner). */
   workerId: string;
   /**

@@ -1,13 +1,12 @@
 import type { HostedAgency } from '../config/schema.js';
 import { agencyByAddress } from '../db/agencies.js';
 import type { EnvelopeParse } from '../edxml/types.js';
-import { envelopeAttachments, findEdxml } from '../mail/edxml-parts.js';
 import { checkManifest } from '../mail/manifest.js';
-import { extractDocumentMetadata, type DocumentMeta } from '../mail/metadata.js';
+import type { DocumentMeta } from '../mail/metadata.js';
 import type { MailAttachment, ParsedMail } from '../mail/types.js';
-import { extractPdfText } from '../pdf/text.js';
 import { decideDocument, type DocumentDecision, type DocumentFacts } from './check-document.js';
 import type { IntakeDeps } from './deps.js';
+import type { Prepared } from './prepare.js';
 import type { PdfCheck } from './verify-pdfs.js';
 
 /** Everything known about a document mail once checked: ready to commit. */
@@ -36,34 +35,14 @@ function manifestProblems(envelope: EnvelopeParse | null, files: MailAttachment[
 }
 
 /**
- * Check a document mail: verify every PDF, read its text for metadata, compare with the
- * envelope, and decide (register / refuse) with the agency's policy. Pure apart from the
- * verifier and the directory look-up of the issuer.
+ * Check a document mail whose PDFs the prepare stage verified and read: metadata from the
+ * envelope, subject and PDF text, the issuer from the directory, the manifest, and the decision
+ * (register / refuse) under the agency's policy.
  */
-export async function checkDocument(deps: IntakeDeps, agency: HostedAgency, mail: ParsedMail): Promise<CheckedDocument> {
-  const now = deps.clock.now();
-  const found = findEdxml(mail).envelope?.parse;
-  const envelope = found?.ok ? found : null;
-  // Files a full system packs inside the envelope (AttachmentEncoded) count like mail attachments.
-  const files = envelope ? [...mail.attachments, ...envelopeAttachments(envelope)] : mail.attachments;
-  const pdfs: CheckedDocument['pdfs'] = [];
-  const texts = new Map<string, string>();
-  for (const attachment of files.filter(a => a.isPdf)) {
-    let check = await deps.verifier(attachment.content, now);
-    if (check.verdict !== 'unreadable') {
-      const t = await extractPdfText(attachment.content, { maxPages: 3 });
-      if ('text' in t) {
-        texts.set(attachment.sha256, t.text);
-        check = { ...check, pages: check.pages ?? t.pages };
-      } else if (check.signaturesFound === 0) {
-        check = { ...check, verdict: 'unreadable', reasons: [...check.reasons, 'PDF_UNREADABLE'], summaryVi: 'Tệp không đọc được như một tệp PDF.' };
-      }
-    }
-    deps.log.debug('SIGNATURE_VERIFIED', { agency: agency.code, file: attachment.filename, verdict: check.verdict, reasons: check.reasons });
-    pdfs.push({ attachment, check });
-  }
-  const meta = extractDocumentMetadata(mail, texts, envelope ?? undefined);
-  for (const a of meta.attachments) a.pages ??= pdfs.find(p => p.attachment.sha256 === a.sha256)?.check.pages ?? null;
+export async function checkDocument(deps: IntakeDeps, agency: HostedAgency, prepared: Extract<Prepared, { ok: true }>): Promise<CheckedDocument> {
+  const { mail, envelope, files, meta } = prepared;
+  for (const p of prepared.pdfs) deps.log.debug('SIGNATURE_VERIFIED', { agency: agency.code, file: p.attachment.filename, verdict: p.check.verdict, reasons: p.check.reasons });
+  const pdfs = prepared.pdfs.map(p => ({ attachment: p.attachment, check: p.check }));
 
   const known = mail.from ? await agencyByAddress(deps.db, mail.from.address) : undefined;
   const issuer = {

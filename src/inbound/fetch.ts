@@ -1,6 +1,6 @@
 import type { HostedAgency } from '../config/schema.js';
 import { getMailboxState, saveMailboxState } from '../db/mailbox-state.js';
-import { findReceivedByKey, recordReceived, type ReceivedRow } from '../db/received.js';
+import { findFinishedByKeys, recordReceived, type ReceivedRow } from '../db/received.js';
 import { BridgeError } from '../errors.js';
 import type { ListedMessage, Mailbox } from '../io/imap.js';
 import type { IntakeDeps } from './deps.js';
@@ -28,39 +28,53 @@ export async function listInbox(deps: IntakeDeps, agency: HostedAgency, mailbox:
 }
 
 /**
- * Phase 2 for one message: if its Message-ID is already known and finished, nothing is
- * downloaded (a crash after the commit but before the move). Otherwise the raw bytes are
- * streamed into the blob store and the `received` row is committed — before anything else.
+ * The finished mails among those listed (by Message-ID), in one query before any download: a
+ * mail committed but still in the inbox (a crash or a failed move) is only moved, never fetched
+ * again — unless its raw copy is missing (a power cut before the store was synced).
  */
-export async function fetchOne(deps: IntakeDeps, agency: HostedAgency, mailbox: Mailbox, listed: ListedMessage, uidvalidity: number): Promise<Fetched> {
-  const knownId = normaliseMessageId(listed.messageId);
-  if (knownId) {
-    const known = await findReceivedByKey(deps.db, agency.code, knownId);
-    // A finished mail whose raw copy is missing (a power cut before the store was synced) is
-    // downloaded again below; otherwise it is only moved.
-    if (known && (known.state === 'done' || known.state === 'quarantined') && (await deps.blobs.has(known.raw_sha256))) {
-      const { row } = await recordReceived(
-        deps.db,
-        { agencyCode: agency.code, messageKey: knownId, messageId: knownId, rawSha256: known.raw_sha256, rawSize: known.raw_size, uidvalidity, uid: listed.uid },
-        deps.clock.now(),
-      );
-      return { row, isNew: false, listed };
+export async function knownFinished(deps: IntakeDeps, agency: HostedAgency, listed: ListedMessage[]): Promise<Map<string, ReceivedRow>> {
+  const ids = [...new Set(listed.map(l => normaliseMessageId(l.messageId)).filter((id): id is string => id !== null))];
+  const out = new Map<string, ReceivedRow>();
+  // SQLite allows 999 bound variables in older builds: ask in chunks.
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const row of await findFinishedByKeys(deps.db, agency.code, ids.slice(i, i + 500))) {
+      if (await deps.blobs.has(row.raw_sha256)) out.set(row.message_key, row);
     }
   }
+  return out;
+}
+
+/** A downloaded mail: its raw bytes stored (not yet fsynced) and its dedupe key. */
+export type Downloaded = { blob: { sha256: string; size: number }; raw?: Buffer; key: string; messageId: string | null };
+
+/**
+ * Phase 2, the IMAP part: stream the raw bytes into the blob store and compute the dedupe key.
+ * No database here, so downloads follow each other on the connection while commits go on.
+ */
+export async function downloadOne(deps: IntakeDeps, mailbox: Mailbox, listed: ListedMessage): Promise<Downloaded> {
   const stream = await mailbox.download(listed.uid);
   // Not fsynced one by one: the cycle syncs the store once before any mail leaves the inbox.
   const blob = await deps.blobs.putStream(stream, { keepBelow: KEEP_IN_MEMORY, durable: false });
   if (blob.size === 0) throw new BridgeError('MAIL_UNPARSEABLE', `UID ${listed.uid} is empty`);
-  // The key comes from the stored bytes. A huge mail is not loaded twice: its header block gives
-  // the Message-ID, and without one the raw hash stands in (trace headers included).
+  // A huge mail is not loaded twice: its header block gives the Message-ID, and without one the
+  // raw hash stands in (trace headers included).
   const bytes = blob.bytes ?? (await readPrefix(deps, blob.sha256, 256 * 1024));
   const { key, messageId } = blob.bytes ? messageKey(bytes) : fallbackKey(rawMessageId(bytes), blob.sha256);
+  return { blob: { sha256: blob.sha256, size: blob.size }, raw: blob.bytes, key, messageId };
+}
+
+/**
+ * Phase 2, the database part: commit the `received` row (before anything else is done with
+ * the mail). For a known finished mail only its locator (UID) is updated.
+ */
+export async function recordOne(deps: IntakeDeps, agency: HostedAgency, listed: ListedMessage, uidvalidity: number, got: Downloaded | ReceivedRow): Promise<Fetched> {
+  const d: Downloaded = 'message_key' in got ? { blob: { sha256: got.raw_sha256, size: got.raw_size }, key: got.message_key, messageId: got.message_id } : got;
   const { row, isNew } = await recordReceived(
     deps.db,
-    { agencyCode: agency.code, messageKey: key, messageId, rawSha256: blob.sha256, rawSize: blob.size, uidvalidity, uid: listed.uid },
+    { agencyCode: agency.code, messageKey: d.key, messageId: d.messageId, rawSha256: d.blob.sha256, rawSize: d.blob.size, uidvalidity, uid: listed.uid },
     deps.clock.now(),
   );
-  return { row, isNew, listed, raw: blob.bytes };
+  return { row, isNew, listed, raw: d.raw };
 }
 
 /** Mails up to this size stay in memory between download and parse. */

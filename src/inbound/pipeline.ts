@@ -1,13 +1,17 @@
 import type { HostedAgency } from '../config/schema.js';
 import { hostname } from 'node:os';
 import { acquireLease, deadOnThisHost, releaseLease } from '../db/mailbox-state.js';
-import { getReceived, markMoved, recordFailure } from '../db/received.js';
+import { durableBarrier } from '../db/connect.js';
+import { getReceived, markMoved, recordFailure, type ReceivedRow } from '../db/received.js';
 import { describeError } from '../errors.js';
 import type { Mailbox } from '../io/imap.js';
 import { commitQuarantine } from './commit.js';
 import type { IntakeDeps } from './deps.js';
-import { fetchOne, listInbox } from './fetch.js';
-import { processReceived, type ProcessOutcome } from './process.js';
+import { downloadOne, knownFinished, listInbox, recordOne, type Downloaded, type Fetched } from './fetch.js';
+import { normaliseMessageId } from './message-key.js';
+import type { ListedMessage } from '../io/imap.js';
+import type { Prepared } from './prepare.js';
+import { prepareStored, processReceived, type ProcessOutcome } from './process.js';
 
 /**
  * Intake for one mailbox, top to bottom (SPEC §2):
@@ -49,21 +53,34 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
     const { listed, uidvalidity } = await listInbox(deps, agency, mailbox);
     report.listed = listed.length;
     const finished: Finished[] = [];
-    // One mail ahead: the next download (IMAP + disk) runs while this one is parsed, checked and
-    // committed (CPU + database). Mails are still taken, numbered and committed in UID order.
-    const fetchAt = (i: number) => settle(fetchOne(deps, agency, mailbox!, listed[i]!, uidvalidity));
-    let ahead = listed.length > 0 ? fetchAt(0) : undefined;
-    for (let i = 0; i < listed.length; i++) {
-      const item = listed[i]!;
-      const current = await ahead!;
-      ahead = i + 1 < listed.length ? fetchAt(i + 1) : undefined;
+    // A window of mails in flight: downloads run one after another on the IMAP connection, each
+    // downloaded mail is prepared (parsed, PDFs checked) in the worker pool at once, and mails are
+    // still registered and committed one by one in UID order (arrival numbers follow arrival).
+    const window: InFlight[] = [];
+    const known = await knownFinished(deps, agency, listed);
+    let downloading: Promise<unknown> = Promise.resolve();
+    let next = 0;
+    const launch = () => {
+      const listedItem = listed[next++]!;
+      const finishedBefore = known.get(normaliseMessageId(listedItem.messageId) ?? '');
+      // Downloads follow each other on the IMAP connection; recording and preparing do not wait for it.
+      const downloaded: Promise<Downloaded | ReceivedRow> = finishedBefore ? Promise.resolve(finishedBefore) : downloading.then(() => downloadOne(deps, mailbox!, listedItem));
+      downloading = settle(downloaded);
+      const fetched = settle(downloaded.then(got => recordOne(deps, agency, listedItem, uidvalidity, got)));
+      const prepared = fetched.then(f => (f.ok && needsPreparing(deps, f.value) ? settle(prepareStored(deps, f.value.row, f.value.raw)) : undefined));
+      window.push({ item: listedItem, fetched, prepared });
+    };
+    while (next < listed.length && window.length < WINDOW) launch();
+    while (window.length > 0) {
+      const { item, fetched: fetchedAhead, prepared: preparedAhead } = window.shift()!;
+      if (next < listed.length) launch();
       let receivedId: number | undefined;
       try {
-        const fetched = unwrap(current);
+        const fetched = unwrap(await fetchedAhead);
         receivedId = fetched.row.id;
         if (fetched.isNew) deps.log.debug('INTAKE_STORED', { agency: agency.code, received: fetched.row.id, uid: item.uid, sha256: fetched.row.raw_sha256 });
         deps.failpoint('after-store');
-        // Re-read: a second copy of the mail just committed may have been fetched ahead.
+        // Re-read: a second copy of a mail just committed may have been fetched ahead.
         const row = (await getReceived(deps.db, fetched.row.id)) ?? fetched.row;
         if (row.state === 'done' || row.state === 'quarantined') {
           report.duplicates++;
@@ -71,7 +88,8 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
           finished.push({ uid: item.uid, receivedId: row.id });
           continue;
         }
-        const outcome = await processReceived(deps, agency, row, fetched.raw);
+        const ahead = await preparedAhead;
+        const outcome = await processReceived(deps, agency, row, ahead ? unwrap(ahead) : undefined);
         report.processed.push({ uid: item.uid, received: row.id, ...outcome });
         finished.push({ uid: item.uid, receivedId: row.id });
       } catch (err) {
@@ -106,6 +124,16 @@ async function handleFailure(deps: IntakeDeps, agency: HostedAgency, receivedId:
 
 type Finished = { uid: number; receivedId: number };
 
+/** Mails in flight at once (downloaded or being prepared ahead of the one being committed). */
+const WINDOW = 4;
+
+type InFlight = { item: ListedMessage; fetched: Promise<Settled<Fetched>>; prepared: Promise<Settled<Prepared> | undefined> };
+
+/** A fresh mail within the size limit is prepared ahead; a known one or an oversized one is not. */
+function needsPreparing(deps: IntakeDeps, f: Fetched): boolean {
+  return f.isNew || f.row.state === 'stored' || f.row.state === 'failed' ? f.row.raw_size <= deps.config.limits.maxMailBytes : false;
+}
+
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /** A promise that never rejects (a fetch started ahead must not become an unhandled rejection). */
@@ -135,9 +163,10 @@ async function moveFinished(deps: IntakeDeps, agency: HostedAgency, mailbox: Mai
     byFolder.set(folder, [...(byFolder.get(folder) ?? []), f]);
   }
   if (blobs.length === 0) return 0;
-  // The raw mails (and their attachments) were written without fsync: make them durable before
-  // the server's copies leave the inbox.
+  // The raw mails (and their attachments) were written without fsync, and the commits are not
+  // synced one by one either: make both durable before the server's copies leave the inbox.
   await deps.blobs.syncAll(blobs);
+  await durableBarrier(deps.db);
   let moved = 0;
   for (const [folder, group] of byFolder) {
     try {

@@ -4,21 +4,21 @@ import type { ReceivedRow } from '../db/received.js';
 import { BridgeError, describeError } from '../errors.js';
 import { classify, type MailKind } from '../mail/classify.js';
 import { agencyByAddress } from '../db/agencies.js';
-import { parseMail } from '../mail/parse.js';
 import type { ParsedMail } from '../mail/types.js';
 import { commitQuarantine, commitSimple } from './commit.js';
 import type { IntakeDeps } from './deps.js';
 import { checkDocument } from './document.js';
+import type { Prepared } from './prepare.js';
 import { commitDocument } from './register-document.js';
 
 export type ProcessOutcome = { outcome: string; kind: string | null; entryId?: number; arrivalNumber?: number; detail?: string };
 
 /**
- * Parse the stored raw mail. Its own function so the raw bytes are garbage once parsed: a 50 MB
- * mail should not stay in memory beside its decoded attachments during the checks.
+ * Prepare a mail from its stored raw bytes (a retry from quarantine, a mail not prepared ahead).
+ * Its own function so the raw bytes are garbage once parsed.
  */
-async function parseStored(deps: IntakeDeps, row: ReceivedRow, rawInMemory?: Buffer): Promise<ParsedMail> {
-  return parseMail(rawInMemory ?? (await deps.blobs.get(row.raw_sha256)), { maxAttachments: deps.config.limits.maxAttachments });
+export async function prepareStored(deps: IntakeDeps, row: ReceivedRow, raw?: Buffer): Promise<Prepared> {
+  return deps.preparer.prepare(raw ?? (await deps.blobs.get(row.raw_sha256)), deps.clock.now());
 }
 
 /** A notice edoc-bridge sent to this agency's own clerk (X-Edoc-Notice, from the agency's address). */
@@ -45,21 +45,19 @@ const REPORT_KINDS = new Set(['status', 'recall', 'delivery-report', 'read-recei
  * already stored. Expected outcomes (refusal, quarantine) are committed here; only unexpected
  * failures throw, and the caller counts them as attempts.
  */
-export async function processReceived(deps: IntakeDeps, agency: HostedAgency, row: ReceivedRow, rawInMemory?: Buffer): Promise<ProcessOutcome> {
+export async function processReceived(deps: IntakeDeps, agency: HostedAgency, row: ReceivedRow, preparedAhead?: Prepared): Promise<ProcessOutcome> {
   const limits = deps.config.limits;
   if (row.raw_size > limits.maxMailBytes) {
     const detail = `mail is ${row.raw_size} bytes; limit is ${limits.maxMailBytes}`;
     await commitQuarantine(deps, agency, row, 'MAIL_TOO_LARGE', detail);
     return { outcome: 'quarantined', kind: null, detail };
   }
-  let mail: ParsedMail;
-  try {
-    mail = await parseStored(deps, row, rawInMemory);
-  } catch (err) {
-    if (!(err instanceof BridgeError && err.code === 'MAIL_UNPARSEABLE')) throw err;
-    await commitQuarantine(deps, agency, row, 'MAIL_UNPARSEABLE', describeError(err));
-    return { outcome: 'quarantined', kind: null, detail: describeError(err) };
+  const prepared = preparedAhead ?? (await prepareStored(deps, row));
+  if (!prepared.ok) {
+    await commitQuarantine(deps, agency, row, 'MAIL_UNPARSEABLE', prepared.error);
+    return { outcome: 'quarantined', kind: null, detail: prepared.error };
   }
+  const { mail } = prepared;
   if (isOwnNotice(agency, mail)) {
     // Our own alert to this agency's clerk (overdue receipts, late sends, recalls): it is for the
     // clerk's eyes, so it is recorded but stays in the inbox.
@@ -71,7 +69,7 @@ export async function processReceived(deps: IntakeDeps, agency: HostedAgency, ro
   deps.log.debug('INTAKE_CLASSIFIED', { agency: agency.code, received: row.id, kind });
 
   if (kind === 'document') {
-    const checked = await checkDocument(deps, agency, mail);
+    const checked = await checkDocument(deps, agency, prepared);
     const result = await commitDocument(deps, agency, row, checked);
     if (result.outcome === 'refused') {
       deps.log.info('INTAKE_REFUSED', { agency: agency.code, received: row.id, reasonCode: result.reasonCode, answered: result.answered });

@@ -211,3 +211,18 @@ test.serial("edoc-bridge's own notices to the clerk are recorded but stay in the
   t.is(await countMessages(AGENCIES.soyte.email, 'INBOX'), 1, 'still where the clerk reads it');
   t.is((await ta.app.db('outbox').count('* as n'))[0]!.n, 0, 'never answered');
 });
+
+test.serial('with worker threads (limits.intakeWorkers: 2) documents are prepared off the main thread with the same result', async t => {
+  const ta = (t.context.t = await openTestApp(['soyte'], { overrides: { limits: { intakeWorkers: 2 } } }));
+  for (const n of [51, 52, 53]) {
+    await sendMail(AGENCIES.ubnd.email, AGENCIES.soyte.email, { subject: `Quyết định số ${n}/QĐ-UBND`, attachments: [{ filename: `qd${n}.pdf`, content: await documentPdf({ numberNotation: `${n}/QĐ-UBND` }) }] });
+  }
+  await sendMail(AGENCIES.ubnd.email, AGENCIES.soyte.email, { subject: 'Công văn số 54/UBND-VP', attachments: [{ filename: 'mat.pdf', content: await documentPdf({ numberNotation: '54/UBND-VP', secrecyMark: 'TỐI MẬT' }) }] });
+  await waitForMessages(AGENCIES.soyte.email, 4);
+  const report = await runIntakeCycle(ta.app.intakeDeps(), agencyOf(ta, AGENCIES.soyte.code));
+  t.deepEqual(report.processed.map(p => p.outcome), ['registered', 'registered', 'registered', 'refused'], JSON.stringify(report));
+  const entries = await ta.app.db('register_entries').orderBy('arrival_number').select('arrival_number', 'number_notation');
+  t.deepEqual(entries.map(e => [e.arrival_number, e.number_notation]), [[1, '51/QĐ-UBND'], [2, '52/QĐ-UBND'], [3, '53/QĐ-UBND']], 'numbered in arrival order');
+  const sizes = await ta.app.db('attachments').whereNotNull('entry_id').select('size', 'pages');
+  t.true(sizes.every(a => Number(a.size) > 0 && a.pages === 1), 'attachments came back from the workers intact');
+});

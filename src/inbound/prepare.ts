@@ -1,0 +1,71 @@
+import type { EnvelopeParse } from '../edxml/types.js';
+import { BridgeError } from '../errors.js';
+import { envelopeAttachments, findEdxml } from '../mail/edxml-parts.js';
+import { extractDocumentMetadata, type DocumentMeta } from '../mail/metadata.js';
+import { parseMail } from '../mail/parse.js';
+import type { MailAttachment, ParsedMail } from '../mail/types.js';
+import { extractPdfText } from '../pdf/text.js';
+import type { PdfCheck, PdfVerifier } from './verify-pdfs.js';
+
+/** One PDF of a mail, verified and read. */
+export type PreparedPdf = { attachment: MailAttachment; check: PdfCheck; text: string | null };
+
+/**
+ * A mail after the CPU-heavy stage: parsed, its edXML envelope found, every PDF's signatures
+ * verified and its text read. No database, no clock reads: it can run in a worker thread.
+ */
+export type Prepared =
+  | { ok: true; mail: ParsedMail; envelope: EnvelopeParse | null; files: MailAttachment[]; pdfs: PreparedPdf[]; meta: DocumentMeta }
+  | { ok: false; error: string };
+
+/** Parse a raw mail and check its PDFs (SPEC §2.3, §2.5); an unreadable mail is data, not an exception. */
+export async function prepareMail(raw: Buffer, now: Date, verifier: PdfVerifier, maxAttachments: number): Promise<Prepared> {
+  let mail: ParsedMail;
+  try {
+    mail = await parseMail(raw, { maxAttachments });
+  } catch (err) {
+    if (err instanceof BridgeError && err.code === 'MAIL_UNPARSEABLE') return { ok: false, error: `${err.code}: ${err.message}` };
+    throw err;
+  }
+  const found = findEdxml(mail).envelope?.parse;
+  const envelope = found?.ok ? found : null;
+  // Files a full system packs inside the envelope (AttachmentEncoded) count like mail attachments.
+  const files = envelope ? [...mail.attachments, ...envelopeAttachments(envelope)] : mail.attachments;
+  const pdfs: PreparedPdf[] = [];
+  for (const attachment of files.filter(a => a.isPdf)) {
+    let check = await verifier(attachment.content, now);
+    let text: string | null = null;
+    if (check.verdict !== 'unreadable') {
+      const t = await extractPdfText(attachment.content, { maxPages: 3 });
+      if ('text' in t) {
+        text = t.text;
+        check = { ...check, pages: check.pages ?? t.pages };
+      } else if (check.signaturesFound === 0) {
+        check = { ...check, verdict: 'unreadable', reasons: [...check.reasons, 'PDF_UNREADABLE'], summaryVi: 'Tệp không đọc được như một tệp PDF.' };
+      }
+    }
+    pdfs.push({ attachment, check, text });
+  }
+  // Metadata from the envelope, subject, body and PDF text: pure, so it is done here too.
+  const texts = new Map(pdfs.filter(p => p.text !== null).map(p => [p.attachment.sha256, p.text!] as const));
+  const meta = extractDocumentMetadata(mail, texts, envelope ?? undefined);
+  for (const a of meta.attachments) a.pages ??= pdfs.find(p => p.attachment.sha256 === a.sha256)?.check.pages ?? null;
+  return { ok: true, mail, envelope, files, pdfs, meta };
+}
+
+/**
+ * After a worker thread's structured clone, Buffers arrive as plain Uint8Arrays: turn them back
+ * into Buffers in place (same memory, no copy), keeping shared objects shared.
+ */
+export function reviveBuffers<T>(value: T, seen = new Set<object>()): T {
+  if (value === null || typeof value !== 'object' || seen.has(value as object)) return value;
+  seen.add(value as object);
+  const revive = (v: unknown): unknown => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : reviveBuffers(v, seen));
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = revive(value[i]);
+  } else if (!(value instanceof Date) && !(value instanceof Uint8Array)) {
+    const obj = value as Record<string, unknown>;
+    for (const key of Object.keys(obj)) obj[key] = revive(obj[key]);
+  }
+  return value;
+}
