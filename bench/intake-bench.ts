@@ -109,11 +109,17 @@ async function latency(pdf: Buffer) {
   const stop = await startService(t.app);
   try {
     await new Promise(r => setTimeout(r, 1500)); // IDLE listener up
+    // Warm up (module loading, JIT) as a running service is: a few mails first, not measured.
+    await inject(pdf, 5, 'warm', RATE);
+    for (const until = Date.now() + 60_000; Date.now() < until; await new Promise(r => setTimeout(r, 200))) {
+      const [{ n }] = await t.app.db('outbox').where({ state: 'sent' }).count('* as n');
+      if (Number(n) >= 5) break;
+    }
     const accepted = await inject(pdf, LAT_N, 'lat', RATE);
     const deadline = Date.now() + 120_000;
     for (;;) {
       const [{ n }] = await t.app.db('outbox').where({ state: 'sent' }).count('* as n');
-      if (Number(n) >= LAT_N || Date.now() > deadline) break;
+      if (Number(n) >= LAT_N + 5 || Date.now() > deadline) break;
       await new Promise(r => setTimeout(r, 200));
     }
     const rows: Array<{ message_id: string; processed_at: string; sent_at: string | null }> = await t.app.db('received_mails')

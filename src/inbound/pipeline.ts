@@ -1,7 +1,6 @@
 import type { HostedAgency } from '../config/schema.js';
 import { hostname } from 'node:os';
 import { acquireLease, deadOnThisHost, releaseLease } from '../db/mailbox-state.js';
-import { durableBarrier } from '../db/connect.js';
 import { getReceived, markMoved, recordFailure, type ReceivedRow } from '../db/received.js';
 import { describeError } from '../errors.js';
 import type { Mailbox } from '../io/imap.js';
@@ -67,7 +66,11 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
       const downloaded: Promise<Downloaded | ReceivedRow> = finishedBefore ? Promise.resolve(finishedBefore) : downloading.then(() => downloadOne(deps, mailbox!, listedItem));
       downloading = settle(downloaded);
       const fetched = settle(downloaded.then(got => recordOne(deps, agency, listedItem, uidvalidity, got)));
-      const prepared = fetched.then(f => (f.ok && needsPreparing(deps, f.value) ? settle(prepareStored(deps, f.value.row, f.value.raw)) : undefined));
+      // Prepared ahead only by worker threads: in this thread it would just delay the mail being
+      // committed (more latency, no more throughput).
+      const prepared = deps.preparer.parallel
+        ? fetched.then(f => (f.ok && needsPreparing(deps, f.value) ? settle(prepareStored(deps, f.value.row, f.value.raw)) : undefined))
+        : Promise.resolve(undefined);
       window.push({ item: listedItem, fetched, prepared });
     };
     while (next < listed.length && window.length < WINDOW) launch();
@@ -89,7 +92,7 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
           continue;
         }
         const ahead = await preparedAhead;
-        const outcome = await processReceived(deps, agency, row, ahead ? unwrap(ahead) : undefined);
+        const outcome = await processReceived(deps, agency, row, ahead ? unwrap(ahead) : fetched.raw && (await prepareStored(deps, row, fetched.raw)));
         report.processed.push({ uid: item.uid, received: row.id, ...outcome });
         finished.push({ uid: item.uid, receivedId: row.id });
       } catch (err) {
@@ -163,10 +166,9 @@ async function moveFinished(deps: IntakeDeps, agency: HostedAgency, mailbox: Mai
     byFolder.set(folder, [...(byFolder.get(folder) ?? []), f]);
   }
   if (blobs.length === 0) return 0;
-  // The raw mails (and their attachments) were written without fsync, and the commits are not
-  // synced one by one either: make both durable before the server's copies leave the inbox.
+  // The raw mails (and their attachments) were written without fsync: make them durable before
+  // the server's copies leave the inbox (the commits are, synchronous=FULL).
   await deps.blobs.syncAll(blobs);
-  await durableBarrier(deps.db);
   let moved = 0;
   for (const [folder, group] of byFolder) {
     try {

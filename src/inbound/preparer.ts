@@ -7,11 +7,16 @@ import { prepareMail, reviveBuffers, type Prepared } from './prepare.js';
 import type { PdfVerifier } from './verify-pdfs.js';
 
 /** The intake's CPU stage: in this thread, or spread over worker threads (both cores). */
-export type Preparer = { prepare(raw: Buffer, now: Date): Promise<Prepared>; close(): Promise<void> };
+export type Preparer = {
+  prepare(raw: Buffer, now: Date): Promise<Prepared>;
+  /** True when preparing runs beside the main thread: then it is worth starting ahead. */
+  parallel: boolean;
+  close(): Promise<void>;
+};
 
 /** Prepare in this thread (tests with a fake verifier, `limits.intakeWorkers: 0`). */
 export function inProcessPreparer(verifier: PdfVerifier, maxAttachments: number): Preparer {
-  return { prepare: (raw, now) => prepareMail(raw, now, verifier, maxAttachments), close: async () => undefined };
+  return { prepare: (raw, now) => prepareMail(raw, now, verifier, maxAttachments), parallel: false, close: async () => undefined };
 }
 
 type Pending = { resolve(p: Prepared): void; reject(e: Error): void; slot: Slot };
@@ -58,6 +63,7 @@ export function workerPreparer(size: number, trust: TrustConfig, maxAttachments:
   };
 
   return {
+    parallel: true,
     prepare(raw, now) {
       slots ??= Array.from({ length: size }, spawn);
       const slot = slots.reduce((a, b) => (b.busy < a.busy ? b : a));

@@ -1,5 +1,5 @@
 import type { Config, HostedAgency } from '../config/schema.js';
-import { durableBarrier, type Db } from '../db/connect.js';
+import type { Db } from '../db/connect.js';
 import { appendEvent } from '../db/events.js';
 import { claimDue, markDeferred, markFailed, markSent, type OutboxMessage, type OutboxRow } from '../db/outbox.js';
 import { nextAttempt } from '../domain/outgoing/retry.js';
@@ -41,8 +41,6 @@ export async function runOutbox(deps: OutboxDeps, opts: { limit?: number; agency
   const report: OutboxRunReport = { sent: 0, deferred: 0, failed: 0 };
   const policy = deps.smtpPolicy ?? loadSmtpPolicy();
   const mailers = new Map<string, Mailer>();
-  // What is sent announces commits (an arrival number, a register entry): make them durable first.
-  await durableBarrier(deps.db);
   try {
     for (;;) {
       const batch = await claimDue(deps.db, deps.clock.now(), { limit: opts.limit ?? 50, claimMs: CLAIM_MS, agencyCode: opts.agencyCode });
