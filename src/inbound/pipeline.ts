@@ -1,14 +1,13 @@
-import type { HostedAgency } from '../config/schema.js';
 import { hostname } from 'node:os';
+import type { HostedAgency } from '../config/schema.js';
 import { acquireLease, deadOnThisHost, releaseLease } from '../db/mailbox-state.js';
 import { getReceived, markMoved, recordFailure, type ReceivedRow } from '../db/received.js';
 import { describeError } from '../errors.js';
-import type { Mailbox } from '../io/imap.js';
+import type { ListedMessage, Mailbox } from '../io/imap.js';
 import { commitQuarantine } from './commit.js';
 import type { IntakeDeps } from './deps.js';
 import { downloadOne, knownFinished, listInbox, recordOne, type Downloaded, type Fetched } from './fetch.js';
 import { normaliseMessageId } from './message-key.js';
-import type { ListedMessage } from '../io/imap.js';
 import type { Prepared } from './prepare.js';
 import { prepareStored, processReceived, type ProcessOutcome } from './process.js';
 
@@ -16,15 +15,17 @@ import { prepareStored, processReceived, type ProcessOutcome } from './process.j
  * Intake for one mailbox, top to bottom (SPEC §2):
  *   0. lease      one worker per mailbox, also across processes (DB compare-and-set)
  *   1. list       phase 1: UIDs, sizes and Message-IDs of the inbox in one FETCH
- *   2. keep raw   phase 2, per mail: download → blob store → `received` row committed
- *   3. parse      mailparser, lenient, NFC                               (process.ts)
+ *   2. keep raw   phase 2, per mail: download → blob store → `received` row committed  (fetch.ts)
+ *   3. prepare    parse (lenient, NFC), verify each PDF, read its text, metadata       (prepare.ts;
+ *                 in worker threads when limits.intakeWorkers > 0)
  *   4. classify   document | status | recall | delivery-report | …      (process.ts)
- *   5. check      signatures, integrity, secrecy, policy                 (document.ts)
+ *   5. check      integrity, secrecy, signatures against the policy table (document.ts)
  *   6. register   arrival number + entry + answer, one transaction       (register-document.ts)
  *   7. answer     the receipt / refusal waits in the outbox              (answer.ts)
  *   8. move       only after the commit: Processed or Quarantine folder
- * A failing mail is recorded and retried next cycle, up to `limits.maxAttempts`, then quarantined;
- * it never stops the batch.
+ * Up to WINDOW mails are in flight (downloads chained on the one IMAP connection); steps 4–7
+ * run one mail at a time in UID order. A failing mail is recorded and retried next cycle, up to
+ * `limits.maxAttempts`, then quarantined; it never stops the batch.
  */
 export type IntakeReport = {
   agency: string;
