@@ -1,6 +1,6 @@
 import type { HostedAgency } from '../config/schema.js';
 import { appendEvent } from '../db/events.js';
-import { insertEntry, nextNumber } from '../db/register.js';
+import { findDuplicateEntries, insertEntry, nextNumber } from '../db/register.js';
 import { parseNumberNotation, type Urgency } from '../domain/document/index.js';
 import { vnYear } from '../domain/vn-time.js';
 import { BridgeError } from '../errors.js';
@@ -23,7 +23,7 @@ export type PaperMeta = {
   dueDate?: string;
 };
 
-export type PaperResult = { entryId: number; year: number; arrivalNumber: number; signatureVerdict: string; missing: string[] };
+export type PaperResult = { entryId: number; year: number; arrivalNumber: number; signatureVerdict: string; missing: string[]; warnings: string[] };
 
 /**
  * Register a scanned paper document (NĐ 30 Art. 22.2: one series for paper and electronic; QĐ
@@ -55,6 +55,9 @@ export async function registerPaperDocument(deps: IntakeDeps, agency: HostedAgen
   const blob = await deps.blobs.put(scan.content);
   const year = vnYear(now);
   return inTransaction(deps.db, async trx => {
+    // The same paper document entered twice, or already received by e-mail (NĐ 30 App. VI §III.1.h).
+    const duplicates = await findDuplicateEntries(trx, agency.code, { documentId: null, issuerKey: meta.issuerCode ?? fields.issuerName, numberNotation: fields.numberNotation, docDate: fields.date });
+    const warnings = [...(check.verdict === 'valid' ? [] : ['SCAN_NOT_SEALED']), ...duplicates.map(d => `DUPLICATE_OF:${d.year}/${d.arrival_number}`)];
     const arrivalNumber = await nextNumber(trx, agency.code, 'incoming', year);
     const entryId = await insertEntry(
       trx,
@@ -83,7 +86,7 @@ export async function registerPaperDocument(deps: IntakeDeps, agency: HostedAgen
         signatureVerdict: check.verdict,
         status: 'registered',
         missing,
-        warnings: check.verdict === 'valid' ? [] : ['SCAN_NOT_SEALED'],
+        warnings,
         senderAddress: null,
         senderMessageId: null,
       },
@@ -92,6 +95,6 @@ export async function registerPaperDocument(deps: IntakeDeps, agency: HostedAgen
     await trx('register_entries').where({ id: entryId }).update({ scan_sha256: blob.sha256, scan_name: scan.name });
     await trx('status_history').insert({ subject_type: 'entry', subject_id: entryId, from_state: null, to_state: 'registered', code: null, note: 'Văn bản giấy, bản quét', evidence_sha256: blob.sha256, at: now.toISOString() });
     await appendEvent(trx, now, { event: 'INTAKE_REGISTERED', agencyCode: agency.code, refType: 'entry', refId: entryId, data: { year, arrivalNumber, source: 'paper' } });
-    return { entryId, year, arrivalNumber, signatureVerdict: check.verdict, missing };
+    return { entryId, year, arrivalNumber, signatureVerdict: check.verdict, missing, warnings };
   });
 }

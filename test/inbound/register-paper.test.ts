@@ -27,11 +27,14 @@ test('a scanned paper document takes the next number of the same incoming series
     const typed = await registerPaperDocument(deps, agency, { name: 'b.pdf', content: scan }, { numberNotation: '46/UBND-VP', summary: 'Gõ tay' });
     const e2 = await u.app.db('register_entries').where({ id: typed.entryId }).first();
     t.is(e2.arrival_number, 3);
+    t.deepEqual(typed.warnings, ['SCAN_NOT_SEALED'], 'another number: not a duplicate');
+    const again = await registerPaperDocument(deps, agency, { name: 'c.pdf', content: scan }, { issuerName: 'Ủy ban nhân dân tỉnh Vĩnh Long' });
+    t.deepEqual(again.warnings, ['SCAN_NOT_SEALED', 'DUPLICATE_OF:2026/2'], 'the same paper document entered twice is flagged');
     t.is(e2.number_notation, '46/UBND-VP');
     t.is(e2.summary, 'Gõ tay');
     await t.throwsAsync(registerPaperDocument(deps, agency, { name: 'x.pdf', content: Buffer.from('not a pdf') }, {}), { code: 'PDF_UNREADABLE' } as never);
     await t.throwsAsync(registerPaperDocument(deps, agency, { name: 'm.pdf', content: await documentPdf({ secrecyMark: 'MẬT' }) }, {}), { message: /secrecy mark/ });
-    t.is((await u.app.db('register_entries').count('* as n'))[0]!.n, 2, 'nothing registered for the refused scans');
+    t.is((await u.app.db('register_entries').count('* as n'))[0]!.n, 3, 'nothing registered for the refused scans');
   } finally {
     await u.close();
   }

@@ -66,6 +66,7 @@ export const registerAddCommand: Command = {
       else {
         println(ctx.stdout, `registered as arrival number ${result.arrivalNumber}/${result.year} (entry ${result.entryId}, scan signature ${result.signatureVerdict})`);
         if (result.missing.length) println(ctx.stdout, `to complete: ${result.missing.join(', ')}`);
+        if (result.warnings.length) println(ctx.stdout, `warnings: ${result.warnings.join(', ')}`);
       }
       return 0;
     });
