@@ -50,8 +50,20 @@ export function openDb(database: Config['storage']['database'], opts: { password
   });
 }
 
-/** Apply pending migrations; returns the names applied. */
+/**
+ * Apply pending migrations; returns the names applied. Two processes starting on a fresh database
+ * race to create knex's own tables, or find the migration lock taken: the loser waits and tries
+ * again (then finds the work done).
+ */
 export async function migrate(db: Db): Promise<string[]> {
-  const [, applied] = (await db.migrate.latest({ directory: migrationsDir(), loadExtensions: ['.js'] })) as [number, string[]];
-  return applied;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const [, applied] = (await db.migrate.latest({ directory: migrationsDir(), loadExtensions: ['.js'] })) as [number, string[]];
+      return applied;
+    } catch (err) {
+      const racing = /already exists|already locked|SQLITE_BUSY/i.test((err as Error).message);
+      if (!racing || attempt >= 20) throw err;
+      await new Promise(r => setTimeout(r, 50 * attempt));
+    }
+  }
 }

@@ -96,3 +96,25 @@ test('a document resent many times: the duplicate warning names only the most re
     await close();
   }
 });
+
+test('two processes migrating a fresh database at once both succeed', async t => {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const { migrate, openDb } = await import('../../src/db/connect.js');
+  for (let round = 0; round < 5; round++) {
+    const dir = await mkdtemp(path.join(tmpdir(), 'edoc-mig-'));
+    const file = path.join(dir, 'x.sqlite');
+    const a = openDb({ client: 'sqlite3', filename: file });
+    const b = openDb({ client: 'sqlite3', filename: file });
+    try {
+      const [ra, rb] = await Promise.all([migrate(a), migrate(b)]);
+      t.true(ra.length + rb.length >= 1, 'the migrations ran once');
+      t.is((await a('knex_migrations').count('* as n'))[0]!.n, ra.length + rb.length);
+    } finally {
+      await a.destroy();
+      await b.destroy();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+});
