@@ -44,18 +44,21 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Log; 
   const dbPassword = config.storage.database.passwordEnv ? readSecret(config.storage.database.passwordEnv, 'storage.database.passwordEnv', env) : undefined;
   log.info('CONFIG_LOADED', { source: config.source, agencies: config.agencies.map(a => a.code) });
   const db = openDb(config.storage.database, { password: dbPassword });
-  if (opts.migrate !== false) {
-    const applied = await migrate(db);
-    if (applied.length) log.info('DB_MIGRATED', { applied });
-    await syncAgenciesFromConfig(db, config, clock.now());
-    if (config.directoryCsv) await syncDirectoryCsv(db, config.directoryCsv, clock.now()).catch(async (err: unknown) => {
-      await db.destroy(); // a bad file ends the start: do not leave the pool open
-      throw err;
-    });
+  let trust: Awaited<ReturnType<typeof loadTrust>>;
+  try {
+    if (opts.migrate !== false) {
+      const applied = await migrate(db);
+      if (applied.length) log.info('DB_MIGRATED', { applied });
+      await syncAgenciesFromConfig(db, config, clock.now());
+      if (config.directoryCsv) await syncDirectoryCsv(db, config.directoryCsv, clock.now());
+    }
+    trust = await loadTrust(config.trust);
+  } catch (err) {
+    await db.destroy(); // a failed start must not leave the pool open (it would keep the process alive)
+    throw err;
   }
   const blobs = new BlobStore(config.storage.blobs);
   const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  const trust = await loadTrust(config.trust);
   const verifier = signatureVerifier(trust);
   // Parse + PDF checks on other cores (worker threads, started on first use), or in this thread.
   const workers = config.limits.intakeWorkers;

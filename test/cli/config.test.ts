@@ -110,3 +110,14 @@ test('register list and quarantine list on a fresh database', async t => {
   t.is(show.code, 1);
   t.regex(show.stderr, /NOT_FOUND: no register entry 99/);
 });
+
+test('a start that fails after opening the database exits at once (the pool is closed)', async t => {
+  const { runCli } = await import('../helpers/cli.js');
+  const dir = await mkdtemp(path.join(tmpdir(), 'edoc-cli-'));
+  const { file } = await writeConfig({ ...configObject(dir), trust: { anchors: ['missing-root.pem'] } });
+  const started = Date.now();
+  const r = await runCli(['register', 'list', '--config', file], { ...process.env, SOYTE_PASS: 'x' }, { timeoutMs: 30_000 });
+  t.is(r.code, 2, r.stderr);
+  t.regex(r.stderr, /trust\.anchors: cannot read .*missing-root\.pem/);
+  t.true(Date.now() - started < 20_000, 'did not hang on the open database');
+});
