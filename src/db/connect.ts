@@ -63,7 +63,22 @@ export async function migrate(db: Db): Promise<string[]> {
     } catch (err) {
       const racing = /already exists|already locked|SQLITE_BUSY/i.test((err as Error).message);
       if (!racing || attempt >= 20) throw err;
+      await repairLockTable(db);
       await new Promise(r => setTimeout(r, 50 * attempt));
     }
+  }
+}
+
+/**
+ * knex creates its lock table and then inserts its one row if the table is empty; two processes
+ * doing that at once leave two rows, and "update … where is_locked = 0" then never matches
+ * exactly one row: the lock looks taken for ever. Keep the first row only.
+ */
+async function repairLockTable(db: Db): Promise<void> {
+  try {
+    const rows: Array<{ index: number }> = await db('knex_migrations_lock').select('index').orderBy('index');
+    if (rows.length > 1) await db('knex_migrations_lock').where('index', '>', rows[0]!.index).delete();
+  } catch {
+    /* the table is not there yet: nothing to repair */
   }
 }
