@@ -36,9 +36,6 @@ export function createLog(level = process.env.EDOC_BRIDGE_LOG_LEVEL ?? 'info'): 
   return wrap(pino({ level, base: undefined, redact: { paths: REDACT, censor: '[redacted]' } }, destination(2)));
 }
 
-/** A logger that drops everything (unit tests). */
-export const silentLog: Log = wrap(pino({ level: 'silent' }));
-
 /** A logger that keeps lines in memory, for tests that assert on events. */
 export function memoryLog(): Log & { lines: Array<{ level: string; event: EventCode } & Record<string, unknown>> } {
   const lines: Array<{ level: string; event: EventCode } & Record<string, unknown>> = [];

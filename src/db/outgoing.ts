@@ -134,16 +134,3 @@ export async function getRecipient(db: Db, id: number): Promise<OutgoingRecipien
   return row;
 }
 
-/** Outgoing documents, newest first. */
-export async function listOutgoingDocuments(db: Db, opts: { agencyCode?: string; since?: string; limit?: number } = {}): Promise<OutgoingDocumentRow[]> {
-  const q = db('outgoing_documents').select().orderBy('id', 'desc');
-  if (opts.agencyCode) q.where({ agency_code: opts.agencyCode });
-  if (opts.since) q.where('created_at', '>=', opts.since);
-  if (opts.limit) q.limit(opts.limit);
-  return q;
-}
-
-/** Parse the stored file list. */
-export function documentFiles(doc: OutgoingDocumentRow): OutgoingFile[] {
-  return JSON.parse(doc.files) as OutgoingFile[];
-}

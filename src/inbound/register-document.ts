@@ -49,7 +49,7 @@ async function saveAttachments(trx: Db, receivedMailId: number, entryId: number 
 
 /** The document-level verdict recorded on the entry: the worst of its PDFs. */
 function worstVerdict(doc: CheckedDocument): string {
-  const order = ['invalid', 'unreadable', 'indeterminate', 'found', 'unsigned', 'valid'];
+  const order = ['invalid', 'unreadable', 'indeterminate', 'unsigned', 'valid'];
   const verdicts = doc.pdfs.map(p => p.check.verdict as string);
   return order.find(v => verdicts.includes(v)) ?? 'unsigned';
 }

@@ -2,8 +2,8 @@
 export type PdfCheck = {
   pages: number | null;
   signaturesFound: number;
-  /** `found` = signatures present but not verified; `unreadable` = not a readable PDF. */
-  verdict: 'valid' | 'invalid' | 'indeterminate' | 'unsigned' | 'found' | 'unreadable';
+  /** `unreadable` = not a readable PDF. */
+  verdict: 'valid' | 'invalid' | 'indeterminate' | 'unsigned' | 'unreadable';
   reasons: string[];
   summaryVi: string;
   report: unknown;

@@ -39,7 +39,6 @@ const VERDICT_VI: Record<string, string> = {
   invalid: 'Không hợp lệ',
   indeterminate: 'Chưa xác định',
   unsigned: 'Không có chữ ký số',
-  found: 'Có chữ ký (chưa kiểm tra)',
   unreadable: 'Tệp không đọc được',
 };
 const STATUS_VI: Record<string, string> = {
