@@ -40,7 +40,7 @@ const before = vmHwmMb();
 const rssBefore = Math.round(process.memoryUsage().rss / 1048576);
 const t = await openTestApp(['soyte']);
 const started = Date.now();
-const report = await runIntakeCycle(t.app.intakeDeps(), t.config.agencies[0]!);
+const report = await runIntakeCycle(t.app, t.config.agencies[0]!);
 const ms = Date.now() - started;
 const row = await t.app.db('received_mails').first('raw_size');
 await t.close();

@@ -84,10 +84,10 @@ async function throughput(pdf: Buffer) {
     const injectMs = Date.now() - t0;
     const agency = t.config.agencies[0]!;
     const t1 = Date.now();
-    const report = await runIntakeCycle(t.app.intakeDeps(), agency);
+    const report = await runIntakeCycle(t.app, agency);
     const intakeMs = Date.now() - t1;
     const t2 = Date.now();
-    const sent = await runOutbox(t.app.outboxDeps(), { limit: 200 });
+    const sent = await runOutbox(t.app, { limit: 200 });
     const outboxMs = Date.now() - t2;
     const registered = report.processed.filter(p => p.outcome === 'registered').length;
     return {

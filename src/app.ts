@@ -1,50 +1,69 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import type { Config } from './config/schema.js';
-import { loadSmtpPolicy } from './domain/outgoing/smtp-response.js';
-import { packagePath } from './paths.js';
+import { readSmtpPolicy } from './config/policies.js';
 import { readSecret } from './config/load.js';
+import type { Config } from './config/schema.js';
 import { syncAgenciesFromConfig } from './db/agencies.js';
+import { migrate, openDb } from './db/connect.js';
 import { syncDirectoryCsv } from './directory/import-csv.js';
-import { migrate, openDb, type Db } from './db/connect.js';
-import type { IntakeDeps } from './inbound/deps.js';
+import type { SmtpPolicy } from './domain/outgoing/smtp-response.js';
 import { envFailpoint } from './failpoint.js';
-import type { PdfVerifier } from './inbound/verify-pdfs.js';
-import { loadTrust, signatureVerifier } from './inbound/signature-verifier.js';
+import type { IntakeDeps } from './inbound/deps.js';
 import { inProcessPreparer, workerPreparer } from './inbound/preparer.js';
-import { systemClock, type Clock } from './io/clock.js';
+import { loadTrust, signatureVerifier } from './inbound/signature-verifier.js';
+import { systemClock } from './io/clock.js';
 import { openImapMailbox } from './io/imap.js';
 import { createSmtpMailer } from './io/smtp.js';
-import { createLog, type Log } from './log.js';
-import type { OutboxDeps } from './outbound/send-outbox.js';
+import { createLog } from './log.js';
+import { documentSealer, type Sealer } from './outbound/seal-document.js';
+import type { Deps, Ports } from './ports.js';
 import { BlobStore } from './store/blob-store.js';
+import type { TrustConfig } from './signature/index.js';
 
-/** The composition root: every adapter built once from the config, shared by CLI and service. */
-export type App = {
-  config: Config;
-  db: Db;
-  blobs: BlobStore;
-  clock: Clock;
-  log: Log;
-  workerId: string;
-  verifier: PdfVerifier;
+/**
+ * The composition root: every adapter built once from the config, shared by the CLI and the
+ * service. An App is the Deps every pipeline takes (config, database, ports), plus the services
+ * some of them need: the intake's CPU stage, the sealer, the SMTP reply policy.
+ */
+export type App = IntakeDeps & {
+  sealer: Sealer;
+  smtpPolicy: SmtpPolicy;
   /** The environment the app was opened with (secrets named by the config are read from it). */
   env: NodeJS.ProcessEnv;
-  intakeDeps(): IntakeDeps;
-  outboxDeps(): OutboxDeps;
   close(): Promise<void>;
 };
 
-/** Open the database (migrating it), the blob store and the logger for a validated config. */
-export async function openApp(config: Config, opts: { clock?: Clock; log?: Log; env?: NodeJS.ProcessEnv; migrate?: boolean } = {}): Promise<App> {
+/** The OCSP transport over the fetch port (signature/ asks through TrustConfig.ocspFetch, never the global fetch). */
+function ocspOver(fetch: Ports['fetch']): NonNullable<TrustConfig['ocspFetch']> {
+  return async (url, body) => {
+    const r = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/ocsp-request' }, signal: AbortSignal.timeout(5000) });
+    if (!r.ok) throw new Error(`OCSP HTTP ${r.status}`);
+    return Buffer.from(await r.arrayBuffer());
+  };
+}
+
+/**
+ * Open the database (migrating it), the blob store and the logger for a validated config, and
+ * build the ports. Tests replace ports (`opts.ports`: a fake mailbox, a fake mailer, a clock).
+ */
+export async function openApp(config: Config, opts: { ports?: Partial<Ports>; env?: NodeJS.ProcessEnv; migrate?: boolean } = {}): Promise<App> {
   const env = opts.env ?? process.env;
-  const log = opts.log ?? createLog(env.EDOC_BRIDGE_LOG_LEVEL ?? 'info');
-  const clock = opts.clock ?? systemClock;
+  const ports: Ports = {
+    clock: systemClock,
+    openMailbox: openImapMailbox,
+    mailerFor: createSmtpMailer,
+    blobs: new BlobStore(config.storage.blobs),
+    fetch: globalThis.fetch,
+    log: createLog(env.EDOC_BRIDGE_LOG_LEVEL ?? 'info'),
+    failpoint: envFailpoint(env),
+    ...opts.ports,
+  };
+  const { clock, log } = ports;
   const dbPassword = config.storage.database.passwordEnv ? readSecret(config.storage.database.passwordEnv, 'storage.database.passwordEnv', env) : undefined;
   log.info('CONFIG_LOADED', { source: config.source, agencies: config.agencies.map(a => a.code) });
   const db = openDb(config.storage.database, { password: dbPassword });
-  let trust: Awaited<ReturnType<typeof loadTrust>>;
+  let trust: TrustConfig;
+  let smtpPolicy: SmtpPolicy;
   try {
     if (opts.migrate !== false) {
       const applied = await migrate(db);
@@ -52,37 +71,29 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Log; 
       await syncAgenciesFromConfig(db, config, clock.now());
       if (config.directoryCsv) await syncDirectoryCsv(db, config.directoryCsv, clock.now());
     }
-    trust = await loadTrust(config.trust);
+    trust = { ...(await loadTrust(config.trust)), ocspFetch: ocspOver(ports.fetch) };
+    // The SMTP reply policy is data: config/smtp-responses.txt, shipped with the package.
+    smtpPolicy = await readSmtpPolicy();
   } catch (err) {
     await db.destroy(); // a failed start must not leave the pool open (it would keep the process alive)
     throw err;
   }
-  const blobs = new BlobStore(config.storage.blobs);
-  const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const verifier = signatureVerifier(trust);
   // Parse + PDF checks on other cores (worker threads, started on first use), or in this thread.
   const workers = config.limits.intakeWorkers;
   const preparer = workers > 0 ? workerPreparer(workers, trust, config.limits.maxAttachments) : inProcessPreparer(verifier, config.limits.maxAttachments);
-  // The SMTP reply policy is data: config/smtp-responses.txt (the embedded copy if it is absent).
-  const smtpPolicy = await readFile(packagePath('config', 'smtp-responses.txt'), 'utf8').then(
-    text => loadSmtpPolicy(text, 'config/smtp-responses.txt'),
-    () => loadSmtpPolicy(),
-  );
-  const app: App = {
-    config,
-    db,
-    blobs,
-    clock,
-    log,
-    workerId,
+  const deps: Deps = { config, db, ports };
+  return {
+    ...deps,
+    workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     verifier,
+    preparer,
+    sealer: documentSealer({ fetch: ports.fetch }),
+    smtpPolicy,
     env,
-    intakeDeps: () => ({ config, db, blobs, clock, log, workerId, verifier, preparer, openMailbox: openImapMailbox, failpoint: envFailpoint(env) }),
-    outboxDeps: () => ({ config, db, blobs, clock, log, mailerFor: createSmtpMailer, smtpPolicy }),
     close: async () => {
       await preparer.close();
       await db.destroy();
     },
   };
-  return app;
 }

@@ -3,61 +3,78 @@
  * crosses a module boundary is a BridgeError with one of these codes; expected outcomes
  * (a signature verdict, a refusal) are data, not errors.
  *
+ * Each code carries its behaviour, read by one function each (docs/architecture.md §Errors):
+ *   exit   the CLI's exit code: 2 = bad usage or bad configuration (fix the command or the file), 1 = a handled failure
+ *   http   the API's status code
+ *   retry  true when the same work may succeed later unchanged (a lost race, a server down, our own bug
+ *          fixed by an upgrade): the drop folder leaves the file for the next scan, a transaction is run again
+ * A code written as a plain message string has the defaults: exit 1, http 500, retry false.
+ *
  * Each module keeps its codes in its own section; add new codes here, never inline strings.
  */
+export type ErrorBehaviour = { exit: 1 | 2; http: number; retry: boolean };
+export type ErrorSpec = { message: string } & ErrorBehaviour;
+
+const DEFAULT_BEHAVIOUR: ErrorBehaviour = { exit: 1, http: 500, retry: false };
+
+/** A catalogue entry with its behaviour spelled out (the rest default). */
+const code = (message: string, behaviour: Partial<ErrorBehaviour> = {}): ErrorSpec => ({ message, ...DEFAULT_BEHAVIOUR, ...behaviour });
+
 export const ERROR_CODES = {
   // Configuration and usage (CLI exit 2)
-  CONFIG_INVALID: 'Configuration failed validation',
-  CONFIG_NOT_FOUND: 'Configuration file not found or unreadable',
-  SECRET_MISSING: 'A secret named in the configuration is not set',
-  USAGE: 'Bad command-line usage',
+  CONFIG_INVALID: code('Configuration failed validation', { exit: 2 }),
+  CONFIG_NOT_FOUND: code('Configuration file not found or unreadable', { exit: 2 }),
+  SECRET_MISSING: code('A secret named in the configuration is not set', { exit: 2 }),
+  USAGE: code('Bad command-line usage', { exit: 2, http: 400 }),
 
   // Storage
-  DB_CONFLICT: 'Row changed concurrently (compare-and-set lost)',
-  DB_DUPLICATE: 'Row already exists (unique constraint)',
-  NOT_FOUND: 'No such record',
+  DB_CONFLICT: code('Row changed concurrently (compare-and-set lost)', { http: 409, retry: true }),
+  NOT_FOUND: code('No such record', { http: 404 }),
   BLOB_MISSING: 'Content-addressed blob not found or corrupt',
-  LEASE_HELD: 'Another worker holds the mailbox lease',
 
   // Mail intake
-  IMAP_UNAVAILABLE: 'Mailbox server unreachable or connection dropped',
+  IMAP_UNAVAILABLE: code('Mailbox server unreachable or connection dropped', { http: 503, retry: true }),
   MAIL_TOO_LARGE: 'Mail exceeds the configured size limit',
   MAIL_UNPARSEABLE: 'Mail could not be parsed as MIME',
-  STATUS_CONFLICT: 'Status changed concurrently or transition not allowed',
+  STATUS_CONFLICT: code('Status changed concurrently or transition not allowed', { http: 409 }),
 
   // Mail sending
-  SMTP_TRANSIENT: 'SMTP 4xx or network failure; will retry',
-  SMTP_PERMANENT: 'SMTP 5xx; will not retry',
   TEMPLATE_MISSING: 'Mail template not found',
 
   // Documents and PDFs
-  PDF_UNREADABLE: 'File is not a readable PDF',
-  EDXML_INVALID: 'edXML package is malformed',
+  PDF_UNREADABLE: code('File is not a readable PDF', { http: 400 }),
+  EDXML_INVALID: code('edXML package is malformed', { http: 400 }),
   SIGNING_FAILED: 'The agency signature could not be applied',
-  KEY_UNAVAILABLE: 'The agency key or certificate could not be loaded',
+  KEY_UNAVAILABLE: code('The agency key or certificate could not be loaded', { http: 503, retry: true }),
 
   // Generic
-  INTERNAL: 'Unexpected internal error',
-} as const;
+  INTERNAL: code('Unexpected internal error', { retry: true }),
+} as const satisfies Record<string, ErrorSpec | string>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The catalogue entry of a code, defaults filled in. */
+export function errorSpec(c: ErrorCode): ErrorSpec {
+  const entry: ErrorSpec | string = ERROR_CODES[c];
+  return typeof entry === 'string' ? { message: entry, ...DEFAULT_BEHAVIOUR } : entry;
+}
 
 /** A failure with a catalogue code; `details` carries protocol context (SMTP reply, key path...). */
 export class BridgeError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message?: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
-    super(message ?? ERROR_CODES[code], options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(c: ErrorCode, message?: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message ?? errorSpec(c).message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'BridgeError';
-    this.code = code;
+    this.code = c;
     this.details = options.details ?? {};
   }
 }
 
 /** True when err is a BridgeError, optionally of one code. */
-export function isBridgeError(err: unknown, code?: ErrorCode): err is BridgeError {
-  return err instanceof BridgeError && (code === undefined || err.code === code);
+export function isBridgeError(err: unknown, c?: ErrorCode): err is BridgeError {
+  return err instanceof BridgeError && (c === undefined || err.code === c);
 }
 
 /** One line for logs and the CLI: `CODE: message`. */
@@ -65,4 +82,29 @@ export function describeError(err: unknown): string {
   if (err instanceof BridgeError) return `${err.code}: ${err.message}`;
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+/**
+ * The CLI's exit code for a failure: the code's `exit`; node's own argument parser errors
+ * (ERR_PARSE_ARGS_*) are bad usage too; anything else is a handled failure (1).
+ */
+export function exitCodeOf(err: unknown): 1 | 2 {
+  if (err instanceof BridgeError) return errorSpec(err.code).exit;
+  if (err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) return 2;
+  return 1;
+}
+
+/** The API's status code for a failure: the code's `http`; anything that is not a BridgeError is a 500. */
+export function httpStatusOf(err: unknown): number {
+  return err instanceof BridgeError ? errorSpec(err.code).http : 500;
+}
+
+/**
+ * Whether the same work may succeed later, unchanged: the code's `retry`, unless the thrower knew
+ * better (`details.retry`: a compare-and-set lost to a finished row will never win). An error that
+ * is not a BridgeError is unknown ground (a driver error, a bug): retried, never turned into a verdict.
+ */
+export function isRetryable(err: unknown): boolean {
+  if (!(err instanceof BridgeError)) return true;
+  return typeof err.details.retry === 'boolean' ? err.details.retry : errorSpec(err.code).retry;
 }

@@ -1,51 +1,48 @@
 import type { App } from './app.js';
 import { describeError } from './errors.js';
-import { runIntakeCycle } from './inbound/pipeline.js';
+import { startHttp } from './http/server.js';
 import { watchMailbox } from './io/imap.js';
 import { watchDropFolders } from './outbound/drop-folder.js';
-import { startHttp } from './http/server.js';
+import { cycleRunner } from './schedule/cycle-runner.js';
 import { JOBS } from './schedule/jobs.js';
-import { singleFlight, startScheduler } from './schedule/scheduler.js';
+import { startScheduler } from './schedule/scheduler.js';
 
 /**
- * The long-running service (`edoc-bridge start`): the cron jobs, one IDLE listener per mailbox
- * (its EXISTS triggers that mailbox's intake at once, then the outbox), the drop-folder watchers,
- * and the HTTP dashboard/API. Returns a stop function for SIGTERM.
+ * The long-running service (`edoc-bridge start`): one cycle runner (src/cycle.ts) triggered by the
+ * cron jobs and by one IDLE listener per mailbox (its EXISTS asks for that mailbox's intake and the
+ * outbox at once), the drop-folder watchers, and the HTTP dashboard/API. Returns a stop function
+ * for SIGTERM.
  */
 export async function startService(app: App): Promise<() => Promise<void>> {
-  const scheduler = startScheduler(app, JOBS);
+  const { log } = app.ports;
+  const cycle = cycleRunner(app, errors => log.error('JOB_FAILED', { job: 'cycle', errors }));
+  const scheduler = startScheduler(app, JOBS, cycle);
   const stops: Array<() => Promise<void>> = [];
   for (const agency of app.config.agencies) {
-    const intake = singleFlight(app, {
-      name: `intake-${agency.code}`,
-      run: async () => {
-        await runIntakeCycle(app.intakeDeps(), agency);
-        await scheduler.trigger('outbox');
-      },
-    });
+    const intake = () => cycle({ agencies: [agency], only: ['intake', 'outbox', 'record-sends'] });
     if (agency.imap.idle) {
       stops.push(
         watchMailbox(
           agency,
           agency.folders.inbox,
           () => {
-            app.log.debug('IDLE_EXISTS', { agency: agency.code });
+            log.debug('IDLE_EXISTS', { agency: agency.code });
             void intake();
           },
-          err => app.log.warn('IDLE_ERROR', { agency: agency.code, error: describeError(err) }),
+          err => log.warn('IDLE_ERROR', { agency: agency.code, error: describeError(err) }),
         ),
       );
-      app.log.info('IDLE_START', { agency: agency.code });
+      log.info('IDLE_START', { agency: agency.code });
     }
-    void intake(); // mail that arrived while we were down
   }
-  // Drop folders: fs.watch submits at once; the cron job scans anyway (a missed event only delays).
-  const stopDropFolders = watchDropFolders(app);
+  void cycle(); // mail that arrived while we were down, documents left half-submitted
+  // Drop folders: fs.watch submits at once; the send schedule scans anyway (a missed event only delays).
+  const stopDropFolders = watchDropFolders(app, () => cycle({ only: ['submissions'] }));
   stops.push(async () => stopDropFolders());
   const http = await startHttp(app);
-  app.log.info('SERVICE_START', { agencies: app.config.agencies.map(a => a.code), http: http.url });
+  log.info('SERVICE_START', { agencies: app.config.agencies.map(a => a.code), http: http.url });
   return async () => {
-    app.log.info('SERVICE_STOP', {});
+    log.info('SERVICE_STOP', {});
     await scheduler.stop();
     for (const s of stops) await s();
     await http.close();

@@ -1,10 +1,8 @@
 import { COMMANDS, type CommandEntry } from './commands/index.js';
 import type { CliContext } from './command.js';
 import { println } from './command.js';
-import { BridgeError, describeError } from '../errors.js';
+import { BridgeError, describeError, exitCodeOf } from '../errors.js';
 import { loadConfig } from '../config/load.js';
-
-const EXIT_USAGE_CODES = new Set(['CONFIG_INVALID', 'CONFIG_NOT_FOUND', 'SECRET_MISSING', 'USAGE']);
 
 /** Pull the global `--config FILE` (or `--config=FILE`) out of argv, wherever it stands. */
 function takeConfigFlag(argv: string[]): { configPath?: string; rest: string[] } {
@@ -78,8 +76,6 @@ export async function main(argv: string[], io: Partial<Pick<CliContext, 'stdout'
     return await command.run(ctx, found.args);
   } catch (err) {
     println(ctx.stderr, `error: ${describeError(err)}`);
-    if (err instanceof BridgeError && EXIT_USAGE_CODES.has(err.code)) return 2;
-    if (err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) return 2;
-    return 1;
+    return exitCodeOf(err);
   }
 }

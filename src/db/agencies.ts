@@ -52,3 +52,27 @@ export async function listAgencies(db: Db): Promise<Array<AgencyRow & { emails: 
   const emails: Array<{ address: string; agency_code: string }> = await db('agency_emails').select();
   return rows.map(r => ({ ...r, emails: emails.filter(e => e.agency_code === r.code).map(e => e.address) }));
 }
+
+/** An agency's first official address (alphabetical), where documents to it go. */
+export async function firstAddressOf(db: Db, code: string): Promise<string | undefined> {
+  const row: { address: string } | undefined = await db('agency_emails').where({ agency_code: code }).orderBy('address').first('address');
+  return row?.address;
+}
+
+/** The hosted agencies as the directory knows them: code → name. */
+export async function hostedAgencyNames(db: Db): Promise<Map<string, string>> {
+  const rows: Array<{ code: string; name: string }> = await db('agencies').where({ kind: 'hosted' }).select('code', 'name');
+  return new Map(rows.map(a => [a.code, a.name]));
+}
+
+/** The official addresses of hosted agencies: address → agency code. */
+export async function hostedAddresses(db: Db): Promise<Map<string, string>> {
+  const rows: Array<{ address: string; code: string }> = await db('agency_emails').join('agencies', 'agencies.code', 'agency_emails.agency_code').where('agencies.kind', 'hosted').select('agency_emails.address', 'agencies.code');
+  return new Map(rows.map(r => [r.address, r.code]));
+}
+
+/** Every agency code in the directory. */
+export async function agencyCodes(db: Db): Promise<Set<string>> {
+  const rows: Array<{ code: string }> = await db('agencies').select('code');
+  return new Set(rows.map(a => a.code));
+}

@@ -1,5 +1,6 @@
 import type { Db } from './connect.js';
 import { BridgeError } from '../errors.js';
+import { insertedIdOrNull } from './inserted-id.js';
 
 export type OutboxKind = 'receipt' | 'refusal' | 'status' | 'document' | 'recall' | 'notice';
 export type OutboxState = 'queued' | 'sending' | 'sent' | 'deferred' | 'failed';
@@ -47,6 +48,9 @@ export type OutboxRow = {
   first_attempt_at: string | null;
   claimed_until: string | null;
   last_error: string | null;
+  /** Category and action of the SMTP reply policy for the last failure (config/smtp-responses.txt). */
+  last_category: string | null;
+  last_action: 'retry' | 'fail' | null;
   last_response: string | null;
   sent_at: string | null;
   created_at: string;
@@ -54,9 +58,13 @@ export type OutboxRow = {
   received_mail_id: number | null;
 };
 
-/** Queue a message; a second enqueue with the same dedupe key is a no-op (returns false). */
-export async function enqueue(trx: Db, m: OutboxInput, now: Date): Promise<boolean> {
-  const inserted = await trx('outbox')
+/**
+ * Queue a message. The dedupe key makes a second enqueue of the same cause a no-op: `created` is
+ * then false and `id` is the row queued first.
+ */
+export async function enqueue(trx: Db, m: OutboxInput, now: Date): Promise<{ id: number; created: boolean }> {
+  const id = await insertedIdOrNull(
+    trx('outbox')
     .insert({
       agency_code: m.agencyCode,
       kind: m.kind,
@@ -74,9 +82,11 @@ export async function enqueue(trx: Db, m: OutboxInput, now: Date): Promise<boole
       received_mail_id: m.receivedMailId ?? null,
     })
     .onConflict('dedupe_key')
-    .ignore()
-    .returning('id');
-  return inserted.length > 0;
+    .ignore(),
+  );
+  if (id !== null) return { id, created: true };
+  const first: { id: number } = await trx('outbox').where({ dedupe_key: m.dedupeKey }).first('id');
+  return { id: Number(first.id), created: false };
 }
 
 /**
@@ -118,14 +128,21 @@ export async function markSent(db: Db, id: number, response: string, now: Date):
   }, now);
 }
 
+/** A failed attempt: the server's words (or the client error), and what the SMTP reply policy made of it. */
+export type SendFailure = { error: string; category: string; action: 'retry' | 'fail' };
+
 /** Temporary failure: retry at `next`. */
-export async function markDeferred(db: Db, id: number, error: string, next: Date, now: Date): Promise<void> {
-  await cas(db, id, { state: 'deferred', last_error: error.slice(0, 2000), next_attempt_at: next.toISOString(), claimed_until: null }, now);
+export async function markDeferred(db: Db, id: number, f: SendFailure, next: Date, now: Date): Promise<void> {
+  await cas(db, id, { state: 'deferred', ...failureColumns(f), next_attempt_at: next.toISOString(), claimed_until: null }, now);
 }
 
-/** Permanent failure. */
-export async function markFailed(db: Db, id: number, error: string, now: Date): Promise<void> {
-  await cas(db, id, { state: 'failed', last_error: error.slice(0, 2000), claimed_until: null }, now);
+/** Permanent failure, or the retry schedule gave up (action `retry`). */
+export async function markFailed(db: Db, id: number, f: SendFailure, now: Date): Promise<void> {
+  await cas(db, id, { state: 'failed', ...failureColumns(f), claimed_until: null }, now);
+}
+
+function failureColumns(f: SendFailure): Record<string, string> {
+  return { last_error: f.error.slice(0, 2000), last_category: f.category, last_action: f.action };
 }
 
 async function cas(db: Db, id: number, patch: Record<string, unknown>, now: Date): Promise<void> {
@@ -145,4 +162,10 @@ export async function listOutbox(db: Db, opts: { state?: OutboxState; agencyCode
   if (opts.state) q.where({ state: opts.state });
   if (opts.agencyCode) q.where({ agency_code: opts.agencyCode });
   return q;
+}
+
+/** Our outbox mails (status answers, notices…) with one of these Message-IDs: the first found. */
+export async function outboxByMessageIds(db: Db, messageIds: string[]): Promise<Pick<OutboxRow, 'id' | 'kind' | 'to_address'> | undefined> {
+  if (messageIds.length === 0) return undefined;
+  return db('outbox').whereIn('message_id', messageIds).first('id', 'kind', 'to_address');
 }

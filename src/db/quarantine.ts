@@ -1,5 +1,6 @@
 import type { Db } from './connect.js';
 import { BridgeError } from '../errors.js';
+import { insertedId } from './inserted-id.js';
 
 export type QuarantineState = 'open' | 'retried' | 'released' | 'discarded';
 export type QuarantineRow = {
@@ -20,8 +21,8 @@ export async function addQuarantine(
   q: { receivedMailId: number; agencyCode: string; reasonCode: string; reason: string; detail?: string },
   now: Date,
 ): Promise<number> {
-  const [row] = await trx('quarantine')
-    .insert({
+  return insertedId(
+    trx('quarantine').insert({
       received_mail_id: q.receivedMailId,
       agency_code: q.agencyCode,
       reason_code: q.reasonCode,
@@ -29,9 +30,8 @@ export async function addQuarantine(
       detail: q.detail ?? null,
       state: 'open',
       created_at: now.toISOString(),
-    })
-    .returning('id');
-  return typeof row === 'object' ? Number(row.id) : Number(row);
+    }),
+  );
 }
 
 /** Quarantine entries, newest first. */

@@ -1,5 +1,6 @@
 import type { Db } from './connect.js';
 import { BridgeError } from '../errors.js';
+import { insertedIdOrNull } from './inserted-id.js';
 
 export type ReceivedState = 'stored' | 'failed' | 'done' | 'quarantined';
 export type ReceivedRow = {
@@ -39,7 +40,8 @@ export type NewReceived = {
  * dedupe key is (mailbox agency, message key): a second delivery finds the first row.
  */
 export async function recordReceived(db: Db, m: NewReceived, now: Date): Promise<{ row: ReceivedRow; isNew: boolean }> {
-  const inserted = await db('received_mails')
+  const inserted = await insertedIdOrNull(
+    db('received_mails')
     .insert({
       agency_code: m.agencyCode,
       message_key: m.messageKey,
@@ -52,11 +54,11 @@ export async function recordReceived(db: Db, m: NewReceived, now: Date): Promise
       received_at: now.toISOString(),
     })
     .onConflict(['agency_code', 'message_key'])
-    .ignore()
-    .returning('id');
+    .ignore(),
+  );
   const row = await findReceivedByKey(db, m.agencyCode, m.messageKey);
   if (!row) throw new BridgeError('INTERNAL', `received row vanished for ${m.messageKey}`);
-  const isNew = inserted.length > 0;
+  const isNew = inserted !== null;
   if (!isNew && (row.uid !== m.uid || row.uidvalidity !== m.uidvalidity)) {
     // The UID is only a locator: a new copy of a known mail sits in the inbox again (a second
     // delivery, a UIDVALIDITY change); point at it and let the move step take it out.
@@ -114,7 +116,19 @@ export async function finishReceived(
       subject: to.subject?.slice(0, 998) ?? null,
       processed_at: now.toISOString(),
     });
-  if (n !== 1) throw new BridgeError('DB_CONFLICT', `received mail ${id} was already finished`);
+  // Already finished by another worker (or an earlier run): running the transaction again cannot win.
+  if (n !== 1) throw new BridgeError('DB_CONFLICT', `received mail ${id} was already finished`, { details: { retry: false } });
+}
+
+/** A quarantined mail back to `stored`, its attempts reset (the operator's retry); false when it is not quarantined. */
+export async function reopenQuarantined(trx: Db, id: number): Promise<boolean> {
+  const n = await trx('received_mails').where({ id, state: 'quarantined' }).update({ state: 'stored', attempts: 0, last_error: null, outcome: null });
+  return n === 1;
+}
+
+/** Record how the operator closed a quarantined mail (released to the clerk, discarded); it stays quarantined. */
+export async function closeQuarantinedMail(trx: Db, id: number, outcome: 'released' | 'discarded'): Promise<void> {
+  await trx('received_mails').where({ id, state: 'quarantined' }).update({ outcome });
 }
 
 /** Note that the IMAP message left the inbox. */

@@ -1,5 +1,8 @@
 import type { Db } from './connect.js';
+import { vnYear } from '../domain/vn-time.js';
 import { BridgeError } from '../errors.js';
+import { recordTransition } from './history.js';
+import { insertedId } from './inserted-id.js';
 
 export type RegisterKind = 'incoming' | 'outgoing';
 
@@ -16,6 +19,7 @@ export async function nextNumber(trx: Db, agencyCode: string, register: Register
     try {
       await trx('register_counters').insert({ ...key, last_number: 1 });
     } catch (err) {
+      // Expected: the unique key (agency, register, year), when another writer created the counter first.
       throw new BridgeError('DB_CONFLICT', `counter ${agencyCode}/${register}/${year} created concurrently`, { cause: err, details: { retry: true } });
     }
     return 1;
@@ -52,6 +56,8 @@ export type EntryInput = {
   warnings: string[];
   senderAddress: string | null;
   senderMessageId: string | null;
+  /** A scanned paper original (source = paper) in the blob store. */
+  scan?: { sha256: string; name: string };
 };
 
 export type EntryRow = {
@@ -91,8 +97,8 @@ export type EntryRow = {
 
 /** Insert a register entry; returns its id. */
 export async function insertEntry(trx: Db, e: EntryInput, now: Date): Promise<number> {
-  const [row] = await trx('register_entries')
-    .insert({
+  return insertedId(
+    trx('register_entries').insert({
       agency_code: e.agencyCode,
       year: e.year,
       arrival_number: e.arrivalNumber,
@@ -120,10 +126,62 @@ export async function insertEntry(trx: Db, e: EntryInput, now: Date): Promise<nu
       warnings: JSON.stringify(e.warnings),
       sender_address: e.senderAddress,
       sender_message_id: e.senderMessageId,
+      ...(e.scan ? { scan_sha256: e.scan.sha256, scan_name: e.scan.name } : {}),
       created_at: now.toISOString(),
-    })
-    .returning('id');
-  return typeof row === 'object' ? Number(row.id) : Number(row);
+    }),
+  );
+}
+
+/** A new entry as both channels give it (e-mail, paper): its number, year and duplicates are found here. */
+export type NewEntry = Omit<EntryInput, 'year' | 'arrivalNumber' | 'arrivalAt'> & {
+  /** What identifies the document for the duplicate warning (NĐ 30 App. VI §III.1.h). */
+  identity: { documentId: string | null; issuerKey: string | null };
+  /** The first status_history row: its code, note (default: the warnings) and evidence. */
+  history: { code: string | null; note?: string | null; evidenceSha256: string | null };
+};
+
+export type RegisteredEntry = { entryId: number; year: number; arrivalNumber: number; warnings: string[]; duplicates: EntryRow[] };
+
+/**
+ * Enter a document in the incoming register, inside the caller's transaction (NĐ 30 Art. 22.2:
+ * one series for paper and electronic documents): look-alike entries become DUPLICATE_OF
+ * warnings, the next arrival number of the agency's Vietnam year is taken (gapless), the entry is
+ * written and its first status recorded. A rollback gives the number back.
+ */
+export async function registerEntry(trx: Db, e: NewEntry, now: Date): Promise<RegisteredEntry> {
+  const { identity, history, ...input } = e;
+  const year = vnYear(now);
+  const duplicates = await findDuplicateEntries(trx, e.agencyCode, { ...identity, numberNotation: e.numberNotation, docDate: e.docDate });
+  const warnings = [...e.warnings, ...duplicates.map(d => `DUPLICATE_OF:${d.year}/${d.arrival_number}`)];
+  const arrivalNumber = await nextNumber(trx, e.agencyCode, 'incoming', year);
+  const entryId = await insertEntry(trx, { ...input, year, arrivalNumber, arrivalAt: now, warnings }, now);
+  const note = history.note !== undefined ? history.note : warnings.join(', ') || null;
+  await recordTransition(trx, { subject: 'entry', id: entryId, from: null, to: e.status, code: history.code, note, evidenceSha256: history.evidenceSha256 }, now);
+  return { entryId, year, arrivalNumber, warnings, duplicates };
+}
+
+/**
+ * Move an entry from `from` to `to` by compare-and-set, recording the change. False (nothing
+ * written) when the entry is no longer in `from`: another worker moved it first.
+ */
+export async function moveEntry(trx: Db, id: number, from: string, to: string, evidence: { code: string | null; note: string | null; evidenceSha256: string | null }, now: Date): Promise<boolean> {
+  if (from === to) return false;
+  const n = await trx('register_entries').where({ id, status: from }).update({ status: to });
+  if (n !== 1) return false;
+  await recordTransition(trx, { subject: 'entry', id, from, to, ...evidence }, now);
+  return true;
+}
+
+/** Columns an entry is looked up by when a peer refers to it (a recall). */
+export type EntryKey = Partial<Pick<EntryRow, 'sender_message_id' | 'document_id' | 'number_notation' | 'issuer_code' | 'doc_date'>>;
+
+/** The agency's entry with these column values: a live one before a cancelled one, the newest first. */
+export async function findEntry(db: Db, agencyCode: string, key: EntryKey): Promise<EntryRow | undefined> {
+  return db('register_entries')
+    .where({ agency_code: agencyCode, ...key })
+    .orderByRaw("case when status = 'cancelled' then 1 else 0 end")
+    .orderBy('id', 'desc')
+    .first();
 }
 
 /** How many earlier look-alike entries a duplicate warning names. */

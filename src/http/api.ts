@@ -2,30 +2,18 @@ import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import type { App } from '../app.js';
 import { listOutbox } from '../db/outbox.js';
-import { BridgeError, type ErrorCode } from '../errors.js';
+import { BridgeError, httpStatusOf } from '../errors.js';
 import { isClerkStep, setEntryStatus } from '../outbound/clerk-status.js';
 import { recallDocument } from '../outbound/recall.js';
 import { submitDocument } from '../outbound/submit.js';
 import { parseSubmissionMeta, type SubmissionFile } from '../outbound/submission.js';
-import { buildReconcileReport } from '../reconcile/report.js';
+import { buildReconcileReport } from '../reconcile/tracking-report.js';
 
 /** An API answer: status and a JSON body. */
 export type ApiResponse = { status: number; body: unknown };
 
 /** Largest accepted request body (base64 PDFs): 80 MiB. */
 const MAX_BODY = 80 * 1024 * 1024;
-
-/** BridgeError codes → HTTP status; anything else is a 500. */
-const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
-  USAGE: 400,
-  PDF_UNREADABLE: 400,
-  EDXML_INVALID: 400,
-  NOT_FOUND: 404,
-  STATUS_CONFLICT: 409,
-  DB_CONFLICT: 409,
-  KEY_UNAVAILABLE: 503,
-  SIGNING_FAILED: 500,
-};
 
 type Route = { method: 'GET' | 'POST'; path: RegExp; run(app: App, m: RegExpMatchArray, body: () => Promise<Record<string, unknown>>, url: URL, req: http.IncomingMessage): Promise<ApiResponse> };
 
@@ -58,7 +46,7 @@ export const API_ROUTES: readonly Route[] = [
   {
     method: 'GET',
     path: /^\/api\/documents$/,
-    run: async (app, _m, _b, url) => ({ status: 200, body: await buildReconcileReport(app.db, app.clock.now(), { since: url.searchParams.get('since') ?? undefined, agencyCode: url.searchParams.get('agency') ?? undefined }) }),
+    run: async (app, _m, _b, url) => ({ status: 200, body: await buildReconcileReport(app.db, app.ports.clock.now(), { since: url.searchParams.get('since') ?? undefined, agencyCode: url.searchParams.get('agency') ?? undefined }) }),
   },
   {
     method: 'POST',
@@ -98,7 +86,8 @@ export async function handleApi(app: App, req: http.IncomingMessage, url: URL): 
     try {
       return await route.run(app, m, () => readJson(req), url, req);
     } catch (err) {
-      if (err instanceof BridgeError && STATUS_BY_CODE[err.code]) return { status: STATUS_BY_CODE[err.code]!, body: { error: err.code, message: err.message } };
+      // A catalogued failure is the client's answer (its status from src/errors.ts); anything else is ours: a 500 page.
+      if (err instanceof BridgeError) return { status: httpStatusOf(err), body: { error: err.code, message: err.message } };
       throw err;
     }
   }

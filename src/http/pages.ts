@@ -1,9 +1,9 @@
 import type { App } from '../app.js';
 import { listQuarantine } from '../db/quarantine.js';
 import { listEntries } from '../db/register.js';
-import { escapeHtml } from '../outbound/templates.js';
+import { escapeHtml } from '../compose/templates.js';
 import { entryRegisterRow, INCOMING_REGISTER_COLUMNS } from '../register/present.js';
-import { buildReconcileReport } from '../reconcile/report.js';
+import { buildReconcileReport } from '../reconcile/tracking-report.js';
 
 const e = escapeHtml;
 
@@ -40,7 +40,7 @@ export async function renderQuarantinePage(app: App): Promise<string> {
  * age and overdue flag, the totals, and the orphan reports that matched nothing.
  */
 export async function renderOutgoingPage(app: App, q: URLSearchParams): Promise<string> {
-  const report = await buildReconcileReport(app.db, app.clock.now(), { agencyCode: q.get('agency') ?? undefined });
+  const report = await buildReconcileReport(app.db, app.ports.clock.now(), { agencyCode: q.get('agency') ?? undefined });
   const rows = report.lines
     .map(
       l => `<tr${l.overdue ? ' style="background:#fdd"' : ''}><td>${e(l.numberNotation)}</td><td>${e(l.date)}</td><td>${e(l.summary)}</td><td>${e(l.recipient)}</td>` +

@@ -46,14 +46,14 @@ export async function startHttp(app: App): Promise<HttpHandle> {
       if (url.pathname === '/quarantine') return send(res, 200, 'text/html; charset=utf-8', await renderQuarantinePage(app));
       return send(res, 404, 'text/plain; charset=utf-8', 'Không tìm thấy.\n');
     } catch (err) {
-      app.log.error('JOB_FAILED', { job: 'http', path: url.pathname, error: describeError(err) });
+      app.ports.log.error('JOB_FAILED', { job: 'http', path: url.pathname, error: describeError(err) });
       return send(res, 500, 'text/plain; charset=utf-8', 'Lỗi hệ thống.\n');
     }
   });
   await new Promise<void>(resolve => server.listen(port, host, resolve));
   const address = server.address() as AddressInfo;
   const url = `http://${host}:${address.port}`;
-  app.log.info('HTTP_LISTEN', { url });
+  app.ports.log.info('HTTP_LISTEN', { url });
   return { url, close: () => new Promise(resolve => server.close(() => resolve())) };
 }
 

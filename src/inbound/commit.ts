@@ -3,25 +3,8 @@ import type { Db } from '../db/connect.js';
 import { appendEvent } from '../db/events.js';
 import { addQuarantine } from '../db/quarantine.js';
 import { finishReceived, type ReceivedRow } from '../db/received.js';
-import { BridgeError } from '../errors.js';
-import type { IntakeDeps } from './deps.js';
-
-/**
- * Run `work` in a transaction, retrying when it lost a race (DB_CONFLICT from a compare-and-set,
- * or SQLITE_BUSY when another process holds the write lock): the arrival number and the
- * received-row CAS are then simply taken again.
- */
-export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>, attempts = 5): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await db.transaction(trx => work(trx));
-    } catch (err) {
-      const busy = (err as NodeJS.ErrnoException).code === 'SQLITE_BUSY' || (err instanceof BridgeError && err.code === 'DB_CONFLICT' && err.details.retry === true);
-      if (!busy || i >= attempts) throw err;
-      await new Promise(r => setTimeout(r, 20 * i + Math.random() * 50));
-    }
-  }
-}
+import { inTransaction } from '../db/transaction.js';
+import type { Deps } from '../ports.js';
 
 /** Vietnamese reasons shown to the clerk for each quarantine code. */
 export const QUARANTINE_REASONS: Record<string, string> = {
@@ -31,9 +14,12 @@ export const QUARANTINE_REASONS: Record<string, string> = {
   PROCESSING_FAILED: 'Xử lý thư thất bại nhiều lần; cần người quản trị kiểm tra.',
 };
 
+/** What intake saw of a mail: recorded on its received row. */
+export type Seen = { from: string | null; subject: string | null; kind: string | null };
+
 /** Quarantine a mail: row + received state in one transaction; the mail goes to the Quarantine folder. */
-export async function commitQuarantine(deps: IntakeDeps, agency: HostedAgency, row: ReceivedRow, reasonCode: string, detail: string, mail?: { from: string | null; subject: string | null; kind: string | null }): Promise<void> {
-  const now = deps.clock.now();
+export async function commitQuarantine(deps: Deps, agency: HostedAgency, row: ReceivedRow, reasonCode: string, detail: string, mail?: Seen): Promise<void> {
+  const now = deps.ports.clock.now();
   const id = await inTransaction(deps.db, async trx => {
     await finishReceived(
       trx,
@@ -45,20 +31,20 @@ export async function commitQuarantine(deps: IntakeDeps, agency: HostedAgency, r
     await appendEvent(trx, now, { event: 'INTAKE_QUARANTINED', agencyCode: agency.code, refType: 'received', refId: row.id, data: { reasonCode, detail } });
     return qid;
   });
-  deps.log.warn('INTAKE_QUARANTINED', { agency: agency.code, received: row.id, quarantine: id, reasonCode, detail });
+  deps.ports.log.warn('INTAKE_QUARANTINED', { agency: agency.code, received: row.id, quarantine: id, reasonCode, detail });
 }
 
-/** Finish a mail that needs no register entry (a report, an auto-reply): it goes to Processed. */
+/** Finish a mail that needs no register entry (a report, an auto-reply, a notice): by default it goes to Processed. */
 export async function commitSimple(
-  deps: IntakeDeps,
+  deps: Deps,
   agency: HostedAgency,
   row: ReceivedRow,
-  result: { kind: string; outcome: string; from: string | null; subject: string | null; targetFolder?: string },
-  extra?: (trx: Db) => Promise<void>,
+  result: Seen & { outcome: string; targetFolder?: string },
+  extra?: (trx: Db, now: Date) => Promise<void>,
 ): Promise<void> {
-  const now = deps.clock.now();
+  const now = deps.ports.clock.now();
   await inTransaction(deps.db, async trx => {
     await finishReceived(trx, row.id, { state: 'done', kind: result.kind, outcome: result.outcome, targetFolder: result.targetFolder ?? agency.folders.processed, fromAddress: result.from, subject: result.subject }, now);
-    await extra?.(trx);
+    await extra?.(trx, now);
   });
 }

@@ -1,11 +1,10 @@
 import type { HostedAgency } from '../config/schema.js';
-import { agencyByAddress } from '../db/agencies.js';
+import type { AgencyRow } from '../db/agencies.js';
 import type { EnvelopeParse } from '../edxml/types.js';
 import { checkManifest } from '../mail/manifest.js';
 import type { DocumentMeta } from '../mail/metadata.js';
 import type { MailAttachment, ParsedMail } from '../mail/types.js';
 import { decideDocument, type DocumentDecision, type DocumentFacts } from './check-document.js';
-import type { IntakeDeps } from './deps.js';
 import type { Prepared } from './prepare.js';
 import type { PdfCheck } from './verify-pdfs.js';
 
@@ -35,16 +34,13 @@ function manifestProblems(envelope: EnvelopeParse | null, files: MailAttachment[
 }
 
 /**
- * Check a document mail whose PDFs the prepare stage verified and read: metadata from the
- * envelope, subject and PDF text, the issuer from the directory, the manifest, and the decision
- * (register / refuse) under the agency's policy.
+ * Check a document mail whose PDFs the prepare stage verified and read (pure): metadata from the
+ * envelope, subject and PDF text, the issuer (`known`: the sender's agency in the directory), the
+ * manifest, and the decision (register / refuse) under the agency's policy.
  */
-export async function checkDocument(deps: IntakeDeps, agency: HostedAgency, prepared: Extract<Prepared, { ok: true }>): Promise<CheckedDocument> {
+export function checkDocument(agency: HostedAgency, prepared: Extract<Prepared, { ok: true }>, known: AgencyRow | undefined): CheckedDocument {
   const { mail, envelope, files, meta } = prepared;
-  for (const p of prepared.pdfs) deps.log.debug('SIGNATURE_VERIFIED', { agency: agency.code, file: p.attachment.filename, verdict: p.check.verdict, reasons: p.check.reasons });
   const pdfs = prepared.pdfs.map(p => ({ attachment: p.attachment, check: p.check }));
-
-  const known = mail.from ? await agencyByAddress(deps.db, mail.from.address) : undefined;
   const issuer = {
     code: envelope?.from?.organId || known?.code || meta.issuer.code || null,
     name: known?.name ?? envelope?.from?.organName ?? meta.issuer.name ?? null,

@@ -3,8 +3,9 @@ import { getMailboxState, saveMailboxState } from '../db/mailbox-state.js';
 import { findFinishedByKeys, recordReceived, type ReceivedRow } from '../db/received.js';
 import { BridgeError } from '../errors.js';
 import type { ListedMessage, Mailbox } from '../io/imap.js';
-import type { IntakeDeps } from './deps.js';
-import { messageKey, normaliseMessageId, rawMessageId } from './message-key.js';
+import type { Deps } from '../ports.js';
+import { normalizeMessageId } from '../mail/headers.js';
+import { messageKey, rawMessageId } from './message-key.js';
 
 /** A fetched mail; `raw` holds its bytes when small enough to keep (saves reading them back). */
 export type Fetched = { row: ReceivedRow; isNew: boolean; listed: ListedMessage; raw?: Buffer };
@@ -14,12 +15,12 @@ export type Fetched = { row: ReceivedRow; isNew: boolean; listed: ListedMessage;
  * only holds mails not yet finished (finished ones are moved out), so listing all is the
  * work list. A changed UIDVALIDITY voids stored UIDs; dedupe by Message-ID keeps it harmless.
  */
-export async function listInbox(deps: IntakeDeps, agency: HostedAgency, mailbox: Mailbox): Promise<{ listed: ListedMessage[]; uidvalidity: number }> {
+export async function listInbox(deps: Deps, agency: HostedAgency, mailbox: Mailbox): Promise<{ listed: ListedMessage[]; uidvalidity: number }> {
   const folder = agency.folders.inbox;
   const { uidvalidity } = await mailbox.open(folder);
   const state = await getMailboxState(deps.db, agency.code, folder);
   if (state.uidvalidity !== null && state.uidvalidity !== uidvalidity) {
-    deps.log.warn('INTAKE_UIDVALIDITY_CHANGED', { agency: agency.code, folder, old: state.uidvalidity, new: uidvalidity });
+    deps.ports.log.warn('INTAKE_UIDVALIDITY_CHANGED', { agency: agency.code, folder, old: state.uidvalidity, new: uidvalidity });
   }
   const listed = await mailbox.list();
   const lastUid = listed.reduce((m, l) => Math.max(m, l.uid), state.uidvalidity === uidvalidity ? state.lastUid : 0);
@@ -32,13 +33,13 @@ export async function listInbox(deps: IntakeDeps, agency: HostedAgency, mailbox:
  * mail committed but still in the inbox (a crash or a failed move) is only moved, never fetched
  * again — unless its raw copy is missing (a power cut before the store was synced).
  */
-export async function knownFinished(deps: IntakeDeps, agency: HostedAgency, listed: ListedMessage[]): Promise<Map<string, ReceivedRow>> {
-  const ids = [...new Set(listed.map(l => normaliseMessageId(l.messageId)).filter((id): id is string => id !== null))];
+export async function knownFinished(deps: Deps, agency: HostedAgency, listed: ListedMessage[]): Promise<Map<string, ReceivedRow>> {
+  const ids = [...new Set(listed.map(l => normalizeMessageId(l.messageId)).filter((id): id is string => id !== null))];
   const out = new Map<string, ReceivedRow>();
   // SQLite allows 999 bound variables in older builds: ask in chunks.
   for (let i = 0; i < ids.length; i += 500) {
     for (const row of await findFinishedByKeys(deps.db, agency.code, ids.slice(i, i + 500))) {
-      if (await deps.blobs.has(row.raw_sha256)) out.set(row.message_key, row);
+      if (await deps.ports.blobs.has(row.raw_sha256)) out.set(row.message_key, row);
     }
   }
   return out;
@@ -51,10 +52,10 @@ export type Downloaded = { blob: { sha256: string; size: number }; raw?: Buffer;
  * Phase 2, the IMAP part: stream the raw bytes into the blob store and compute the dedupe key.
  * No database here, so downloads follow each other on the connection while commits go on.
  */
-export async function downloadOne(deps: IntakeDeps, mailbox: Mailbox, listed: ListedMessage): Promise<Downloaded> {
+export async function downloadOne(deps: Deps, mailbox: Mailbox, listed: ListedMessage): Promise<Downloaded> {
   const stream = await mailbox.download(listed.uid);
   // Not fsynced one by one: the cycle syncs the store once before any mail leaves the inbox.
-  const blob = await deps.blobs.putStream(stream, { keepBelow: KEEP_IN_MEMORY, durable: false });
+  const blob = await deps.ports.blobs.putStream(stream, { keepBelow: KEEP_IN_MEMORY, durable: false });
   if (blob.size === 0) throw new BridgeError('MAIL_UNPARSEABLE', `UID ${listed.uid} is empty`);
   // A huge mail is not loaded twice: its header block gives the Message-ID, and without one the
   // raw hash stands in (trace headers included).
@@ -67,12 +68,12 @@ export async function downloadOne(deps: IntakeDeps, mailbox: Mailbox, listed: Li
  * Phase 2, the database part: commit the `received` row (before anything else is done with
  * the mail). For a known finished mail only its locator (UID) is updated.
  */
-export async function recordOne(deps: IntakeDeps, agency: HostedAgency, listed: ListedMessage, uidvalidity: number, got: Downloaded | ReceivedRow): Promise<Fetched> {
+export async function recordOne(deps: Deps, agency: HostedAgency, listed: ListedMessage, uidvalidity: number, got: Downloaded | ReceivedRow): Promise<Fetched> {
   const d: Downloaded = 'message_key' in got ? { blob: { sha256: got.raw_sha256, size: got.raw_size }, key: got.message_key, messageId: got.message_id } : got;
   const { row, isNew } = await recordReceived(
     deps.db,
     { agencyCode: agency.code, messageKey: d.key, messageId: d.messageId, rawSha256: d.blob.sha256, rawSize: d.blob.size, uidvalidity, uid: listed.uid },
-    deps.clock.now(),
+    deps.ports.clock.now(),
   );
   return { row, isNew, listed, raw: d.raw };
 }
@@ -81,10 +82,10 @@ export async function recordOne(deps: IntakeDeps, agency: HostedAgency, listed: 
 const KEEP_IN_MEMORY = 8 * 1024 * 1024;
 
 /** The first `limit` bytes of a stored blob. */
-async function readPrefix(deps: IntakeDeps, sha256: string, limit: number): Promise<Buffer> {
+async function readPrefix(deps: Deps, sha256: string, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of deps.blobs.stream(sha256)) {
+  for await (const chunk of deps.ports.blobs.stream(sha256)) {
     chunks.push(chunk as Buffer);
     total += (chunk as Buffer).length;
     if (total >= limit) break;

@@ -1,18 +1,11 @@
 import { createHash } from 'node:crypto';
+import { normalizeMessageId } from '../mail/headers.js';
 
 /**
  * Headers added on every delivery hop: two deliveries of the same mail differ only there, so the
  * content key of a mail without a Message-ID leaves them out (SPEC §2.1).
  */
 const TRACE_HEADERS = new Set(['received', 'return-path', 'delivered-to', 'x-original-to', 'x-delivered-to']);
-
-/** Normalise a Message-ID for use as a key: trimmed, with its angle brackets, no inner spaces. */
-export function normaliseMessageId(id: string | null | undefined): string | null {
-  if (!id) return null;
-  const trimmed = id.trim().replace(/\s+/g, '');
-  if (!trimmed || trimmed === '<>') return null;
-  return trimmed.startsWith('<') ? trimmed : `<${trimmed}>`;
-}
 
 /** Split raw bytes at the end of the header block (CRLF CRLF or LF LF). */
 function splitHeader(raw: Buffer): { header: string; body: Buffer } {
@@ -43,7 +36,7 @@ export function contentKey(raw: Buffer): string {
 export function rawMessageId(raw: Buffer): string | null {
   const { header } = splitHeader(raw.subarray(0, Math.min(raw.length, 256 * 1024)));
   const m = /^message-id:[ \t]*((?:.*)(?:\r?\n[ \t].*)*)/im.exec(header);
-  return normaliseMessageId(m?.[1]?.replace(/\r?\n[ \t]/g, ' '));
+  return normalizeMessageId(m?.[1]?.replace(/\r?\n[ \t]/g, ' '));
 }
 
 /** The dedupe key of a mail: its Message-ID, else its content hash. */

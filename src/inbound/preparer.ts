@@ -38,7 +38,8 @@ export function workerPreparer(size: number, trust: TrustConfig, maxAttachments:
   let nextId = 1;
 
   const spawn = (): Slot => {
-    const worker = new Worker(boot, { eval: true, workerData: { trust, maxAttachments } });
+    // Functions do not cross to a worker thread: its OCSP look-ups use the worker's own fetch.
+    const worker = new Worker(boot, { eval: true, workerData: { trust: { ...trust, ocspFetch: undefined }, maxAttachments } });
     worker.unref();
     const slot: Slot = { worker, busy: 0 };
     worker.on('message', (m: { id: number; prepared?: Prepared; error?: string }) => {

@@ -1,8 +1,9 @@
 import { appendEvent } from '../db/events.js';
 import { getQuarantine, resolveQuarantine } from '../db/quarantine.js';
-import { getReceived } from '../db/received.js';
+import { closeQuarantinedMail, getReceived, reopenQuarantined } from '../db/received.js';
+import { inTransaction } from '../db/transaction.js';
 import { BridgeError } from '../errors.js';
-import { inTransaction } from './commit.js';
+import type { Deps } from '../ports.js';
 import type { IntakeDeps } from './deps.js';
 import { processReceived, type ProcessOutcome } from './process.js';
 
@@ -16,26 +17,25 @@ export async function retryQuarantined(deps: IntakeDeps, id: number): Promise<Pr
   if (!q) throw new BridgeError('NOT_FOUND', `no quarantine entry ${id}`);
   const agency = deps.config.agencies.find(a => a.code === q.agency_code);
   if (!agency) throw new BridgeError('NOT_FOUND', `agency ${q.agency_code} is not configured`);
-  const now = deps.clock.now();
+  const now = deps.ports.clock.now();
   await inTransaction(deps.db, async trx => {
     await resolveQuarantine(trx, id, 'retried', now);
-    const n = await trx('received_mails').where({ id: q.received_mail_id, state: 'quarantined' }).update({ state: 'stored', attempts: 0, last_error: null, outcome: null });
-    if (n !== 1) throw new BridgeError('STATUS_CONFLICT', `received mail ${q.received_mail_id} is not quarantined`);
+    if (!(await reopenQuarantined(trx, q.received_mail_id))) throw new BridgeError('STATUS_CONFLICT', `received mail ${q.received_mail_id} is not quarantined`);
     await appendEvent(trx, now, { event: 'QUARANTINE_RETRY', agencyCode: q.agency_code, refType: 'quarantine', refId: id });
   });
-  deps.log.info('QUARANTINE_RETRY', { quarantine: id, received: q.received_mail_id });
+  deps.ports.log.info('QUARANTINE_RETRY', { quarantine: id, received: q.received_mail_id });
   const row = await getReceived(deps.db, q.received_mail_id);
   return processReceived(deps, agency, row!);
 }
 
 /** Close a quarantine case as released (clerk handles it by hand) or discarded; raw kept. */
-export async function closeQuarantined(deps: IntakeDeps, id: number, to: 'released' | 'discarded'): Promise<void> {
-  const now = deps.clock.now();
+export async function closeQuarantined(deps: Deps, id: number, to: 'released' | 'discarded'): Promise<void> {
+  const now = deps.ports.clock.now();
   const event = to === 'released' ? 'QUARANTINE_RELEASE' : 'QUARANTINE_DISCARD';
   await inTransaction(deps.db, async trx => {
     const q = await resolveQuarantine(trx, id, to, now);
-    await trx('received_mails').where({ id: q.received_mail_id, state: 'quarantined' }).update({ outcome: to });
+    await closeQuarantinedMail(trx, q.received_mail_id, to);
     await appendEvent(trx, now, { event, agencyCode: q.agency_code, refType: 'quarantine', refId: id });
   });
-  deps.log.info(event, { quarantine: id });
+  deps.ports.log.info(event, { quarantine: id });
 }

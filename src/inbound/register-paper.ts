@@ -1,12 +1,11 @@
 import type { HostedAgency } from '../config/schema.js';
 import { appendEvent } from '../db/events.js';
-import { findDuplicateEntries, insertEntry, nextNumber } from '../db/register.js';
+import { registerEntry } from '../db/register.js';
+import { inTransaction } from '../db/transaction.js';
 import { parseNumberNotation, type Urgency } from '../domain/document/index.js';
-import { vnYear } from '../domain/vn-time.js';
 import { BridgeError } from '../errors.js';
 import { readDocumentText } from '../mail/document-text.js';
 import { extractPdfText } from '../pdf/text.js';
-import { inTransaction } from './commit.js';
 import type { IntakeDeps } from './deps.js';
 
 /** What the clerk types from the paper original; anything left out is read from the scan's text. */
@@ -31,8 +30,8 @@ export type PaperResult = { entryId: number; year: number; arrivalNumber: number
  * the blob store and verified like any incoming PDF; the arrival number comes from the same
  * gapless series, in one transaction.
  */
-export async function registerPaperDocument(deps: IntakeDeps, agency: HostedAgency, scan: { name: string; content: Buffer }, meta: PaperMeta): Promise<PaperResult> {
-  const now = deps.clock.now();
+export async function registerPaperDocument(deps: Pick<IntakeDeps, 'config' | 'db' | 'ports' | 'verifier'>, agency: HostedAgency, scan: { name: string; content: Buffer }, meta: PaperMeta): Promise<PaperResult> {
+  const now = deps.ports.clock.now();
   const check = await deps.verifier(scan.content, now);
   if (check.verdict === 'unreadable') throw new BridgeError('PDF_UNREADABLE', `${scan.name} is not a readable PDF`);
   const text = await extractPdfText(scan.content, { maxPages: 3 });
@@ -52,20 +51,13 @@ export async function registerPaperDocument(deps: IntakeDeps, agency: HostedAgen
   const missing = Object.entries({ issuer: fields.issuerName ?? meta.issuerCode, numberNotation: fields.numberNotation, date: fields.date, type: fields.type, summary: fields.summary })
     .filter(([, v]) => !v)
     .map(([k]) => k);
-  const blob = await deps.blobs.put(scan.content);
-  const year = vnYear(now);
+  const blob = await deps.ports.blobs.put(scan.content);
   return inTransaction(deps.db, async trx => {
     // The same paper document entered twice, or already received by e-mail (NĐ 30 App. VI §III.1.h).
-    const duplicates = await findDuplicateEntries(trx, agency.code, { documentId: null, issuerKey: meta.issuerCode ?? fields.issuerName, numberNotation: fields.numberNotation, docDate: fields.date });
-    const warnings = [...(check.verdict === 'valid' ? [] : ['SCAN_NOT_SEALED']), ...duplicates.map(d => `DUPLICATE_OF:${d.year}/${d.arrival_number}`)];
-    const arrivalNumber = await nextNumber(trx, agency.code, 'incoming', year);
-    const entryId = await insertEntry(
+    const { entryId, year, arrivalNumber, warnings } = await registerEntry(
       trx,
       {
         agencyCode: agency.code,
-        year,
-        arrivalNumber,
-        arrivalAt: now,
         receivedMailId: null,
         source: 'paper',
         issuerCode: meta.issuerCode ?? null,
@@ -86,14 +78,15 @@ export async function registerPaperDocument(deps: IntakeDeps, agency: HostedAgen
         signatureVerdict: check.verdict,
         status: 'registered',
         missing,
-        warnings,
+        warnings: check.verdict === 'valid' ? [] : ['SCAN_NOT_SEALED'],
         senderAddress: null,
         senderMessageId: null,
+        scan: { sha256: blob.sha256, name: scan.name },
+        identity: { documentId: null, issuerKey: meta.issuerCode ?? fields.issuerName },
+        history: { code: null, note: 'Văn bản giấy, bản quét', evidenceSha256: blob.sha256 },
       },
       now,
     );
-    await trx('register_entries').where({ id: entryId }).update({ scan_sha256: blob.sha256, scan_name: scan.name });
-    await trx('status_history').insert({ subject_type: 'entry', subject_id: entryId, from_state: null, to_state: 'registered', code: null, note: 'Văn bản giấy, bản quét', evidence_sha256: blob.sha256, at: now.toISOString() });
     await appendEvent(trx, now, { event: 'INTAKE_REGISTERED', agencyCode: agency.code, refType: 'entry', refId: entryId, data: { year, arrivalNumber, source: 'paper' } });
     return { entryId, year, arrivalNumber, signatureVerdict: check.verdict, missing, warnings };
   });

@@ -78,7 +78,25 @@ export function parseMessageIds(value: string | null | undefined): string[] {
   return bare.map(v => `<${v}>`);
 }
 
-/** One Message-ID normalised to `<...>`, or null. */
+/**
+ * The one Message-ID normaliser (dedupe keys, parsed mails, reports all use it): the first
+ * `<…>` of the value with any folding whitespace inside removed; else the first bare `local@domain`;
+ * else a lone token, bracketed (a broken id still identifies its mail). Null when there is none.
+ */
 export function normalizeMessageId(value: string | null | undefined): string | null {
-  return parseMessageIds(value)[0] ?? null;
+  if (!value) return null;
+  const bracketed = /<([^<>]*)>/u.exec(value);
+  if (bracketed) {
+    const id = bracketed[1]!.replace(/\s+/gu, '');
+    return id ? `<${id}>` : null;
+  }
+  const [bare] = parseMessageIds(value);
+  if (bare) return bare;
+  const token = value.trim();
+  return token && !/\s/u.test(token) ? `<${token}>` : null;
+}
+
+/** Decode RFC 3461 xtext (`+HH` escapes), as an ENVID comes back in Original-Envelope-Id. */
+export function decodeXtext(value: string): string {
+  return value.replace(/\+([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
 }

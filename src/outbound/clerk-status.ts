@@ -1,14 +1,15 @@
+import { answeredEntry, entryAnswerSubject, prepareStatusAnswer, type PreparedAnswer } from '../compose/status-answer.js';
 import { appendEvent } from '../db/events.js';
-import { getEntry, type EntryRow } from '../db/register.js';
+import { enqueue } from '../db/outbox.js';
 import { getReceived } from '../db/received.js';
+import { getEntry, moveEntry, type EntryRow } from '../db/register.js';
+import { inTransaction } from '../db/transaction.js';
 import type { StatusCode } from '../edxml/codes.js';
 import { BridgeError } from '../errors.js';
-import { entryAnswerSubject, queueStatusAnswer } from '../inbound/answer.js';
-import { inTransaction } from '../inbound/commit.js';
-import type { OutgoingDeps } from './deps.js';
+import type { Deps } from '../ports.js';
 import { hostedAgency } from './submit.js';
 
-/** The receiving clerk's steps after registration, and the status code each sends back (domain-vn §1.5). */
+/** The receiving clerk's steps after registration, and the status code each sends back (docs/status-codes.md). */
 export const CLERK_STEPS = {
   assigned: { code: '04', from: ['registered'] },
   processing: { code: '05', from: ['registered', 'assigned'] },
@@ -28,7 +29,7 @@ export function isClerkStep(s: string): s is ClerkStep {
  * packet (04, 05, 06) to the issuer through the outbox, In-Reply-To the issuer's document mail.
  * Repeating the same step is refused (STATUS_CONFLICT): one packet per step.
  */
-export async function setEntryStatus(deps: OutgoingDeps, entryId: number, step: ClerkStep, note?: string): Promise<{ entry: EntryRow; code: StatusCode; queued: boolean }> {
+export async function setEntryStatus(deps: Deps, entryId: number, step: ClerkStep, note?: string): Promise<{ entry: EntryRow; code: StatusCode; queued: boolean }> {
   const entry = await getEntry(deps.db, entryId);
   if (!entry) throw new BridgeError('NOT_FOUND', `no register entry ${entryId}`);
   const rule = CLERK_STEPS[step];
@@ -36,29 +37,28 @@ export async function setEntryStatus(deps: OutgoingDeps, entryId: number, step: 
     throw new BridgeError('STATUS_CONFLICT', `entry ${entryId} is ${entry.status}; it cannot become ${step} (allowed from: ${rule.from.join(', ')})`);
   }
   const agency = hostedAgency(deps, entry.agency_code);
-  const received = entry.received_mail_id ? await getReceived(deps.db, entry.received_mail_id) : undefined;
-  const now = deps.clock.now();
+  const now = deps.ports.clock.now();
+  // Paper entries and mails without a sender have no one to answer.
+  let answer: PreparedAnswer | undefined;
+  if (entry.received_mail_id && entry.sender_address) {
+    const received = await getReceived(deps.db, entry.received_mail_id);
+    const subject = entryAnswerSubject(agency, deps.config.instance.domain, entry, {
+      to: entry.sender_address,
+      receivedMailId: entry.received_mail_id,
+      documentMessageId: entry.sender_message_id,
+      subject: received?.subject ?? '',
+    });
+    answer = await prepareStatusAnswer(subject, rule.code, now, { note });
+    await deps.ports.blobs.putAll(answer.files);
+  }
   const queued = await inTransaction(deps.db, async trx => {
-    const n = await trx('register_entries').where({ id: entry.id, status: entry.status }).update({ status: step });
-    if (n !== 1) throw new BridgeError('STATUS_CONFLICT', `entry ${entryId} changed concurrently`);
-    await trx('status_history').insert({ subject_type: 'entry', subject_id: entry.id, from_state: entry.status, to_state: step, code: rule.code, note: note?.normalize('NFC') ?? null, evidence_sha256: null, at: now.toISOString() });
+    if (!(await moveEntry(trx, entry.id, entry.status, step, { code: rule.code, note: note?.normalize('NFC') ?? null, evidenceSha256: null }, now))) {
+      throw new BridgeError('STATUS_CONFLICT', `entry ${entryId} changed concurrently`);
+    }
     await appendEvent(trx, now, { event: 'ENTRY_STATUS', agencyCode: agency.code, refType: 'entry', refId: entry.id, data: { from: entry.status, to: step, code: rule.code } });
-    // Paper entries and mails without a sender have no one to answer.
-    if (!entry.received_mail_id || !entry.sender_address) return false;
-    return queueStatusAnswer(
-      trx,
-      deps.blobs,
-      entryAnswerSubject(agency, deps.config.instance.domain, entry, {
-        to: entry.sender_address,
-        receivedMailId: entry.received_mail_id,
-        documentMessageId: entry.sender_message_id,
-        subject: received?.subject ?? '',
-      }),
-      rule.code,
-      now,
-      { note },
-    );
+    if (!answer) return false;
+    return (await enqueue(trx, answer.mail(answeredEntry(entry)), now)).created;
   });
-  deps.log.info('ENTRY_STATUS', { agency: agency.code, entry: entry.id, from: entry.status, to: step, code: rule.code, queued });
+  deps.ports.log.info('ENTRY_STATUS', { agency: agency.code, entry: entry.id, from: entry.status, to: step, code: rule.code, queued });
   return { entry: { ...entry, status: step }, code: rule.code, queued };
 }

@@ -3,11 +3,11 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { HostedAgency } from '../config/schema.js';
-import { BridgeError, describeError } from '../errors.js';
-import type { OutgoingDeps } from './deps.js';
+import { BridgeError, describeError, isRetryable } from '../errors.js';
+import type { Deps } from '../ports.js';
 import { submissionFromEdxml } from './edxml-package.js';
 import { parseSubmissionMeta, type Submission } from './submission.js';
-import { submitDocument, type SubmitResult } from './submit.js';
+import { submitDocument, type SubmitDeps, type SubmitResult } from './submit.js';
 
 /**
  * The watched drop folder (agencies[].dropFolder): a clerk's tool or a scanner workflow drops
@@ -21,12 +21,12 @@ import { submitDocument, type SubmitResult } from './submit.js';
 export type DropResult = { file: string; outcome: 'submitted' | 'failed'; result?: SubmitResult; error?: string };
 
 /** Folder of an agency's drop folder (relative paths are relative to the config file). */
-export function dropFolderOf(deps: Pick<OutgoingDeps, 'config'>, agency: HostedAgency): string | null {
+export function dropFolderOf(deps: Pick<Deps, 'config'>, agency: HostedAgency): string | null {
   return agency.dropFolder ? path.resolve(deps.config.baseDir, agency.dropFolder) : null;
 }
 
 /** Scan every agency's drop folder once. */
-export async function scanDropFolders(deps: OutgoingDeps): Promise<DropResult[]> {
+export async function scanDropFolders(deps: SubmitDeps): Promise<DropResult[]> {
   const out: DropResult[] = [];
   for (const agency of deps.config.agencies) {
     const dir = dropFolderOf(deps, agency);
@@ -36,7 +36,7 @@ export async function scanDropFolders(deps: OutgoingDeps): Promise<DropResult[]>
 }
 
 /** Scan one drop folder: submit each complete trigger, oldest name first. */
-export async function scanDropFolder(deps: OutgoingDeps, agency: HostedAgency, dir: string): Promise<DropResult[]> {
+export async function scanDropFolder(deps: SubmitDeps, agency: HostedAgency, dir: string): Promise<DropResult[]> {
   await mkdir(dir, { recursive: true });
   const names = (await readdir(dir, { withFileTypes: true })).filter(e => e.isFile()).map(e => e.name).sort();
   const results: DropResult[] = [];
@@ -48,13 +48,13 @@ export async function scanDropFolder(deps: OutgoingDeps, agency: HostedAgency, d
       const result = await submitDocument(deps, { ...submission, submissionKey: await keyOf(dir, inputs, agency) });
       await moveAll(dir, files, 'sent');
       await writeFile(path.join(dir, 'sent', `${stem(name)}.result.json`), JSON.stringify(result, null, 2));
-      deps.log.info('DROP_SUBMITTED', { agency: agency.code, file: name, document: result.documentId, numberNotation: result.numberNotation });
+      deps.ports.log.info('DROP_SUBMITTED', { agency: agency.code, file: name, document: result.documentId, numberNotation: result.numberNotation });
       results.push({ file: name, outcome: 'submitted', result });
     } catch (err) {
-      if (!(err instanceof BridgeError) || ['DB_CONFLICT', 'INTERNAL', 'KEY_UNAVAILABLE'].includes(err.code)) throw err; // transient or ours: retry next scan
+      if (isRetryable(err)) throw err; // transient or ours (src/errors.ts): the file waits for the next scan
       await moveAll(dir, files, 'failed');
       await writeFile(path.join(dir, 'failed', `${stem(name)}.error.txt`), `${describeError(err)}\n`);
-      deps.log.warn('DROP_FAILED', { agency: agency.code, file: name, error: describeError(err) });
+      deps.ports.log.warn('DROP_FAILED', { agency: agency.code, file: name, error: describeError(err) });
       results.push({ file: name, outcome: 'failed', error: describeError(err) });
     }
   }
@@ -107,22 +107,23 @@ function stem(name: string): string {
 }
 
 /**
- * Watch the drop folders (fs.watch) and scan on change, debounced and single-flight; the cron
- * job `drop-folder` scans anyway, so a missed event only delays a submission. Returns a stop function.
+ * Watch the drop folders (fs.watch) and call `scan` on change, debounced and single-flight (the
+ * service passes a cycle of the `submissions` stage); the send schedule scans anyway, so a missed
+ * event only delays a submission. Returns a stop function.
  */
-export function watchDropFolders(deps: OutgoingDeps): () => void {
+export function watchDropFolders(deps: Pick<Deps, 'config' | 'ports'>, scan: () => Promise<unknown>): () => void {
   const watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running = false;
-  const scan = (): void => {
+  const onChange = (): void => {
     clearTimeout(timer);
     timer = setTimeout(async () => {
-      if (running) return scan();
+      if (running) return onChange();
       running = true;
       try {
-        await scanDropFolders(deps);
+        await scan();
       } catch (err) {
-        deps.log.error('DROP_FAILED', { error: describeError(err) });
+        deps.ports.log.error('DROP_FAILED', { error: describeError(err) });
       } finally {
         running = false;
       }
@@ -130,7 +131,7 @@ export function watchDropFolders(deps: OutgoingDeps): () => void {
   };
   for (const agency of deps.config.agencies) {
     const dir = dropFolderOf(deps, agency);
-    if (dir) watchers.push(watch(dir, { persistent: false }, scan));
+    if (dir) watchers.push(watch(dir, { persistent: false }, onChange));
   }
   return () => {
     clearTimeout(timer);

@@ -1,5 +1,5 @@
 import type { Db } from '../db/connect.js';
-import { agencyByAddress, agencyByCode } from '../db/agencies.js';
+import { agencyByAddress, agencyByCode, firstAddressOf } from '../db/agencies.js';
 import { BridgeError } from '../errors.js';
 
 /** A recipient as the outgoing register keeps it: the agency (when in the directory) and the address. */
@@ -23,9 +23,9 @@ export async function resolveRecipients(db: Db, items: string[]): Promise<Resolv
     } else {
       const agency = await agencyByCode(db, raw.toUpperCase());
       if (!agency) throw new BridgeError('USAGE', `agency ${raw} is not in the directory (agencies list)`);
-      const email: { address: string } | undefined = await db('agency_emails').where({ agency_code: agency.code }).orderBy('address').first('address');
-      if (!email) throw new BridgeError('USAGE', `agency ${raw} has no official e-mail address in the directory`);
-      r = { agencyCode: agency.code, name: agency.name, address: email.address, kind: agency.kind };
+      const address = await firstAddressOf(db, agency.code);
+      if (!address) throw new BridgeError('USAGE', `agency ${raw} has no official e-mail address in the directory`);
+      r = { agencyCode: agency.code, name: agency.name, address, kind: agency.kind };
     }
     // One copy per agency (its Message-ID is derived from the agency code) and per address.
     if (!out.some(o => o.address === r.address || (r.agencyCode !== null && o.agencyCode === r.agencyCode))) out.push(r);

@@ -4,31 +4,41 @@ import { BridgeError } from '../errors.js';
 import { loadAgencyKey, sealPdf, stampPdf, type AgencyKey } from '../signature/index.js';
 
 /**
- * Stamp and seal an outgoing PDF (SPEC §3: the number and date are stamped *before* the agency
- * signature, NĐ 30 App. I). With an agency certificate configured: stamp + PAdES seal in one
- * incremental update; without one: the stamp only (the document then travels as the leader signed
- * it, and the receiver registers it by that signature or as a reference copy).
+ * Stamp and seal an outgoing PDF (the number and date are stamped *before* the agency signature,
+ * NĐ 30 App. I). With an agency certificate configured: stamp + PAdES seal in one incremental
+ * update; without one: the stamp only (the document then travels as the leader signed it, and the
+ * receiver registers it by that signature or as a reference copy).
  */
+export type Stamp = { numberNotation: string; date: Date; place?: string; kind: 'document' | 'attachment' };
 
-/** The agency's key from its PKCS#12, or null when no certificate is configured. Throws KEY_UNAVAILABLE. */
-export async function loadSealKey(agency: HostedAgency): Promise<AgencyKey | null> {
-  if (!agency.certificate) return null;
-  let p12: Buffer;
-  try {
-    p12 = await readFile(agency.certificate.p12File);
-  } catch (cause) {
-    throw new BridgeError('KEY_UNAVAILABLE', `cannot read ${agency.certificate.p12File}`, { cause });
-  }
-  return loadAgencyKey(p12, agency.certificatePassword ?? '');
-}
+/** The sealing service the composition root builds (app.ts): the only way outgoing code reaches signature/. */
+export type Sealer = {
+  /** The agency's key from its PKCS#12, or null when no certificate is configured. Throws KEY_UNAVAILABLE. */
+  key(agency: HostedAgency): Promise<AgencyKey | null>;
+  /** Stamp (main document: number and date; annex: the one-line attachment stamp) and seal one file. */
+  seal(pdf: Buffer, key: AgencyKey | null, stamp: Stamp, reason: string): Promise<{ bytes: Buffer; sealed: boolean }>;
+};
 
-/** Stamp (main document only) and seal one file; annexes get the one-line attachment stamp. */
-export async function sealDocumentFile(
-  pdf: Buffer,
-  key: AgencyKey | null,
-  stamp: { numberNotation: string; date: Date; place?: string; kind: 'document' | 'attachment' },
-  reason: string,
-): Promise<{ bytes: Buffer; sealed: boolean }> {
-  if (key) return { bytes: await sealPdf(pdf, key, stamp, { now: stamp.date, reason, location: stamp.place }), sealed: true };
-  return { bytes: await stampPdf(pdf, stamp), sealed: false };
+/**
+ * The sealer over signature/. `io.fetch` is the HTTP port for a timestamp authority (PAdES B-T):
+ * no TSA is configured yet, so it is unused; it is wired here so signature/ never reaches for the
+ * global one.
+ */
+export function documentSealer(_io: { fetch: typeof globalThis.fetch }): Sealer {
+  return {
+    async key(agency) {
+      if (!agency.certificate) return null;
+      let p12: Buffer;
+      try {
+        p12 = await readFile(agency.certificate.p12File);
+      } catch (cause) {
+        throw new BridgeError('KEY_UNAVAILABLE', `cannot read ${agency.certificate.p12File}`, { cause });
+      }
+      return loadAgencyKey(p12, agency.certificatePassword ?? '');
+    },
+    async seal(pdf, key, stamp, reason) {
+      if (key) return { bytes: await sealPdf(pdf, key, stamp, { now: stamp.date, reason, location: stamp.place }), sealed: true };
+      return { bytes: await stampPdf(pdf, stamp), sealed: false };
+    },
+  };
 }

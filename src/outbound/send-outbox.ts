@@ -1,26 +1,13 @@
-import type { Config, HostedAgency } from '../config/schema.js';
-import type { Db } from '../db/connect.js';
 import { appendEvent } from '../db/events.js';
 import { claimDue, markDeferred, markFailed, markSent, type OutboxMessage, type OutboxRow } from '../db/outbox.js';
 import { nextAttempt } from '../domain/outgoing/retry.js';
-import { loadSmtpPolicy, type SmtpFailure, type SmtpPolicy } from '../domain/outgoing/smtp-response.js';
+import type { SmtpFailure, SmtpPolicy } from '../domain/outgoing/smtp-response.js';
 import { describeError } from '../errors.js';
-import type { Clock } from '../io/clock.js';
 import type { Mailer } from '../io/smtp.js';
-import type { Log } from '../log.js';
-import type { BlobStore } from '../store/blob-store.js';
+import type { Deps } from '../ports.js';
 
-export type OutboxDeps = {
-  config: Config;
-  db: Db;
-  blobs: BlobStore;
-  clock: Clock;
-  log: Log;
-  mailerFor(agency: HostedAgency): Mailer;
-  smtpPolicy?: SmtpPolicy;
-  /** Crash tests: 'after-smtp-accept' dies after the server said 250, before the row is marked sent. */
-  failpoint?(name: 'after-smtp-accept'): void;
-};
+/** What the outbox needs besides the database and the ports: the SMTP reply policy (config/smtp-responses.txt). */
+export type OutboxDeps = Deps & { smtpPolicy: SmtpPolicy };
 
 export type OutboxRunReport = { sent: number; deferred: number; failed: number };
 
@@ -39,11 +26,12 @@ const CLAIM_MS = 10 * 60 * 1000;
  */
 export async function runOutbox(deps: OutboxDeps, opts: { limit?: number; agencyCode?: string } = {}): Promise<OutboxRunReport> {
   const report: OutboxRunReport = { sent: 0, deferred: 0, failed: 0 };
-  const policy = deps.smtpPolicy ?? loadSmtpPolicy();
+  const policy = deps.smtpPolicy;
+  const { clock } = deps.ports;
   const mailers = new Map<string, Mailer>();
   try {
     for (;;) {
-      const batch = await claimDue(deps.db, deps.clock.now(), { limit: opts.limit ?? 50, claimMs: CLAIM_MS, agencyCode: opts.agencyCode });
+      const batch = await claimDue(deps.db, clock.now(), { limit: opts.limit ?? 50, claimMs: CLAIM_MS, agencyCode: opts.agencyCode });
       if (batch.length === 0) break;
       // The batch is already in priority order; a few senders take from its head in parallel
       // (one pooled SMTP connection each), so urgent mail still leaves first.
@@ -52,12 +40,12 @@ export async function runOutbox(deps: OutboxDeps, opts: { limit?: number; agency
         for (let row = queue.shift(); row; row = queue.shift()) {
           const agency = deps.config.agencies.find(a => a.code === row!.agency_code);
           if (!agency) {
-            await markFailed(deps.db, row.id, `agency ${row.agency_code} is no longer configured`, deps.clock.now());
+            await markFailed(deps.db, row.id, { error: `agency ${row.agency_code} is no longer configured`, category: 'configuration', action: 'fail' }, clock.now());
             report.failed++;
             continue;
           }
           let mailer = mailers.get(agency.code);
-          if (!mailer) mailers.set(agency.code, (mailer = deps.mailerFor(agency)));
+          if (!mailer) mailers.set(agency.code, (mailer = deps.ports.mailerFor(agency)));
           report[await sendOne(deps, policy, mailer, row)]++;
         }
       };
@@ -74,7 +62,7 @@ export async function runOutbox(deps: OutboxDeps, opts: { limit?: number; agency
 async function sendOne(deps: OutboxDeps, policy: SmtpPolicy, mailer: Mailer, row: OutboxRow): Promise<keyof OutboxRunReport> {
   const message = JSON.parse(row.message) as OutboxMessage;
   try {
-    const attachments = await Promise.all(message.attachments.map(async a => ({ filename: a.filename, contentType: a.contentType, content: await deps.blobs.get(a.sha256) })));
+    const attachments = await Promise.all(message.attachments.map(async a => ({ filename: a.filename, contentType: a.contentType, content: await deps.ports.blobs.get(a.sha256) })));
     const result = await mailer.send({
       from: message.from,
       to: row.to_address,
@@ -90,26 +78,26 @@ async function sendOne(deps: OutboxDeps, policy: SmtpPolicy, mailer: Mailer, row
       dsn: message.dsn,
       requestReadReceipt: message.requestReadReceipt,
     });
-    deps.failpoint?.('after-smtp-accept');
-    const now = deps.clock.now();
+    deps.ports.failpoint('after-smtp-accept');
+    const now = deps.ports.clock.now();
     await markSent(deps.db, row.id, result.response, now);
     await appendEvent(deps.db, now, { event: 'OUTBOX_SENT', agencyCode: row.agency_code, refType: 'outbox', refId: row.id, data: { to: row.to_address, response: result.response } });
-    deps.log.info('OUTBOX_SENT', { outbox: row.id, kind: row.kind, to: row.to_address, messageId: row.message_id });
+    deps.ports.log.info('OUTBOX_SENT', { outbox: row.id, kind: row.kind, to: row.to_address, messageId: row.message_id });
     return 'sent';
   } catch (err) {
-    const now = deps.clock.now();
+    const now = deps.ports.clock.now();
     const failure = err as SmtpFailure;
     const verdict = policy.classify({ responseCode: failure.responseCode, response: failure.response, code: failure.code, command: failure.command });
-    const error = `${verdict.category}: ${failure.response ?? describeError(err)}`;
+    const outcome = { error: failure.response ?? describeError(err), category: verdict.category, action: verdict.action };
     const next = verdict.action === 'retry' ? nextAttempt(row.attempts + 1, new Date(row.first_attempt_at ?? now), now) : null;
     if (next) {
-      await markDeferred(deps.db, row.id, error, next, now);
-      deps.log.warn('OUTBOX_DEFERRED', { outbox: row.id, to: row.to_address, error, next: next.toISOString() });
+      await markDeferred(deps.db, row.id, outcome, next, now);
+      deps.ports.log.warn('OUTBOX_DEFERRED', { outbox: row.id, to: row.to_address, ...outcome, next: next.toISOString() });
       return 'deferred';
     }
-    await markFailed(deps.db, row.id, error, now);
-    await appendEvent(deps.db, now, { event: 'OUTBOX_FAILED', agencyCode: row.agency_code, refType: 'outbox', refId: row.id, data: { to: row.to_address, error, status: verdict.status } });
-    deps.log.error('OUTBOX_FAILED', { outbox: row.id, to: row.to_address, error });
+    await markFailed(deps.db, row.id, outcome, now);
+    await appendEvent(deps.db, now, { event: 'OUTBOX_FAILED', agencyCode: row.agency_code, refType: 'outbox', refId: row.id, data: { to: row.to_address, ...outcome, status: verdict.status } });
+    deps.ports.log.error('OUTBOX_FAILED', { outbox: row.id, to: row.to_address, ...outcome });
     return 'failed';
   }
 }

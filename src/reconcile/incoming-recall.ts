@@ -1,20 +1,20 @@
+import { answeredEntry, entryAnswerSubject, prepareStatusAnswer } from '../compose/status-answer.js';
 import type { HostedAgency } from '../config/schema.js';
 import type { Db } from '../db/connect.js';
 import { agencyByAddress } from '../db/agencies.js';
 import { appendEvent } from '../db/events.js';
+import { enqueue } from '../db/outbox.js';
 import { appendReconcileLog, finishReport, type MatchMethod, type PendingReport } from '../db/reconcile.js';
-import type { EntryRow } from '../db/register.js';
+import { findEntry as findEntryBy, moveEntry, type EntryRow } from '../db/register.js';
+import { inTransaction } from '../db/transaction.js';
 import { parseNumberNotation } from '../domain/document/number-notation.js';
 import { isoToDisplay } from '../domain/vn-time.js';
 import type { ResponseFor } from '../edxml/types.js';
-import { entryAnswerSubject, queueStatusAnswer } from '../inbound/answer.js';
-import { inTransaction } from '../inbound/commit.js';
 import { findEdxml } from '../mail/edxml-parts.js';
-import { parseMail } from '../mail/parse.js';
 import { parseSubject } from '../mail/subject.js';
 import type { ParsedMail } from '../mail/types.js';
-import type { OutgoingDeps } from '../outbound/deps.js';
-import { raiseAlert } from './alerts.js';
+import { raiseAlert } from '../outbound/alerts.js';
+import type { Deps } from '../ports.js';
 
 /** How long a recall whose document has not been registered yet waits before it is an orphan. */
 export const RECALL_WAIT_MS = 24 * 3600 * 1000;
@@ -25,47 +25,43 @@ export const RECALL_WAIT_MS = 24 * 3600 * 1000;
  * the clerk, and answer 15 (đồng ý thu hồi) through the outbox. Matched like outgoing reports:
  * In-Reply-To / References (the sender's document Message-ID), ResponseFor, then the subject.
  */
-export async function reconcileIncomingRecall(deps: OutgoingDeps, report: PendingReport): Promise<{ state: 'matched' | 'orphan' | 'duplicate' | 'waiting'; entryId?: number }> {
+export async function reconcileIncomingRecall(deps: Deps, report: PendingReport, mail: ParsedMail): Promise<{ state: 'matched' | 'orphan' | 'duplicate' | 'waiting'; entryId?: number }> {
   const agency = deps.config.agencies.find(a => a.code === report.agency_code);
-  const mail = await parseMail(await deps.blobs.get(report.raw_sha256));
   const { responseFor, reason } = recallFacts(mail);
   const found = agency ? await findEntry(deps.db, agency.code, mail, responseFor) : null;
-  const now = deps.clock.now();
+  const now = deps.ports.clock.now();
   // Mail is not ordered: a recall may overtake its document (still in the inbox, or held in
   // quarantine). It waits, pending, before it is declared an orphan.
   if (agency && !found && now.getTime() - new Date(report.created_at).getTime() < RECALL_WAIT_MS) return { state: 'waiting' };
   if (!agency || !found) {
     await appendReconcileLog(deps.db, now, { reportId: report.id, agencyCode: report.agency_code, event: 'recall:13', effect: 'orphan', detail: `${mail.subject} (${mail.from?.address ?? 'no sender'})`, evidenceSha256: report.raw_sha256 });
     await finishReport(deps.db, report.id, 'orphan', null, now);
-    deps.log.warn('RECONCILE_ORPHAN', { report: report.id, agency: report.agency_code, kind: 'recall', subject: mail.subject });
+    deps.ports.log.warn('RECONCILE_ORPHAN', { report: report.id, agency: report.agency_code, kind: 'recall', subject: mail.subject });
     return { state: 'orphan' };
   }
   const { entry, method } = found;
+  const answer = await prepareStatusAnswer(
+    entryAnswerSubject(agency, deps.config.instance.domain, entry, {
+      to: mail.from?.address ?? entry.sender_address ?? '',
+      receivedMailId: report.received_mail_id,
+      documentMessageId: mail.messageId ?? entry.sender_message_id,
+      subject: mail.subject,
+    }),
+    '15',
+    now,
+    { note: `Đã hủy văn bản theo yêu cầu thu hồi: ${reason}` },
+  );
+  await deps.ports.blobs.putAll(answer.files);
   const cancelled = await inTransaction(deps.db, async trx => {
-    const n = await trx('register_entries').where({ id: entry.id, status: entry.status }).whereNot({ status: 'cancelled' }).update({ status: 'cancelled' });
-    if (n === 1) {
-      await trx('status_history').insert({ subject_type: 'entry', subject_id: entry.id, from_state: entry.status, to_state: 'cancelled', code: '13', note: `Thu hồi: ${reason}`.slice(0, 2000), evidence_sha256: report.raw_sha256, at: now.toISOString() });
-    }
-    await queueStatusAnswer(
-      trx,
-      deps.blobs,
-      entryAnswerSubject(agency, deps.config.instance.domain, entry, {
-        to: mail.from?.address ?? entry.sender_address ?? '',
-        receivedMailId: report.received_mail_id,
-        documentMessageId: mail.messageId ?? entry.sender_message_id,
-        subject: mail.subject,
-      }),
-      '15',
-      now,
-      { note: `Đã hủy văn bản theo yêu cầu thu hồi: ${reason}` },
-    );
-    await appendReconcileLog(trx, now, { reportId: report.id, agencyCode: agency.code, method, event: 'recall:13', effect: n === 1 ? 'cancelled' : 'duplicate', fromStatus: entry.status, toStatus: 'cancelled', detail: `entry ${entry.id}: ${reason}`, evidenceSha256: report.raw_sha256 });
-    if (n === 1) await appendEvent(trx, now, { event: 'RECALL_RECEIVED', agencyCode: agency.code, refType: 'entry', refId: entry.id, data: { reason, method } });
-    await finishReport(trx, report.id, n === 1 ? 'matched' : 'duplicate', method, now);
-    return n === 1;
+    const moved = await moveEntry(trx, entry.id, entry.status, 'cancelled', { code: '13', note: `Thu hồi: ${reason}`, evidenceSha256: report.raw_sha256 }, now);
+    await enqueue(trx, answer.mail(answeredEntry(entry)), now);
+    await appendReconcileLog(trx, now, { reportId: report.id, agencyCode: agency.code, method, event: 'recall:13', effect: moved ? 'cancelled' : 'duplicate', fromStatus: entry.status, toStatus: 'cancelled', detail: `entry ${entry.id}: ${reason}`, evidenceSha256: report.raw_sha256 });
+    if (moved) await appendEvent(trx, now, { event: 'RECALL_RECEIVED', agencyCode: agency.code, refType: 'entry', refId: entry.id, data: { reason, method } });
+    await finishReport(trx, report.id, moved ? 'matched' : 'duplicate', method, now);
+    return moved;
   });
   if (cancelled) {
-    deps.log.info('RECALL_RECEIVED', { agency: agency.code, entry: entry.id, method, reason });
+    deps.ports.log.info('RECALL_RECEIVED', { agency: agency.code, entry: entry.id, method, reason });
     await tellClerk(deps, agency, entry, reason);
   }
   return { state: cancelled ? 'matched' : 'duplicate', entryId: entry.id };
@@ -83,38 +79,32 @@ function recallFacts(mail: ParsedMail): { responseFor: ResponseFor | null; reaso
 
 /** The live entry the recall is about. */
 async function findEntry(db: Db, agencyCode: string, mail: ParsedMail, rf: ResponseFor | null): Promise<{ entry: EntryRow; method: MatchMethod } | null> {
-  const live = () => db('register_entries').where({ agency_code: agencyCode }).orderByRaw("case when status = 'cancelled' then 1 else 0 end").orderBy('id', 'desc');
   const ids = [...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references];
   for (const id of ids) {
-    const e: EntryRow | undefined = await live().where({ sender_message_id: id }).first();
+    const e = await findEntryBy(db, agencyCode, { sender_message_id: id });
     if (e) return { entry: e, method: 'in-reply-to' };
   }
   if (rf?.documentId) {
-    const e: EntryRow | undefined = await live().where({ document_id: rf.documentId.normalize('NFC') }).first();
+    const e = await findEntryBy(db, agencyCode, { document_id: rf.documentId.normalize('NFC') });
     if (e) return { entry: e, method: 'response-for' };
   }
   const code = rf?.code ? (parseNumberNotation(rf.code)?.numberNotation ?? rf.code) : null;
   if (code) {
-    const q = live().where({ number_notation: code });
-    if (rf?.organId) q.where({ issuer_code: rf.organId });
-    if (rf?.promulgationDate) q.where({ doc_date: rf.promulgationDate });
-    const e: EntryRow | undefined = await q.first();
+    const e = await findEntryBy(db, agencyCode, { number_notation: code, ...(rf?.organId ? { issuer_code: rf.organId } : {}), ...(rf?.promulgationDate ? { doc_date: rf.promulgationDate } : {}) });
     if (e) return { entry: e, method: 'response-for' };
   }
   const subject = parseSubject(mail.subject);
   const issuer = mail.from ? await agencyByAddress(db, mail.from.address) : undefined;
   if (subject.numberNotation && issuer) {
-    const e: EntryRow | undefined = await live().where({ number_notation: subject.numberNotation, issuer_code: issuer.code }).first();
+    const e = await findEntryBy(db, agencyCode, { number_notation: subject.numberNotation, issuer_code: issuer.code });
     if (e) return { entry: e, method: 'subject-guess' };
   }
   return null;
 }
 
-async function tellClerk(deps: OutgoingDeps, agency: HostedAgency, entry: EntryRow, reason: string): Promise<void> {
+async function tellClerk(deps: Deps, agency: HostedAgency, entry: EntryRow, reason: string): Promise<void> {
   await raiseAlert(
-    deps.db,
-    deps.log,
-    deps.config.instance.domain,
+    deps,
     agency,
     {
       event: 'RECALL_RECEIVED',
@@ -129,6 +119,6 @@ async function tellClerk(deps: OutgoingDeps, agency: HostedAgency, entry: EntryR
       refType: 'entry',
       refId: entry.id,
     },
-    deps.clock.now(),
+    deps.ports.clock.now(),
   );
 }

@@ -1,5 +1,6 @@
+import { agencyByAddress } from '../db/agencies.js';
 import type { Db } from '../db/connect.js';
-import type { OutgoingDocumentRow, OutgoingRecipientRow } from '../db/outgoing.js';
+import { documentByEdxmlId, documentByNumber, getOutgoingDocument, recipientByEnvid, recipientByMessageId, recipientsOf, type OutgoingDocumentRow, type OutgoingRecipientRow } from '../db/outgoing.js';
 import type { MatchMethod } from '../db/reconcile.js';
 import { parseNumberNotation } from '../domain/document/number-notation.js';
 import type { ReportKeys } from './observe.js';
@@ -24,7 +25,7 @@ type Step = { method: MatchMethod; guess: boolean; find(db: Db, keys: ReportKeys
 /** The methods, in order. */
 export const MATCH_STEPS: readonly Step[] = [
   { method: 'message-id', guess: false, find: (db, k) => byMessageIds(db, k.messageIds) },
-  { method: 'envid', guess: false, find: (db, k) => (k.envid ? byRecipient(db, db('outgoing_recipients').where({ envid: k.envid })) : Promise.resolve(null)) },
+  { method: 'envid', guess: false, find: async (db, k) => (k.envid ? withDocument(db, await recipientByEnvid(db, k.envid)) : null) },
   { method: 'original-message-id', guess: false, find: (db, k) => byMessageIds(db, k.originalMessageId ? [k.originalMessageId] : []) },
   { method: 'in-reply-to', guess: false, find: (db, k) => byMessageIds(db, k.replyIds) },
   { method: 'response-for', guess: false, find: (db, k, agency, hints) => byResponseFor(db, k, agency, hints) },
@@ -43,17 +44,17 @@ export async function matchReport(db: Db, keys: ReportKeys, agencyCode: string, 
 /** The first id (in the given order) that is one of our document or recall Message-IDs. */
 async function byMessageIds(db: Db, ids: string[]): Promise<Omit<Match, 'method' | 'guess'> | null> {
   for (const id of ids) {
-    const found = await byRecipient(db, db('outgoing_recipients').where({ message_id: id }).orWhere({ recall_message_id: id }));
+    const found = await withDocument(db, await recipientByMessageId(db, id));
     if (found) return found;
   }
   return null;
 }
 
-async function byRecipient(db: Db, q: ReturnType<Db>): Promise<Omit<Match, 'method' | 'guess'> | null> {
-  const r: OutgoingRecipientRow | undefined = await q.first();
+/** A recipient found by one of its ids, with its document. */
+async function withDocument(db: Db, r: OutgoingRecipientRow | undefined): Promise<Omit<Match, 'method' | 'guess'> | null> {
   if (!r) return null;
-  const document: OutgoingDocumentRow = await db('outgoing_documents').where({ id: r.document_id }).first();
-  return { document, recipients: [r] };
+  const document = await getOutgoingDocument(db, r.document_id);
+  return document ? { document, recipients: [r] } : null;
 }
 
 /** ResponseFor: our DocumentId, else (our agency code + number and notation [+ date]). */
@@ -61,28 +62,22 @@ async function byResponseFor(db: Db, k: ReportKeys, agencyCode: string, hints: s
   const rf = k.responseFor;
   if (!rf) return null;
   let doc: OutgoingDocumentRow | undefined;
-  if (rf.documentId) doc = await db('outgoing_documents').where({ agency_code: agencyCode, document_id: rf.documentId.normalize('NFC') }).first();
+  if (rf.documentId) doc = await documentByEdxmlId(db, agencyCode, rf.documentId.normalize('NFC'));
   const code = rf.code ? (parseNumberNotation(rf.code)?.numberNotation ?? rf.code.normalize('NFC')) : null;
-  if (!doc && code && (!rf.organId || rf.organId === agencyCode)) {
-    const q = db('outgoing_documents').where({ agency_code: agencyCode, number_notation: code }).orderBy('id', 'desc');
-    if (rf.promulgationDate) q.where({ doc_date: rf.promulgationDate });
-    doc = await q.first();
-  }
+  if (!doc && code && (!rf.organId || rf.organId === agencyCode)) doc = await documentByNumber(db, agencyCode, code, rf.promulgationDate);
   return doc ? { document: doc, recipients: await recipientsByHint(db, doc.id, k, hints) } : null;
 }
 
 /** Number and notation (and date when the subject has one) of one of the agency's documents. */
 async function bySubject(db: Db, k: ReportKeys, agencyCode: string, hints: string[]): Promise<Omit<Match, 'method' | 'guess'> | null> {
   if (!k.subjectNumberNotation) return null;
-  const q = db('outgoing_documents').where({ agency_code: agencyCode, number_notation: k.subjectNumberNotation }).orderBy('id', 'desc');
-  if (k.subjectDate) q.where({ doc_date: k.subjectDate });
-  const doc: OutgoingDocumentRow | undefined = await q.first();
+  const doc = await documentByNumber(db, agencyCode, k.subjectNumberNotation, k.subjectDate);
   return doc ? { document: doc, recipients: await recipientsByHint(db, doc.id, k, hints) } : null;
 }
 
 /** Which recipients of a document a report is about: the addresses it names, its sender, its edXML From. */
 async function recipientsByHint(db: Db, documentId: number, k: ReportKeys, hints: string[]): Promise<OutgoingRecipientRow[]> {
-  const all: OutgoingRecipientRow[] = await db('outgoing_recipients').where({ document_id: documentId }).orderBy('id');
+  const all = await recipientsOf(db, documentId);
   const addresses = new Set([...hints, ...(k.from ? [k.from] : [])].map(a => a.toLowerCase()));
   const byAddress = all.filter(r => addresses.has(r.address));
   if (byAddress.length) return byAddress;
@@ -92,8 +87,8 @@ async function recipientsByHint(db: Db, documentId: number, k: ReportKeys, hints
   }
   if (k.from) {
     // The sender is a known agency writing from another of its official addresses.
-    const agency: { agency_code: string } | undefined = await db('agency_emails').where({ address: k.from }).first('agency_code');
-    if (agency) return all.filter(r => r.agency_code === agency.agency_code);
+    const agency = await agencyByAddress(db, k.from);
+    if (agency) return all.filter(r => r.agency_code === agency.code);
   }
   return [];
 }

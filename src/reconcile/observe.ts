@@ -9,10 +9,10 @@ import { normalizeStatusCode } from '../edxml/codes.js';
 import type { ResponseFor } from '../edxml/types.js';
 import { parseDeliveryReport } from '../mail/delivery-report.js';
 import { findEdxml } from '../mail/edxml-parts.js';
+import { decodeXtext } from '../mail/headers.js';
 import { parseReadReceipt } from '../mail/read-receipt.js';
-import { parseSubject } from '../mail/subject.js';
+import { parseSubject, type SubjectInfo } from '../mail/subject.js';
 import type { ParsedMail } from '../mail/types.js';
-import { decodeXtext } from '../outbound/document-ids.js';
 
 /** Keys in SPEC §3 matching order. */
 export type ReportKeys = {
@@ -50,7 +50,36 @@ export type Observed = {
 
 export type Observation = { keys: ReportKeys; observed: Observed[]; summary: string };
 
-/** Observe a report of a given kind. */
+/** What an observer reads: the mail, its parsed subject; it fills the keys and returns the events. */
+type Observer = (mail: ParsedMail, subject: SubjectInfo, keys: ReportKeys) => Observed[];
+
+/** The kinds of report about our outgoing documents, and what each says (a recall is incoming-recall.ts's). */
+export const OBSERVERS: Readonly<Record<'delivery-report' | 'read-receipt' | 'status' | 'reply', Observer>> = {
+  'delivery-report': (mail, _subject, keys) => {
+    const dr = parseDeliveryReport(mail);
+    if (dr?.originalMessageId) keys.messageIds.push(dr.originalMessageId);
+    if (dr?.originalEnvelopeId) keys.envid = decodeXtext(dr.originalEnvelopeId);
+    return (dr?.recipients ?? []).map(r => ({ event: { type: 'dsn', action: r.action }, address: r.address || null, code: r.status, note: r.diagnostic, guess: false, label: `dsn:${r.action}` }));
+  },
+  'read-receipt': (mail, _subject, keys) => {
+    const rr = parseReadReceipt(mail);
+    keys.originalMessageId = rr?.originalMessageId ?? null;
+    return [{ event: { type: 'mdn', disposition: rr?.disposition }, address: rr?.finalRecipient ?? null, code: null, note: rr?.disposition ?? null, guess: false, label: `mdn:${rr?.disposition ?? 'unknown'}` }];
+  },
+  status: (mail, subject, keys) => {
+    const st = findEdxml(mail).status?.parse;
+    keys.responseFor = st?.responseFor ?? null;
+    keys.fromOrganId = st?.from?.organId ?? null;
+    const code = st?.statusCode ?? normalizeStatusCode(st?.rawStatusCode) ?? normalizeStatusCode(subject.statusCode) ?? st?.rawStatusCode ?? subject.statusCode;
+    return code ? [{ event: { type: 'status', code }, address: null, code, note: st?.description ?? null, guess: false, label: `status:${code}` }] : [];
+  },
+  reply: mail => {
+    const intent = replyIntent(mail.text);
+    return intent ? [{ event: { type: 'status', code: intent.code }, address: null, code: intent.code, note: intent.note, guess: true, label: `reply:${intent.code}` }] : [];
+  },
+};
+
+/** Observe a report of a given kind: the keys every report has, then what its kind's observer reads. */
 export function observeReport(kind: string, mail: ParsedMail): Observation {
   const subject = parseSubject(mail.subject);
   const keys: ReportKeys = {
@@ -64,29 +93,8 @@ export function observeReport(kind: string, mail: ParsedMail): Observation {
     from: mail.from?.address?.toLowerCase() ?? null,
     fromOrganId: null,
   };
-  const observed: Observed[] = [];
-  const edxml = findEdxml(mail);
-  if (kind === 'delivery-report') {
-    const dr = parseDeliveryReport(mail);
-    if (dr?.originalMessageId) keys.messageIds.push(dr.originalMessageId);
-    if (dr?.originalEnvelopeId) keys.envid = decodeXtext(dr.originalEnvelopeId);
-    for (const r of dr?.recipients ?? []) {
-      observed.push({ event: { type: 'dsn', action: r.action }, address: r.address || null, code: r.status, note: r.diagnostic, guess: false, label: `dsn:${r.action}` });
-    }
-  } else if (kind === 'read-receipt') {
-    const rr = parseReadReceipt(mail);
-    keys.originalMessageId = rr?.originalMessageId ?? null;
-    observed.push({ event: { type: 'mdn', disposition: rr?.disposition }, address: rr?.finalRecipient ?? null, code: null, note: rr?.disposition ?? null, guess: false, label: `mdn:${rr?.disposition ?? 'unknown'}` });
-  } else if (kind === 'status') {
-    const st = edxml.status?.parse;
-    keys.responseFor = st?.responseFor ?? null;
-    keys.fromOrganId = st?.from?.organId ?? null;
-    const code = st?.statusCode ?? normalizeStatusCode(st?.rawStatusCode) ?? normalizeStatusCode(subject.statusCode) ?? st?.rawStatusCode ?? subject.statusCode;
-    if (code) observed.push({ event: { type: 'status', code }, address: null, code, note: st?.description ?? null, guess: false, label: `status:${code}` });
-  } else if (kind === 'reply') {
-    const intent = replyIntent(mail.text);
-    if (intent) observed.push({ event: { type: 'status', code: intent.code }, address: null, code: intent.code, note: intent.note, guess: true, label: `reply:${intent.code}` });
-  }
+  const observer = (OBSERVERS as Record<string, Observer | undefined>)[kind];
+  const observed = observer ? observer(mail, subject, keys) : [];
   return { keys, observed, summary: `${kind}: ${observed.map(o => o.label).join(', ') || 'no event'}` };
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connect.js';
+import { periodCounts } from '../db/stats.js';
 
 /**
  * The six-monthly report on electronic document exchange (QĐ 1123/QĐ-UBND Art. 24; SPEC §7):
@@ -27,36 +28,7 @@ export function halfYearBounds(year: number, half: 1 | 2): { fromIso: string; to
 /** Count the report's figures from the database. */
 export async function halfYearReport(db: Db, agency: string, year: number, half: 1 | 2): Promise<HalfYearReport> {
   const { fromIso, toIso, from, to } = halfYearBounds(year, half);
-  const n = async (q: ReturnType<Db>) => Number(((await q.count('* as n')) as Array<{ n: number | string }>)[0]?.n ?? 0);
-  const entries = () => db('register_entries').where({ agency_code: agency }).where('arrival_at', '>=', fromIso).where('arrival_at', '<', toIso);
-  const received = () => db('received_mails').where({ agency_code: agency }).where('received_at', '>=', fromIso).where('received_at', '<', toIso);
-  const docs = () => db('outgoing_documents').where({ agency_code: agency }).where('created_at', '>=', fromIso).where('created_at', '<', toIso);
-  const recipients: Array<{ status: string; n: number | string }> = await db('outgoing_recipients')
-    .join('outgoing_documents', 'outgoing_documents.id', 'outgoing_recipients.document_id')
-    .where('outgoing_documents.agency_code', agency)
-    .where('outgoing_documents.created_at', '>=', fromIso)
-    .where('outgoing_documents.created_at', '<', toIso)
-    .groupBy('outgoing_recipients.status')
-    .orderBy('outgoing_recipients.status')
-    .select('outgoing_recipients.status as status')
-    .count('* as n');
-  return {
-    agency,
-    year,
-    half,
-    from,
-    to,
-    incoming: {
-      registered: await n(entries()),
-      legal: await n(entries().where({ legal_value: 'legal' })),
-      reference: await n(entries().where({ legal_value: 'reference' })),
-      paper: await n(entries().where({ source: 'paper' })),
-      refused: await n(received().where({ outcome: 'refused' })),
-      quarantined: await n(received().where({ state: 'quarantined' })),
-      cancelled: await n(entries().where({ status: 'cancelled' })),
-    },
-    outgoing: { documents: await n(docs()), recipients: recipients.map(r => ({ status: r.status, count: Number(r.n) })) },
-  };
+  return { agency, year, half, from, to, ...(await periodCounts(db, agency, fromIso, toIso)) };
 }
 
 /** The report as Vietnamese lines (notice to the clerk, text output). */

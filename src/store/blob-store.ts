@@ -48,6 +48,14 @@ export class BlobStore {
   }
 
   /**
+   * Store several blobs (the files a composed mail refers to, before the transaction that queues
+   * it: a transaction does database work only).
+   */
+  async putAll(data: Buffer[], opts: { durable?: boolean } = {}): Promise<void> {
+    for (const d of data) await this.put(d, opts);
+  }
+
+  /**
    * Store a stream while hashing it (mailparser's stream-hash idiom). Nothing is held in memory
    * unless `keepBelow` is set: then the bytes of a blob up to that size are returned too.
    */

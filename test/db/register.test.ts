@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { findDuplicateEntries, insertEntry, nextNumber } from '../../src/db/register.js';
 import { acquireLease, deadOnThisHost, releaseLease } from '../../src/db/mailbox-state.js';
 import { vnYear } from '../../src/domain/vn-time.js';
-import { inTransaction } from '../../src/inbound/commit.js';
+import { inTransaction } from '../../src/db/transaction.js';
 import { createTestDb, seedAgencies } from '../helpers/db.js';
 
 const A = '000.00.31.H62';

@@ -53,7 +53,7 @@ export async function openTestApp(hosted: AgencyKey[], opts: { clock?: Clock; ov
   const env = testEnv(srv);
   const config = validateConfig(testConfigObject(srv, dir, hosted, opts.overrides), { env, source: 'test', baseDir: dir });
   const log = memoryLog();
-  const app = await openApp(config, { clock: opts.clock, log, env });
+  const app = await openApp(config, { ports: { ...(opts.clock ? { clock: opts.clock } : {}), log }, env });
   return {
     app,
     config,

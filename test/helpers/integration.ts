@@ -1,15 +1,12 @@
 /**
  * Scaffolding shared by the integration tests (real Postfix + Dovecot): the typed ava `test` with
- * the server check and a mailbox reset before each test, reading a folder back, and the full
- * gateway cycle (intake → reconcile → outbox → record sends).
+ * the server check and a mailbox reset before each test, reading a folder back, and the gateway
+ * cycle (src/cycle.ts runCycle, the same as `run --once` and the service).
  */
 import anyTest, { type TestFn } from 'ava';
 import { ImapFlow } from 'imapflow';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { runIntakeCycle } from '../../src/inbound/pipeline.js';
-import { runOutbox } from '../../src/outbound/send-outbox.js';
-import { runReconcile } from '../../src/reconcile/pipeline.js';
-import { recordSends } from '../../src/reconcile/record-sends.js';
+import { runCycle } from '../../src/cycle.js';
 import type { TestApp } from './app.js';
 import { imapClientOptions, requireMailServer, resetMailboxes } from './mailserver.js';
 
@@ -46,12 +43,10 @@ export async function fetchAllParsed(address: string, folder = 'INBOX'): Promise
   }
 }
 
-/** One full cycle for the hosted mailboxes (all, or the given ones): intake → reconcile → outbox → record the sends. */
+/** One gateway cycle (src/cycle.ts) for the hosted mailboxes (all, or the given ones); a stage that failed fails the test. */
 export async function cycle(ta: TestApp, agencies = ta.config.agencies): Promise<void> {
-  for (const agency of agencies) await runIntakeCycle(ta.app.intakeDeps(), agency);
-  await runReconcile(ta.app);
-  await runOutbox(ta.app.outboxDeps());
-  await recordSends(ta.app);
+  const report = await runCycle(ta.app, { agencies });
+  if (report.errors.length) throw new Error(`cycle failed: ${report.errors.join('; ')}`);
 }
 
 /** Cycle until `done` holds (mail takes a moment through Postfix); fails after `max` cycles. */

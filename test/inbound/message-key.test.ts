@@ -1,13 +1,14 @@
 import test from 'ava';
-import { contentKey, messageKey, normaliseMessageId, rawMessageId } from '../../src/inbound/message-key.js';
+import { contentKey, messageKey, rawMessageId } from '../../src/inbound/message-key.js';
+import { normalizeMessageId } from '../../src/mail/headers.js';
 
 const body = 'Subject: Công văn\r\nFrom: a@b.vn\r\n\r\nNội dung\r\n';
 
 test('the Message-ID is the key, normalised with angle brackets', t => {
-  t.is(normaliseMessageId(' abc@x.vn '), '<abc@x.vn>');
-  t.is(normaliseMessageId('<abc@x.vn>'), '<abc@x.vn>');
-  t.is(normaliseMessageId('<>'), null);
-  t.is(normaliseMessageId(''), null);
+  t.is(normalizeMessageId(' abc@x.vn '), '<abc@x.vn>');
+  t.is(normalizeMessageId('<abc@x.vn>'), '<abc@x.vn>');
+  t.is(normalizeMessageId('<>'), null);
+  t.is(normalizeMessageId(''), null);
   t.is(rawMessageId(Buffer.from('Message-ID:\r\n <folded@x.vn>\r\nSubject: s\r\n\r\nb')), '<folded@x.vn>');
   t.deepEqual(messageKey(Buffer.from('Message-Id: <k@x.vn>\r\n' + body)), { key: '<k@x.vn>', messageId: '<k@x.vn>' });
 });

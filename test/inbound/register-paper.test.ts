@@ -1,6 +1,6 @@
 import test from 'ava';
 import { nextNumber } from '../../src/db/register.js';
-import { inTransaction } from '../../src/inbound/commit.js';
+import { inTransaction } from '../../src/db/transaction.js';
 import { registerPaperDocument } from '../../src/inbound/register-paper.js';
 import { documentPdf } from '../helpers/documents.js';
 import { cli } from '../helpers/capture.js';
@@ -9,7 +9,7 @@ import { A, openUnitApp, stepClock } from '../outbound/_helpers.js';
 test('a scanned paper document takes the next number of the same incoming series; the scan is kept and checked', async t => {
   const u = await openUnitApp(stepClock('2026-11-21T03:00:00Z'), [A]);
   try {
-    const deps = u.app.intakeDeps();
+    const deps = u.app;
     const agency = u.app.config.agencies[0]!;
     // An e-mailed document took number 1 of 2026.
     await inTransaction(u.app.db, trx => nextNumber(trx, A.code, 'incoming', 2026));
@@ -22,7 +22,7 @@ test('a scanned paper document takes the next number of the same incoming series
     t.is(entry.doc_date, '2026-11-19');
     t.is(entry.legal_value, 'reference', 'an unsealed scan has reference value only');
     t.deepEqual(JSON.parse(entry.warnings), ['SCAN_NOT_SEALED']);
-    t.true(await u.app.blobs.has(entry.scan_sha256));
+    t.true(await u.app.ports.blobs.has(entry.scan_sha256));
     // Typed fields win over the scan's text.
     const typed = await registerPaperDocument(deps, agency, { name: 'b.pdf', content: scan }, { numberNotation: '46/UBND-VP', summary: 'Gõ tay' });
     const e2 = await u.app.db('register_entries').where({ id: typed.entryId }).first();

@@ -43,7 +43,7 @@ test.serial('a sealed document is registered with legal value; its annex without
     ],
   });
   await waitForMessages(AGENCIES.soyte.email, 1);
-  const report = await runIntakeCycle(ta.app.intakeDeps(), ta.config.agencies[0]!);
+  const report = await runIntakeCycle(ta.app, ta.config.agencies[0]!);
   t.is(report.processed[0]?.outcome, 'registered', JSON.stringify(report));
   const entry = await ta.app.db('register_entries').first();
   t.is(entry.legal_value, 'legal');
@@ -61,7 +61,7 @@ test.serial('a tampered signed document is refused with a 02 naming the reason; 
   const tampered = flip(sealed, Math.floor(lastHole(sealed).start / 2)); // one bit inside the signed bytes
   await sendMail(AGENCIES.ubnd.email, AGENCIES.soyte.email, { subject: 'Quyết định số 41/QĐ-UBND', attachments: [{ filename: 'qd41.pdf', content: tampered, contentType: 'application/pdf' }] });
   await waitForMessages(AGENCIES.soyte.email, 1);
-  const report = await runIntakeCycle(ta.app.intakeDeps(), ta.config.agencies[0]!);
+  const report = await runIntakeCycle(ta.app, ta.config.agencies[0]!);
   t.is(report.processed[0]?.outcome, 'refused', JSON.stringify(report));
   t.is(report.processed[0]?.detail, 'SIGNATURE_INVALID');
   t.is((await ta.app.db('register_entries').count('* as n'))[0]!.n, 0);
@@ -70,6 +70,6 @@ test.serial('a tampered signed document is refused with a 02 naming the reason; 
   const text = JSON.parse(refusal.message).text as string;
   t.regex(text, /Chữ ký số trên tệp "qd41.pdf" không hợp lệ/);
   const received = await ta.app.db('received_mails').first();
-  t.true(await ta.app.blobs.has(received.raw_sha256));
+  t.true(await ta.app.ports.blobs.has(received.raw_sha256));
   t.is((await ta.app.db('signature_results').first()).verdict, 'invalid');
 });

@@ -28,7 +28,7 @@ test.serial('a document mailed to an agency is registered with its metadata and 
   });
   await waitForMessages(AGENCIES.soyte.email, 1);
 
-  const report = await runIntakeCycle(ta.app.intakeDeps(), agencyOf(ta, AGENCIES.soyte.code));
+  const report = await runIntakeCycle(ta.app, agencyOf(ta, AGENCIES.soyte.code));
   t.is(report.processed.length, 1, JSON.stringify(report));
   t.is(report.processed[0]!.outcome, 'registered');
 
@@ -48,13 +48,13 @@ test.serial('a document mailed to an agency is registered with its metadata and 
   t.is(attachments[0].name, 'Quyết định 12-QĐ-UBND.pdf');
   t.is(attachments[0].pages, 1);
   t.is(Number(attachments[0].size), pdf.length);
-  t.true(await ta.app.blobs.has(attachments[0].sha256));
+  t.true(await ta.app.ports.blobs.has(attachments[0].sha256));
 
   // Moved out of the inbox only after the commit.
   t.is(await countMessages(AGENCIES.soyte.email, 'INBOX'), 0);
   t.is(await countMessages(AGENCIES.soyte.email, 'Processed'), 1);
 
-  const sent = await runOutbox(ta.app.outboxDeps());
+  const sent = await runOutbox(ta.app);
   t.deepEqual(sent, { sent: 1, deferred: 0, failed: 0 });
   await waitForMessages(AGENCIES.ubnd.email, 1);
   const [receipt] = await fetchAllParsed(AGENCIES.ubnd.email);
@@ -103,7 +103,7 @@ test.serial('the same mail delivered twice, or to two hosted mailboxes, gives on
   await waitForMessages(AGENCIES.soyte.email, 2);
   await waitForMessages(AGENCIES.stc.email, 1);
 
-  for (const code of [AGENCIES.soyte.code, AGENCIES.stc.code]) await runIntakeCycle(ta.app.intakeDeps(), agencyOf(ta, code));
+  for (const code of [AGENCIES.soyte.code, AGENCIES.stc.code]) await runIntakeCycle(ta.app, agencyOf(ta, code));
   const entries = await ta.app.db('register_entries').select('agency_code', 'arrival_number', 'number_notation').orderBy('agency_code');
   t.deepEqual(
     entries.map(e => [e.agency_code, e.arrival_number, e.number_notation]),
@@ -119,7 +119,7 @@ test.serial('the same mail delivered twice, or to two hosted mailboxes, gives on
   const outbox = await ta.app.db('outbox').select('agency_code', 'kind');
   t.is(outbox.length, 2);
   // A later cycle finds nothing new.
-  const again = await runIntakeCycle(ta.app.intakeDeps(), agencyOf(ta, AGENCIES.soyte.code));
+  const again = await runIntakeCycle(ta.app, agencyOf(ta, AGENCIES.soyte.code));
   t.is(again.listed, 0);
   t.is((await ta.app.db('register_entries').count('* as n'))[0]!.n, 2);
 });
@@ -132,7 +132,7 @@ test.serial('a UIDVALIDITY change re-registers nothing', async t => {
   });
   await waitForMessages(AGENCIES.soyte.email, 1);
   const agency = agencyOf(ta, AGENCIES.soyte.code);
-  await runIntakeCycle(ta.app.intakeDeps(), agency);
+  await runIntakeCycle(ta.app, agency);
   t.is((await ta.app.db('register_entries').count('* as n'))[0]!.n, 1);
 
   // Put the mail back in the inbox under a new UIDVALIDITY, as a server rebuild would.
@@ -145,7 +145,7 @@ test.serial('a UIDVALIDITY change re-registers nothing', async t => {
   const before = (await ta.app.db('mailbox_state').first()).uidvalidity;
   await exec('doveadm', ['-c', srv.dovecotConf, 'mailbox', 'update', '-u', AGENCIES.soyte.email, '--uid-validity', String(Number(before) + 1000), 'INBOX']);
 
-  const report = await runIntakeCycle(ta.app.intakeDeps(), agency);
+  const report = await runIntakeCycle(ta.app, agency);
   t.is(report.listed, 1);
   t.is(report.duplicates, 1);
   t.is((await ta.app.db('register_entries').count('* as n'))[0]!.n, 1);
@@ -168,7 +168,7 @@ test.serial('broken MIME, a non-PDF-only mail and a secrecy-marked document are 
   await sendMail(AGENCIES.ubnd.email, to, { subject: 'Quyết định số 22/QĐ-UBND', attachments: [{ filename: 'qd22.pdf', content: await documentPdf({ numberNotation: '22/QĐ-UBND' }) }] });
   await waitForMessages(to, 4);
 
-  const report = await runIntakeCycle(ta.app.intakeDeps(), agencyOf(ta, AGENCIES.soyte.code));
+  const report = await runIntakeCycle(ta.app, agencyOf(ta, AGENCIES.soyte.code));
   t.is(report.failed.length, 0, JSON.stringify(report.failed));
   const outcomes = report.processed.map(p => p.outcome).sort();
   t.deepEqual(outcomes, ['quarantined', 'refused', 'refused', 'registered'], JSON.stringify(report.processed));
@@ -180,7 +180,7 @@ test.serial('broken MIME, a non-PDF-only mail and a secrecy-marked document are 
 
   const received = await ta.app.db('received_mails').select();
   t.is(received.length, 4);
-  for (const r of received) t.true(await ta.app.blobs.has(r.raw_sha256), 'raw kept for every mail');
+  for (const r of received) t.true(await ta.app.ports.blobs.has(r.raw_sha256), 'raw kept for every mail');
 
   const quarantine = await ta.app.db('quarantine').select();
   t.is(quarantine.length, 1);
@@ -203,9 +203,9 @@ test.serial("edoc-bridge's own notices to the clerk are recorded but stay in the
   });
   await waitForMessages(AGENCIES.soyte.email, 1);
   const agency = agencyOf(ta, AGENCIES.soyte.code);
-  const first = await runIntakeCycle(ta.app.intakeDeps(), agency);
+  const first = await runIntakeCycle(ta.app, agency);
   t.is(first.processed[0]?.outcome, 'notice');
-  const second = await runIntakeCycle(ta.app.intakeDeps(), agency);
+  const second = await runIntakeCycle(ta.app, agency);
   t.is(second.processed.length, 0);
   t.is(second.duplicates, 1);
   t.is(await countMessages(AGENCIES.soyte.email, 'INBOX'), 1, 'still where the clerk reads it');
@@ -219,7 +219,7 @@ test.serial('with worker threads (limits.intakeWorkers: 2) documents are prepare
   }
   await sendMail(AGENCIES.ubnd.email, AGENCIES.soyte.email, { subject: 'Công văn số 54/UBND-VP', attachments: [{ filename: 'mat.pdf', content: await documentPdf({ numberNotation: '54/UBND-VP', secrecyMark: 'TỐI MẬT' }) }] });
   await waitForMessages(AGENCIES.soyte.email, 4);
-  const report = await runIntakeCycle(ta.app.intakeDeps(), agencyOf(ta, AGENCIES.soyte.code));
+  const report = await runIntakeCycle(ta.app, agencyOf(ta, AGENCIES.soyte.code));
   t.deepEqual(report.processed.map(p => p.outcome), ['registered', 'registered', 'registered', 'refused'], JSON.stringify(report));
   const entries = await ta.app.db('register_entries').orderBy('arrival_number').select('arrival_number', 'number_notation');
   t.deepEqual(entries.map(e => [e.arrival_number, e.number_notation]), [[1, '51/QĐ-UBND'], [2, '52/QĐ-UBND'], [3, '53/QĐ-UBND']], 'numbered in arrival order');

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { submitDocument } from '../../src/outbound/submit.js';
 import { parseSubmissionMeta } from '../../src/outbound/submission.js';
-import { buildReconcileReport } from '../../src/reconcile/report.js';
+import { buildReconcileReport } from '../../src/reconcile/tracking-report.js';
 import { buildStatus } from '../../src/edxml/status.js';
 import { AGENCIES, openTestApp, testConfigObject, testEnv, type TestApp } from '../helpers/app.js';
 import { runCli } from '../helpers/cli.js';
@@ -82,7 +82,7 @@ test.serial('two gateways: B (second process) answers 03; duplicate, out-of-orde
   const history = await ta.app.db('status_history').where({ subject_type: 'recipient', subject_id: recipient.id }).orderBy('id');
   t.true(history.some(h => h.code === '01' && h.from_state === 'received' && h.to_state === 'received' && /^out-of-order/.test(h.note)));
   t.is(history.filter(h => h.code === '03').length, 1, 'the duplicate left no history');
-  const report = await buildReconcileReport(ta.app.db, ta.app.clock.now());
+  const report = await buildReconcileReport(ta.app.db, ta.app.ports.clock.now());
   t.deepEqual(report.lines.map(l => [l.recipient, l.state]), [[AGENCIES.ubnd.email, 'received']]);
   t.true(report.orphans.some(o => o.subject === '[VBĐT-TT] 03 Đã tiếp nhận: 77/QĐ-KHAC'));
 });

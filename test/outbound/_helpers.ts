@@ -36,7 +36,7 @@ export async function openUnitApp(clock: Clock, hosted = [A, B], opts: { agencyE
     { env, source: 'test', baseDir: dir },
   );
   const log = memoryLog();
-  const app = await openApp(config, { clock, log, env });
+  const app = await openApp(config, { ports: { clock, log }, env });
   return { app, log, close: async () => { await app.close(); await rm(dir, { recursive: true, force: true }); } };
 }
 

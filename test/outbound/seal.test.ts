@@ -28,7 +28,7 @@ test('with an agency certificate the stamped document is sealed (PAdES) and veri
     const row = await u.app.db('outbox').first();
     const message = JSON.parse(row.message) as OutboxMessage;
     for (const a of message.attachments.filter(x => x.filename.endsWith('.pdf'))) {
-      const v = await verifyPdf(await u.app.blobs.get(a.sha256), p.trust, { now: new Date(now) });
+      const v = await verifyPdf(await u.app.ports.blobs.get(a.sha256), p.trust, { now: new Date(now) });
       t.is(v.verdict, 'valid', `${a.filename}: ${JSON.stringify(v.reasons)}`);
     }
     t.true(!!(await u.app.db('outgoing_documents').first()).sealed);

@@ -57,10 +57,10 @@ test('the document mail: SPEC §5 subject, DSN and MDN requested, stamped PDF an
   t.deepEqual(message.dsn, { envid: (await app.db('outgoing_recipients').first()).envid, notify: ['SUCCESS', 'FAILURE', 'DELAY'] });
   t.true(message.requestReadReceipt);
   t.deepEqual(message.attachments.map(a => a.filename), ['cv.pdf', 'phu-luc.pdf', 'vanban.edxml']);
-  const sent = await app.blobs.get(message.attachments[0]!.sha256);
+  const sent = await app.ports.blobs.get(message.attachments[0]!.sha256);
   t.not(sha256Hex(sent), sha256Hex(original), 'the number and date were stamped onto the PDF');
   t.true(sent.subarray(0, original.length).equals(original), 'as an incremental update: earlier signatures stay valid');
-  const env = parseEnvelope(await app.blobs.get(message.attachments[2]!.sha256));
+  const env = parseEnvelope(await app.ports.blobs.get(message.attachments[2]!.sha256));
   t.true(env.ok, env.errors.join('; '));
   t.is(env.numberNotation, '01/SYT');
   t.is(env.from?.organId, A.code);

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { fill, render } from '../../src/outbound/templates.js';
+import { fill, render } from '../../src/compose/templates.js';
 
 test('placeholders are filled, escaped in HTML, blocks kept only when set', t => {
   const tpl = 'A {{x}}{{#y}} B {{y}}{{/y}}.';

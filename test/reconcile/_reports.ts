@@ -10,8 +10,8 @@ let seq = 0;
 /** Store a raw mail as a pending report of `kind` in `agencyCode`'s mailbox; returns the report id. */
 export async function injectReport(app: App, agencyCode: string, kind: string, raw: Buffer | string): Promise<number> {
   const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.replace(/\r?\n/g, '\r\n'));
-  const ref = await app.blobs.put(bytes);
-  const now = app.clock.now().toISOString();
+  const ref = await app.ports.blobs.put(bytes);
+  const now = app.ports.clock.now().toISOString();
   const [rid] = await app.db('received_mails').insert({ agency_code: agencyCode, message_key: `test:${++seq}:${ref.sha256}`, raw_sha256: ref.sha256, raw_size: bytes.length, state: 'done', kind, outcome: 'report', received_at: now }).returning('id');
   const receivedId = typeof rid === 'object' ? Number(rid.id) : Number(rid);
   const [id] = await app.db('inbound_reports').insert({ received_mail_id: receivedId, agency_code: agencyCode, kind, data: JSON.stringify({ subject: kind }), state: 'pending', created_at: now }).returning('id');

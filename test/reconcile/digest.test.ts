@@ -1,5 +1,5 @@
 import test from 'ava';
-import { runDigest, digestFacts } from '../../src/reconcile/digest.js';
+import { runDigest, digestFacts } from '../../src/register/digest.js';
 import { A, openUnitApp, stepClock } from '../outbound/_helpers.js';
 
 test('the daily digest counts the Vietnam day and is queued once per agency and day', async t => {
@@ -12,7 +12,7 @@ test('the daily digest counts the Vietnam day and is queued once per agency and 
       agency_code: A.code, year: 2026, arrival_number: n, arrival_at: at, source: 'paper', legal_value: 'legal', signature_verdict: 'valid', status, urgency: 'normal', created_at: at,
     });
     await db('register_entries').insert([entry(1, '2026-11-20T16:59:59Z'), entry(2, '2026-11-20T17:00:00Z'), entry(3, '2026-11-21T08:00:00Z'), entry(4, '2026-11-21T08:30:00Z', 'held')]);
-    const facts = await digestFacts(u.app, u.app.config.agencies[0]!, clock.now());
+    const facts = await digestFacts(u.app.db, u.app.config.agencies[0]!, clock.now());
     t.is(facts.day, '21/11/2026');
     t.is(facts.registered, 2, 'yesterday evening (Vietnam time) is not today');
     t.is(facts.held, 1);

@@ -56,14 +56,14 @@ test('urgent first: a hỏa tốc document queued after a normal one is claimed 
   const { u } = t.context;
   await submit(u, 'normal');
   await submit(u, 'hoa-toc');
-  const claimed = await claimDue(u.app.db, u.app.clock.now(), { limit: 1, claimMs: 60_000 });
+  const claimed = await claimDue(u.app.db, u.app.ports.clock.now(), { limit: 1, claimMs: 60_000 });
   t.regex(claimed[0]!.subject, /^\[HỎA TỐC\] \[VBĐT\] 02\/SYT/);
 });
 
 test('a non-standard bounce quoting our Message-ID bounces the recipient; a DSN about one of our answers is noted, not an orphan', async t => {
   const { u } = t.context;
   const doc = await submit(u, 'normal', [B.code]);
-  await u.app.db('outbox').update({ state: 'sent', sent_at: u.app.clock.now().toISOString() });
+  await u.app.db('outbox').update({ state: 'sent', sent_at: u.app.ports.clock.now().toISOString() });
   await runReconcile(u.app);
   const bounce = [
     'From: MAILER-DAEMON@mail.peer.test',
@@ -86,7 +86,7 @@ test('a non-standard bounce quoting our Message-ID bounces the recipient; a DSN 
   ].join('\r\n');
   await injectReport(u.app, A.code, 'delivery-report', bounce);
   // Our own 03 answer (as B's side queues it) bounced back to us.
-  await u.app.db('outbox').insert({ agency_code: B.code, kind: 'receipt', dedupe_key: 'x', message_id: '<st.m1.x.03@edoc.vinhlong.test>', to_address: 'old@peer.test', subject: 's', message: '{}', priority: 0, state: 'sent', attempts: 1, next_attempt_at: u.app.clock.now().toISOString(), created_at: u.app.clock.now().toISOString() });
+  await u.app.db('outbox').insert({ agency_code: B.code, kind: 'receipt', dedupe_key: 'x', message_id: '<st.m1.x.03@edoc.vinhlong.test>', to_address: 'old@peer.test', subject: 's', message: '{}', priority: 0, state: 'sent', attempts: 1, next_attempt_at: u.app.ports.clock.now().toISOString(), created_at: u.app.ports.clock.now().toISOString() });
   await injectReport(u.app, B.code, 'delivery-report', `From: MAILER-DAEMON@mail.test\r\nTo: ${B.email}\r\nSubject: Undelivered Mail\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary="Z"\r\n\r\n--Z\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mail.test\r\n\r\nFinal-Recipient: rfc822; old@peer.test\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n--Z\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <st.m1.x.03@edoc.vinhlong.test>\r\n\r\n--Z--\r\n`);
   const run = await runReconcile(u.app);
   t.deepEqual(run.reports, { matched: 2, orphan: 0, duplicate: 0, failed: 0 });

@@ -19,7 +19,7 @@ test.afterEach.always(async t => t.context.u?.close());
 /** An incoming entry at B as intake registers it (sender A, the sender's Message-ID). */
 async function incomingEntry(u: UnitApp, senderMessageId: string): Promise<number> {
   const { app } = u;
-  const now = app.clock.now().toISOString();
+  const now = app.ports.clock.now().toISOString();
   const [rid] = await app.db('received_mails').insert({ agency_code: B.code, message_key: senderMessageId, message_id: senderMessageId, raw_sha256: 'a'.repeat(64), raw_size: 1, state: 'done', kind: 'document', outcome: 'registered', subject: '[VBĐT] 05/SYT ngày 20/11/2026: V/v thu hồi', received_at: now }).returning('id');
   const [id] = await app.db('register_entries').insert({
     agency_code: B.code, year: 2026, arrival_number: 7, arrival_at: now, received_mail_id: typeof rid === 'object' ? rid.id : rid, source: 'email',
@@ -49,7 +49,7 @@ test('recall both ways: 13 to each recipient, the receiver cancels its entry (me
   const u = t.context.u;
   const { app } = u;
   const doc = await submitDocument(app, { agencyCode: A.code, to: [B.code, C.code], files: [{ name: 'cv.pdf', content: await pdf(), role: 'main' }], meta: parseSubmissionMeta({ summary: 'V/v thu hồi' }), source: 'cli' });
-  await app.db('outbox').update({ state: 'sent', sent_at: app.clock.now().toISOString() });
+  await app.db('outbox').update({ state: 'sent', sent_at: app.ports.clock.now().toISOString() });
   await runReconcile(app);
   const r = await recallDocument(app, doc.numberNotation, 'Ban hành sai thẩm quyền', { agencyCode: A.code });
   t.is(r.requested.length, 2);
@@ -59,10 +59,10 @@ test('recall both ways: 13 to each recipient, the receiver cancels its entry (me
   t.is(recalls[0].subject, `[VBĐT-TT] 13 Yêu cầu thu hồi: ${doc.numberNotation}`);
   const msg = JSON.parse(recalls[0].message) as OutboxMessage;
   t.is(msg.inReplyTo, doc.recipients[0]!.messageId);
-  const packet = parseStatus(await app.blobs.get(msg.attachments[0]!.sha256));
+  const packet = parseStatus(await app.ports.blobs.get(msg.attachments[0]!.sha256));
   t.is(packet.statusCode, '13');
   t.is(packet.responseFor?.code, doc.numberNotation);
-  const revoke = parseEnvelope(await app.blobs.get(msg.attachments[1]!.sha256));
+  const revoke = parseEnvelope(await app.ports.blobs.get(msg.attachments[1]!.sha256));
   t.is(msg.attachments[1]!.filename, 'vanban.edxml');
   t.is(revoke.businessDocType, 1);
   t.is(revoke.businessDocReason, 'Ban hành sai thẩm quyền');
@@ -98,7 +98,7 @@ test('recall both ways: 13 to each recipient, the receiver cancels its entry (me
 
 test('a recall that overtakes its document waits (pending) and cancels the entry once it is registered; after a day without one it is an orphan', async t => {
   const u = t.context.u;
-  const clock = u.app.clock as ReturnType<typeof stepClock>;
+  const clock = u.app.ports.clock as ReturnType<typeof stepClock>;
   const early = await injectReport(u.app, B.code, 'recall', await statusMail({ from: A.email, to: B.email, code: '13', numberNotation: '05/SYT', inReplyTo: '<doc.early@edoc.vinhlong.test>', description: 'Sai' }));
   const never = await injectReport(u.app, B.code, 'recall', await statusMail({ from: A.email, to: B.email, code: '13', numberNotation: '66/SYT', inReplyTo: '<doc.never@edoc.vinhlong.test>', description: 'Sai' }));
   let run = await runReconcile(u.app);

@@ -2,7 +2,7 @@ import anyTest, { type TestFn } from 'ava';
 import { submitDocument } from '../../src/outbound/submit.js';
 import { parseSubmissionMeta } from '../../src/outbound/submission.js';
 import { runReconcile } from '../../src/reconcile/pipeline.js';
-import { buildReconcileReport } from '../../src/reconcile/report.js';
+import { buildReconcileReport } from '../../src/reconcile/tracking-report.js';
 import { A, B, C, openUnitApp, pdf, stepClock, type UnitApp } from '../outbound/_helpers.js';
 import { dsnMail, injectReport, mdnMail, replyMail, statusMail } from './_reports.js';
 
@@ -15,7 +15,7 @@ test.beforeEach(async t => {
   const { app } = t.context.u;
   t.context.doc = await submitDocument(app, { agencyCode: A.code, to: [B.code, C.code], files: [{ name: 'cv.pdf', content: await pdf(), role: 'main' }], meta, source: 'cli' });
   // The outbox accepted both (as runOutbox records a 250).
-  await app.db('outbox').update({ state: 'sent', sent_at: app.clock.now().toISOString(), last_response: '250 2.0.0 Ok: queued as ABC' });
+  await app.db('outbox').update({ state: 'sent', sent_at: app.ports.clock.now().toISOString(), last_response: '250 2.0.0 Ok: queued as ABC' });
 });
 test.afterEach.always(async t => t.context.u?.close());
 
@@ -76,12 +76,12 @@ test('orphans are kept and listed, never dropped', async t => {
   t.is(run.reports.orphan, 2);
   t.is(await reportState(t, orphan), 'orphan');
   t.is(await reportState(t, orphanDsn), 'orphan');
-  const report = await buildReconcileReport(app.db, app.clock.now());
+  const report = await buildReconcileReport(app.db, app.ports.clock.now());
   t.deepEqual(report.orphans.map(o => o.id), [orphan, orphanDsn]);
   t.is((await app.db('reconcile_log').where({ effect: 'orphan' })).length, 2);
   // Still there after another run.
   await runReconcile(app);
-  t.is((await buildReconcileReport(app.db, app.clock.now())).orphans.length, 2);
+  t.is((await buildReconcileReport(app.db, app.ports.clock.now())).orphans.length, 2);
 });
 
 test('a DSN matched by ENVID alone (message/global-delivery-status) bounces the recipient with status and words', async t => {
@@ -109,7 +109,7 @@ test('ResponseFor matches without mail headers; the subject is the last resort a
   t.is(c.status, 'received');
   const log = await app.db('reconcile_log').whereNotNull('report_id').orderBy('id');
   t.deepEqual(log.map(l => [l.method, !!l.guess, l.event]), [['response-for', false, 'status:04'], ['subject-guess', true, 'reply:03']]);
-  const report = await buildReconcileReport(app.db, app.clock.now());
+  const report = await buildReconcileReport(app.db, app.ports.clock.now());
   t.deepEqual(report.lines.map(l => [l.recipient, l.state]), [[B.email, 'assigned'], [C.email, 'received']]);
   t.deepEqual(report.totals, [{ agency: A.code, state: 'assigned', count: 1 }, { agency: A.code, state: 'received', count: 1 }]);
 });

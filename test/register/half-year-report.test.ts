@@ -1,6 +1,6 @@
 import test from 'ava';
 import { halfYearBounds, halfYearLines, halfYearReport, previousHalf } from '../../src/register/half-year-report.js';
-import { runHalfYearReport } from '../../src/reconcile/digest.js';
+import { runHalfYearReport } from '../../src/register/digest.js';
 import { A, openUnitApp, stepClock } from '../outbound/_helpers.js';
 
 test('half years are Vietnam calendar halves; the job reports the one just ended', t => {

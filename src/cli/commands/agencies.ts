@@ -18,7 +18,7 @@ export const agenciesImportCommand: Command = {
     return withApp(ctx, async app => {
       let result: DirectoryImport;
       try {
-        result = await importDirectoryCsv(app.db, file, app.clock.now());
+        result = await importDirectoryCsv(app.db, file, app.ports.clock.now());
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {

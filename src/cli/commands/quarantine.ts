@@ -42,7 +42,7 @@ export const quarantineShowCommand: Command = {
     return withApp(ctx, async app => {
       const q = await getQuarantine(app.db, id);
       if (!q) throw new BridgeError('NOT_FOUND', `no quarantine entry ${id}`);
-      const shown = { ...q, rawPath: app.blobs.pathOf(q.raw_sha256) };
+      const shown = { ...q, rawPath: app.ports.blobs.pathOf(q.raw_sha256) };
       if (json) printJson(ctx, shown);
       else for (const [k, v] of Object.entries(shown)) println(ctx.stdout, `${k}: ${v ?? ''}`);
       return 0;
@@ -59,11 +59,11 @@ function action(word: 'retry' | 'release' | 'discard', summary: string): Command
       const { id, json } = idArg(argv, `quarantine ${word} ID`);
       return withApp(ctx, async app => {
         if (word === 'retry') {
-          const outcome = await retryQuarantined(app.intakeDeps(), id);
+          const outcome = await retryQuarantined(app, id);
           if (json) printJson(ctx, outcome);
           else println(ctx.stdout, `quarantine ${id} retried: ${outcome.outcome}${outcome.arrivalNumber ? ' (arrival number ' + outcome.arrivalNumber + ')' : ''}`);
         } else {
-          await closeQuarantined(app.intakeDeps(), id, word === 'release' ? 'released' : 'discarded');
+          await closeQuarantined(app, id, word === 'release' ? 'released' : 'discarded');
           if (json) printJson(ctx, { id, state: word === 'release' ? 'released' : 'discarded' });
           else println(ctx.stdout, `quarantine ${id} ${word === 'release' ? 'released' : 'discarded'} (raw mail kept)`);
         }

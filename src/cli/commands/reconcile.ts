@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { BridgeError } from '../../errors.js';
-import { buildReconcileReport } from '../../reconcile/report.js';
+import { buildReconcileReport } from '../../reconcile/tracking-report.js';
 import { listReconcileLog } from '../../db/reconcile.js';
 import { runReconcile } from '../../reconcile/pipeline.js';
 import { printJson, println, type Command } from '../command.js';
@@ -17,7 +17,7 @@ export const reconcileReportCommand: Command = {
     if (values.since && Number.isNaN(Date.parse(values.since))) throw new BridgeError('USAGE', `--since must be a date, not ${values.since}`);
     return withApp(ctx, async app => {
       const since = values.since ? new Date(values.since.length === 10 ? `${values.since}T00:00:00+07:00` : values.since).toISOString() : undefined;
-      const report = await buildReconcileReport(app.db, app.clock.now(), { since, agencyCode: values.agency });
+      const report = await buildReconcileReport(app.db, app.ports.clock.now(), { since, agencyCode: values.agency });
       if (values.json) printJson(ctx, report);
       else if (values.csv) {
         const head = ['Cơ quan gửi', 'Văn bản', 'Số, ký hiệu', 'Ngày', 'Nơi nhận', 'Mã nơi nhận', 'Trạng thái', 'Diễn giải', 'Mã cuối', 'Bằng chứng cuối', 'Thời điểm', 'Tuổi (giờ)', 'Hạn', 'Quá hạn'];

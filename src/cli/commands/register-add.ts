@@ -50,7 +50,7 @@ export const registerAddCommand: Command = {
       const agency = app.config.agencies.find(a => a.code === values.agency);
       if (!agency) throw new BridgeError('USAGE', `no hosted agency ${values.agency}`);
       const nfc = (v?: string) => v?.normalize('NFC');
-      const result = await registerPaperDocument(app.intakeDeps(), agency, { name: path.basename(file).normalize('NFC'), content }, {
+      const result = await registerPaperDocument(app, agency, { name: path.basename(file).normalize('NFC'), content }, {
         issuerCode: values['issuer-code'],
         issuerName: nfc(values['issuer-name']),
         numberNotation: nfc(values['number-notation']),

@@ -51,7 +51,7 @@ export const registerExportCommand: Command = {
       let bytes: Uint8Array;
       let pages: number | undefined;
       if (format === 'csv') bytes = Buffer.from(registerCsv(table), 'utf8');
-      else ({ bytes, pages } = await registerPdf(table, await loadRegisterFonts(), { now: app.clock.now() }));
+      else ({ bytes, pages } = await registerPdf(table, await loadRegisterFonts(), { now: app.ports.clock.now() }));
       if (!values.out) {
         ctx.stdout.write(bytes);
         return 0;

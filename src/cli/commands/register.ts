@@ -54,7 +54,7 @@ export const registerShowCommand: Command = {
         .select('attachments.name', 'attachments.content_type as contentType', 'attachments.size', 'attachments.sha256', 'attachments.pages', 'attachments.signature_verdict as signatureVerdict', 'signature_results.reasons', 'signature_results.summary_vi as signatureSummary');
       const history = await app.db('status_history').where({ subject_type: 'entry', subject_id: id }).orderBy('id').select('from_state as from', 'to_state as to', 'code', 'note', 'at');
       const files = attachments.map(a => ({ ...a, size: Number(a.size), reasons: a.reasons ? JSON.parse(a.reasons) : [] }));
-      if (entry.scan_sha256) files.unshift({ name: entry.scan_name ?? 'scan.pdf', contentType: 'application/pdf', size: (await app.blobs.get(entry.scan_sha256)).length, sha256: entry.scan_sha256, pages: null, signatureVerdict: entry.signature_verdict, reasons: [], signatureSummary: null });
+      if (entry.scan_sha256) files.unshift({ name: entry.scan_name ?? 'scan.pdf', contentType: 'application/pdf', size: (await app.ports.blobs.get(entry.scan_sha256)).length, sha256: entry.scan_sha256, pages: null, signatureVerdict: entry.signature_verdict, reasons: [], signatureSummary: null });
       const shown = entryJson(entry, files, history);
       if (values.json) printJson(ctx, shown);
       else {

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BridgeError } from '../../errors.js';
-import { envFailpoint } from '../../failpoint.js';
 import { submitDocument } from '../../outbound/submit.js';
 import { parseSubmissionMeta, type SubmissionFile } from '../../outbound/submission.js';
 import { printJson, println, type Command } from '../command.js';
@@ -57,7 +56,7 @@ export const sendCommand: Command = {
       files.push({ name: path.basename(abs).normalize('NFC'), content: await readBytes(abs), role });
     }
     return withApp(ctx, async app => {
-      const result = await submitDocument({ ...app, failpoint: envFailpoint(ctx.env) }, {
+      const result = await submitDocument(app, {
         agencyCode: values.from!,
         to: values.to!.flatMap(t => t.split(',')),
         files,

@@ -1,5 +1,4 @@
 import { BridgeError } from '../../errors.js';
-import { DEFAULT_SMTP_RULES_TEXT } from './smtp-response-defaults.js';
 
 /**
  * SMTP failure → retry or fail. The policy is data (config/smtp-responses.txt, zone-mta bounces.txt
@@ -50,9 +49,9 @@ export function parseSmtpRules(text: string, source = 'smtp-responses.txt'): Smt
   return rules;
 }
 
-/** The policy from the file's text, or the embedded defaults when the file is absent (undefined). */
-export function loadSmtpPolicy(text?: string, source?: string): SmtpPolicy {
-  const rules = parseSmtpRules(text ?? DEFAULT_SMTP_RULES_TEXT, text === undefined ? 'embedded defaults' : source);
+/** The policy from the rules text (config/smtp-responses.txt, read by src/config/policies.ts). */
+export function loadSmtpPolicy(text: string, source?: string): SmtpPolicy {
+  const rules = parseSmtpRules(text, source);
   return { rules, classify: (failure) => classifySmtpFailure(rules, failure) };
 }
 

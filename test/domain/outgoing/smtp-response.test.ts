@@ -9,7 +9,7 @@ import {
   parseSmtpRules,
   type SmtpFailure,
 } from '../../../src/domain/outgoing/smtp-response.js';
-import { DEFAULT_SMTP_RULES_TEXT } from '../../../src/domain/outgoing/smtp-response-defaults.js';
+import { readSmtpPolicy, SMTP_POLICY_FILE } from '../../../src/config/policies.js';
 
 const fileText = readFileSync(fileURLToPath(new URL('../../../config/smtp-responses.txt', import.meta.url)), 'utf8');
 const policy = loadSmtpPolicy(fileText);
@@ -56,11 +56,18 @@ for (const [title, failure, action, category, status] of cases) {
   });
 }
 
-test('embedded defaults equal config/smtp-responses.txt', (t) => {
-  t.is(DEFAULT_SMTP_RULES_TEXT, fileText);
-  const fallback = loadSmtpPolicy();
-  t.is(fallback.rules.length, policy.rules.length);
-  t.is(fallback.classify({ responseCode: 550, response: '550 5.1.1 nope' }).category, 'recipient');
+test('the app reads the policy shipped with the package (config/smtp-responses.txt)', async (t) => {
+  t.is(readFileSync(SMTP_POLICY_FILE, 'utf8'), fileText);
+  const shipped = await readSmtpPolicy();
+  t.is(shipped.rules.length, policy.rules.length);
+  t.true(shipped.rules.length > 10);
+  t.is(shipped.classify({ responseCode: 550, response: '550 5.1.1 nope' }).category, 'recipient');
+});
+
+test('a missing policy file is a configuration error, not a silent fallback', async (t) => {
+  const err = await t.throwsAsync(readSmtpPolicy('/nonexistent/smtp-responses.txt'));
+  t.true(isBridgeError(err, 'CONFIG_INVALID'));
+  t.regex(err!.message, /cannot read the SMTP reply policy/);
 });
 
 test('first match wins and line numbers are reported', (t) => {

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connect.js';
+import { trackingRows } from '../db/outgoing.js';
 import { listOrphans } from '../db/reconcile.js';
 import { RECIPIENT_STATUS_LABEL, type RecipientStatus } from '../domain/outgoing/recipient-state.js';
 
@@ -39,13 +40,7 @@ const AWAITING: ReadonlySet<string> = new Set(['queued', 'sent', 'delivered', 'o
  * state; and the orphans (reports that matched nothing). `since` filters documents by creation.
  */
 export async function buildReconcileReport(db: Db, now: Date, opts: { since?: string; agencyCode?: string } = {}): Promise<ReconcileReport> {
-  const q = db('outgoing_recipients as r')
-    .join('outgoing_documents as d', 'd.id', 'r.document_id')
-    .orderBy([{ column: 'd.id' }, { column: 'r.id' }])
-    .select('r.*', 'd.agency_code as agency', 'd.number_notation', 'd.doc_date', 'd.summary', 'd.state as document_state', 'd.created_at as doc_created_at');
-  if (opts.since) q.where('d.created_at', '>=', opts.since);
-  if (opts.agencyCode) q.where('d.agency_code', opts.agencyCode);
-  const rows: Array<Record<string, unknown>> = await q;
+  const rows = (await trackingRows(db, opts)) as unknown as Array<Record<string, unknown>>;
   const lines: ReportLine[] = rows.map(r => {
     const state = r.status as RecipientStatus;
     const deadline = (r.deadline as string | null) ?? null;

@@ -1,9 +1,16 @@
-import type { Db } from '../db/connect.js';
-import { casRecipientState, getRecipient, type OutgoingRecipientRow } from '../db/outgoing.js';
-import { appendReconcileLog, type MatchMethod, type ReconcileEffect } from '../db/reconcile.js';
+import type { Db } from './connect.js';
+import { recordTransition } from './history.js';
+import { casRecipientState, getRecipient, type OutgoingRecipientRow } from './outgoing.js';
+import { appendReconcileLog, type MatchMethod, type ReconcileEffect } from './reconcile.js';
+import { inTransaction } from './transaction.js';
 import { applyEvent, type EventEffect, type RecipientEvent } from '../domain/outgoing/recipient-state.js';
 import { BridgeError } from '../errors.js';
-import { inTransaction } from '../inbound/commit.js';
+
+/*
+ * Recipient tracking: every event about an outgoing recipient (the outbox's result, a report, a
+ * deadline, the clerk's recall) goes through applyToRecipient. It lives with the SQL because it is
+ * one compare-and-set transaction; the decision itself is the pure table of recipient-state.ts.
+ */
 
 /** Where an event comes from: the report (or send result) and what it said. */
 export type Evidence = {
@@ -42,16 +49,8 @@ export async function applyToRecipient(db: Db, recipientId: number, event: Recip
         if (!(await casRecipientState(trx, recipientId, from, next, evidenceCols, now))) return null; // lost the race: re-decide
       }
       if (effect !== 'duplicate') {
-        await trx('status_history').insert({
-          subject_type: 'recipient',
-          subject_id: recipientId,
-          from_state: from.status,
-          to_state: next.status,
-          code: ev.code && ev.code.length <= 4 ? ev.code : null,
-          note: [effect === 'moved' ? null : effect, ev.guess ? 'guess' : null, ev.label, ev.note].filter(Boolean).join('; ').slice(0, 2000),
-          evidence_sha256: ev.sha256,
-          at: now.toISOString(),
-        });
+        const note = [effect === 'moved' ? null : effect, ev.guess ? 'guess' : null, ev.label, ev.note].filter(Boolean).join('; ');
+        await recordTransition(trx, { subject: 'recipient', id: recipientId, from: from.status, to: next.status, code: ev.code, note, evidenceSha256: ev.sha256 }, now);
       }
       await appendReconcileLog(trx, now, {
         reportId: ev.reportId,

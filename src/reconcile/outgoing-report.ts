@@ -1,27 +1,28 @@
+import { recordTransition } from '../db/history.js';
+import { outboxByMessageIds } from '../db/outbox.js';
+import { applyToRecipient } from '../db/recipient-events.js';
 import { appendReconcileLog, finishReport, type PendingReport } from '../db/reconcile.js';
 import type { EventEffect } from '../domain/outgoing/recipient-state.js';
-import { parseMail } from '../mail/parse.js';
-import type { OutgoingDeps } from '../outbound/deps.js';
-import { applyToRecipient } from './apply.js';
+import type { ParsedMail } from '../mail/types.js';
+import type { Deps } from '../ports.js';
 import { matchReport } from './match.js';
 import { observeReport, type Observation, type Observed } from './observe.js';
 
 export type ReportOutcome = { state: 'matched' | 'orphan' | 'duplicate'; method: string | null; effects: EventEffect[] };
 
 /**
- * One report about our outgoing documents: read its raw mail again from the blob store → observe
- * (keys + events) → match (SPEC §3 order) → apply each event to its recipient. A report that
- * matches nothing is an orphan: kept, logged, listed by `reconcile report`, never dropped.
+ * One report about our outgoing documents (its raw mail parsed again by the pipeline): observe
+ * (keys + events) → match (in the order of match.ts) → apply each event to its recipient. A report
+ * that matches nothing is an orphan: kept, logged, listed by `reconcile report`, never dropped.
  */
-export async function reconcileReport(deps: OutgoingDeps, report: PendingReport): Promise<ReportOutcome> {
-  const mail = await parseMail(await deps.blobs.get(report.raw_sha256));
+export async function reconcileReport(deps: Deps, report: PendingReport, mail: ParsedMail): Promise<ReportOutcome> {
   const obs = observeReport(report.kind, mail);
   const hints = obs.observed.map(o => o.address).filter((a): a is string => !!a);
   const match = await matchReport(deps.db, obs.keys, report.agency_code, hints);
-  const now = deps.clock.now();
+  const now = deps.ports.clock.now();
   // A report about one of our status answers or notices (a DSN, an MDN, a human reply to a receipt)
   // is about that mail, not about a document recipient; a subject guess must not override that.
-  const ours = !match || match.guess ? await ourOtherMail(deps, obs.keys) : undefined;
+  const ours = !match || match.guess ? await outboxByMessageIds(deps.db, reportedIds(obs.keys)) : undefined;
   if (!match || ours) {
     if (ours) {
       await appendReconcileLog(deps.db, now, { reportId: report.id, agencyCode: report.agency_code, method: 'message-id', event: obs.summary, effect: 'noted', detail: `about our ${ours.kind} mail #${ours.id} to ${ours.to_address}: ${obs.observed.map(o => [o.code, o.note].filter(Boolean).join(' ')).join('; ')}`, evidenceSha256: report.raw_sha256 });
@@ -30,7 +31,7 @@ export async function reconcileReport(deps: OutgoingDeps, report: PendingReport)
     }
     await appendReconcileLog(deps.db, now, { reportId: report.id, agencyCode: report.agency_code, effect: 'orphan', event: obs.summary, detail: `${mail.subject} (${mail.from?.address ?? 'no sender'})`, evidenceSha256: report.raw_sha256 });
     await finishReport(deps.db, report.id, 'orphan', null, now);
-    deps.log.warn('RECONCILE_ORPHAN', { report: report.id, agency: report.agency_code, kind: report.kind, subject: mail.subject });
+    deps.ports.log.warn('RECONCILE_ORPHAN', { report: report.id, agency: report.agency_code, kind: report.kind, subject: mail.subject });
     return { state: 'orphan', method: null, effects: [] };
   }
   const effects: EventEffect[] = [];
@@ -38,7 +39,7 @@ export async function reconcileReport(deps: OutgoingDeps, report: PendingReport)
     // A reply without a clear intent, an unreadable status: matched and kept, nothing moves.
     for (const r of match.recipients) {
       await appendReconcileLog(deps.db, now, { reportId: report.id, agencyCode: report.agency_code, documentId: match.document.id, recipientId: r.id, method: match.method, guess: match.guess, event: obs.summary, effect: 'noted', fromStatus: r.status, toStatus: r.status, detail: mail.subject, evidenceSha256: report.raw_sha256 });
-      await deps.db('status_history').insert({ subject_type: 'recipient', subject_id: r.id, from_state: r.status, to_state: r.status, code: null, note: `noted; ${report.kind}: ${mail.subject}`.slice(0, 2000), evidence_sha256: report.raw_sha256, at: now.toISOString() });
+      await recordTransition(deps.db, { subject: 'recipient', id: r.id, from: r.status, to: r.status, note: `noted; ${report.kind}: ${mail.subject}`, evidenceSha256: report.raw_sha256 }, now);
     }
   }
   for (const r of match.recipients) {
@@ -48,23 +49,21 @@ export async function reconcileReport(deps: OutgoingDeps, report: PendingReport)
         r.id,
         o.event,
         { reportId: report.id, method: match.method, guess: match.guess || o.guess, label: o.label, code: o.code, note: o.note, sha256: report.raw_sha256, agencyCode: report.agency_code },
-        deps.clock.now(),
+        deps.ports.clock.now(),
       );
       effects.push(applied.effect);
       const event = applied.effect === 'moved' ? 'RECONCILE_MATCHED' : applied.effect === 'duplicate' ? 'RECONCILE_DUPLICATE' : 'RECONCILE_OUT_OF_ORDER';
-      deps.log.info(event, { report: report.id, recipient: r.id, document: match.document.id, method: match.method, guess: match.guess || o.guess, event: o.label, from: applied.from, to: applied.to, effect: applied.effect });
+      deps.ports.log.info(event, { report: report.id, recipient: r.id, document: match.document.id, method: match.method, guess: match.guess || o.guess, event: o.label, from: applied.from, to: applied.to, effect: applied.effect });
     }
   }
   const state = effects.length > 0 && effects.every(e => e === 'duplicate') ? 'duplicate' : 'matched';
-  await finishReport(deps.db, report.id, state, match.method, deps.clock.now());
+  await finishReport(deps.db, report.id, state, match.method, deps.ports.clock.now());
   return { state, method: match.method, effects };
 }
 
-/** An outbox mail of ours (status answer, notice) that a report names (DSN, MDN, In-Reply-To), if any. */
-async function ourOtherMail(deps: OutgoingDeps, keys: Observation['keys']): Promise<{ id: number; kind: string; to_address: string } | undefined> {
-  const ids = [...keys.messageIds, ...(keys.originalMessageId ? [keys.originalMessageId] : []), ...keys.replyIds];
-  if (ids.length === 0) return undefined;
-  return deps.db('outbox').whereIn('message_id', ids).first('id', 'kind', 'to_address');
+/** Every Message-ID a report names (DSN, MDN, In-Reply-To): one of them may be an outbox mail of ours (a status answer, a notice). */
+function reportedIds(keys: Observation['keys']): string[] {
+  return [...keys.messageIds, ...(keys.originalMessageId ? [keys.originalMessageId] : []), ...keys.replyIds];
 }
 
 /** The events for one recipient: those naming its address, else (a DSN about a forwarded copy, a status) all of them. */

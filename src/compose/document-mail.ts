@@ -6,9 +6,10 @@ import { documentSubject } from '../domain/outgoing/subject.js';
 import { isoToDisplay } from '../domain/vn-time.js';
 import { ENVELOPE_FILENAME } from '../edxml/codes.js';
 import { buildEnvelope } from '../edxml/envelope.js';
-import type { BlobStore } from '../store/blob-store.js';
-import type { ResolvedRecipient } from './recipients.js';
-import { render } from './templates.js';
+import type { Template } from './templates.js';
+
+/** A recipient as a document mail names it. */
+export type DocumentRecipient = { agencyCode: string | null; name: string | null; address: string };
 
 /**
  * The document mail (SPEC §5): subject `[KHẨN] [VBĐT] <số ký hiệu> ngày <dd/mm/yyyy>: <trích yếu>`,
@@ -31,8 +32,8 @@ export function envelopeIdentity(agency: HostedAgency, doc: OutgoingDocumentRow)
   };
 }
 
-/** The edXML envelope for a document (the same for every recipient; it lists them all). Returns its blob hash. */
-export async function storeEnvelope(blobs: BlobStore, agency: HostedAgency, doc: OutgoingDocumentRow, files: OutgoingFile[], recipients: ResolvedRecipient[], toPlaces?: string[]): Promise<string> {
+/** The edXML envelope `vanban.edxml` of a document (the same for every recipient; it lists them all). */
+export function documentEnvelope(agency: HostedAgency, doc: OutgoingDocumentRow, files: OutgoingFile[], recipients: DocumentRecipient[], toPlaces?: string[]): Buffer {
   const xml = buildEnvelope({
     ...envelopeIdentity(agency, doc),
     to: recipients.map(r => ({ organId: r.agencyCode ?? '', organName: r.name ?? r.address, email: r.address })),
@@ -45,19 +46,20 @@ export async function storeEnvelope(blobs: BlobStore, agency: HostedAgency, doc:
     business: { docType: 0, staff: { department: 'Văn thư', email: agency.email } },
     attachments: files.map(f => ({ name: f.name, contentType: 'application/pdf', sha256: f.sha256, size: f.size })),
   });
-  return (await blobs.put(Buffer.from(xml, 'utf8'))).sha256;
+  return Buffer.from(xml, 'utf8');
 }
 
-/** The outbox row of the document mail to one recipient. */
-export async function composeDocumentMail(
+/** The outbox row of the document mail to one recipient (pure: `template` is templates/document, loaded already). */
+export function documentMail(
+  template: Template,
   agency: HostedAgency,
   doc: OutgoingDocumentRow,
   files: OutgoingFile[],
   envelopeSha256: string,
-  r: { recipient: ResolvedRecipient; recipientId: number; messageId: string; envid: string },
-): Promise<OutboxInput> {
+  r: { recipient: DocumentRecipient; recipientId: number; messageId: string; envid: string },
+): OutboxInput {
   const urgency = doc.urgency as Urgency;
-  const body = await render('document', {
+  const body = template.fill({
     recipientName: r.recipient.name ?? r.recipient.address,
     agencyName: agency.name,
     agencyEmail: agency.email,

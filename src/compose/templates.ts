@@ -47,8 +47,16 @@ export function fill(template: string, params: Record<string, string | null | un
   });
 }
 
+/** A loaded template: filling it is pure (no I/O), so it may happen inside a transaction. */
+export type Template = { fill(params: Record<string, string | null | undefined>): { text: string; html: string } };
+
+/** Load a template's text and HTML (read once per process, NFC). */
+export async function loadTemplate(name: TemplateName, dir = templatesDir()): Promise<Template> {
+  const [text, html] = await Promise.all([load(path.join(dir, `${name}.txt`)), load(path.join(dir, `${name}.html`))]);
+  return { fill: params => ({ text: fill(text, params, false), html: fill(html, params, true) }) };
+}
+
 /** Render a template to its text and HTML bodies (both NFC). */
 export async function render(name: TemplateName, params: Record<string, string | null | undefined>, dir = templatesDir()): Promise<{ text: string; html: string }> {
-  const [text, html] = await Promise.all([load(path.join(dir, `${name}.txt`)), load(path.join(dir, `${name}.html`))]);
-  return { text: fill(text, params, false), html: fill(html, params, true) };
+  return (await loadTemplate(name, dir)).fill(params);
 }

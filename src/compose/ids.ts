@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { messageIdFor } from '../domain/outgoing/message-id.js';
+import type { StatusCode } from '../edxml/codes.js';
 
 /**
- * Identifiers of an outgoing document and of its mail to each recipient. The document key is the
- * register's own identity (sender agency, year, number: unique by NĐ 30 Art. 15.1), so ids survive a
- * crash and a resend, and two hosted agencies never share one.
+ * Identifiers of every mail we write. They are derived, never random, so a resend after a crash
+ * or a retry carries the same id and every report about it leads back. The document key is the
+ * register's own identity (sender agency, year, number: unique by NĐ 30 Art. 15.1), so two hosted
+ * agencies never share one.
  */
 
 /** `000.00.31.H62-2026-5`: the document part of our Message-IDs. */
@@ -27,17 +29,22 @@ export function recallMessageId(doc: { agency_code: string; year: number; number
   return messageIdFor('recall', { docId: documentKey(doc), recipient: recipientKey(r), round: String(round) }, domain);
 }
 
+/** Our Message-ID for a status answer: derived from (received mail, agency, code), so a resend reuses it. */
+export function statusMessageId(code: StatusCode, receivedMailId: number, agencyCode: string, domain: string): string {
+  return messageIdFor('status', { docId: `m${receivedMailId}`, recipient: agencyCode, code }, domain);
+}
+
+/** Our Message-ID for a notice to the clerk: one per alert key. */
+export function noticeMessageId(alertKey: string, domain: string): string {
+  return messageIdFor('notice', { docId: alertKey }, domain);
+}
+
 /**
  * RFC 3461 ENVID for a Message-ID: `edoc-` + 24 hex of its SHA-256. Short (RFC 3461 §4.4: at most
  * 100 characters) and plain (no xtext escapes for servers to mangle), derived so a resend keeps it.
  */
 export function envidFor(messageId: string): string {
   return `edoc-${createHash('sha256').update(messageId).digest('hex').slice(0, 24)}`;
-}
-
-/** Decode RFC 3461 xtext (`+HH` escapes), as an ENVID comes back in Original-Envelope-Id. */
-export function decodeXtext(value: string): string {
-  return value.replace(/\+([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
 /** The edXML DocumentId of an outgoing document: `OrganId,yyyy/MM/dd,Số/Ký hiệu` (domain-vn §1.3). */

@@ -1,0 +1,66 @@
+import type { HostedAgency } from '../config/schema.js';
+import type { AgencyRow } from '../db/agencies.js';
+import { appendEvent } from '../db/events.js';
+import type { ReceivedRow } from '../db/received.js';
+import { addReport } from '../db/reconcile.js';
+import type { MailKind } from '../mail/classify.js';
+import type { Deps } from '../ports.js';
+import { commitQuarantine, commitSimple, type Seen } from './commit.js';
+import { checkDocument } from './document.js';
+import type { Prepared } from './prepare.js';
+import { commitDocument } from './register-document.js';
+
+export type ProcessOutcome = { outcome: string; kind: string | null; entryId?: number; arrivalNumber?: number; detail?: string };
+
+/** What a route is given: the mail prepared, its sender in the directory (if any), what intake saw. */
+export type Routed = { agency: HostedAgency; row: ReceivedRow; prepared: Extract<Prepared, { ok: true }>; sender: AgencyRow | undefined; seen: Seen & { kind: MailKind } };
+
+type Route = (deps: Deps, m: Routed) => Promise<ProcessOutcome>;
+
+/** A document: checked against the agency's policy, then registered and answered, or refused (register-document.ts). */
+const registerOrRefuse: Route = async (deps, { agency, row, prepared, sender, seen }) => {
+  for (const p of prepared.pdfs) deps.ports.log.debug('SIGNATURE_VERIFIED', { agency: agency.code, file: p.attachment.filename, verdict: p.check.verdict, reasons: p.check.reasons });
+  const result = await commitDocument(deps, agency, row, checkDocument(agency, prepared, sender));
+  if (result.outcome === 'refused') {
+    deps.ports.log.info('INTAKE_REFUSED', { agency: agency.code, received: row.id, reasonCode: result.reasonCode, answered: result.answered });
+    return { outcome: 'refused', kind: seen.kind, detail: result.reasonCode };
+  }
+  deps.ports.log.info('INTAKE_REGISTERED', { agency: agency.code, received: row.id, entry: result.entryId, year: result.year, arrivalNumber: result.arrivalNumber, warnings: result.warnings });
+  return { outcome: result.outcome, kind: seen.kind, entryId: result.entryId, arrivalNumber: result.arrivalNumber };
+};
+
+/** A report for reconciliation (src/reconcile/pipeline.ts ROUTES): kept with the keys it matches on; the raw mail is read again there. */
+const keepReport: Route = async (deps, { agency, row, prepared: { mail }, seen }) => {
+  const data = { messageId: mail.messageId, inReplyTo: mail.inReplyTo, references: mail.references, subject: mail.subject, from: mail.from?.address ?? null, date: mail.date };
+  await commitSimple(deps, agency, row, { ...seen, outcome: 'report' }, async (trx, now) => {
+    await addReport(trx, { receivedMailId: row.id, agencyCode: agency.code, kind: seen.kind, data }, now);
+    await appendEvent(trx, now, { event: 'INTAKE_CLASSIFIED', agencyCode: agency.code, refType: 'received', refId: row.id, data: { kind: seen.kind } });
+  });
+  return { outcome: 'report', kind: seen.kind };
+};
+
+/**
+ * Where each kind of mail goes (the kinds of src/mail/classify.ts): one entry per kind, checked
+ * by the compiler, so a new kind cannot be left unrouted.
+ */
+export const ROUTES: Readonly<Record<MailKind, Route>> = {
+  // Our own alert to this mailbox's clerk: recorded, but it stays in the inbox where the clerk reads it.
+  notice: async (deps, { agency, row, seen }) => {
+    await commitSimple(deps, agency, row, { ...seen, outcome: 'notice', targetFolder: agency.folders.inbox });
+    return { outcome: 'notice', kind: 'notice' };
+  },
+  document: registerOrRefuse,
+  status: keepReport,
+  recall: keepReport,
+  'delivery-report': keepReport,
+  'read-receipt': keepReport,
+  reply: keepReport,
+  'auto-reply': async (deps, { agency, row, seen }) => {
+    await commitSimple(deps, agency, row, { ...seen, outcome: 'auto-reply' });
+    return { outcome: 'auto-reply', kind: seen.kind };
+  },
+  unknown: async (deps, { agency, row, seen }) => {
+    await commitQuarantine(deps, agency, row, 'UNKNOWN_KIND', `classified as ${seen.kind}`, seen);
+    return { outcome: 'quarantined', kind: seen.kind, detail: 'UNKNOWN_KIND' };
+  },
+};
