@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { agencyCode } from '../config/schema.js';
-import { upsertAgencies, type AgencyKind, type DirectoryInput } from '../db/agencies.js';
+import { agencyCodes, hostedAddresses, hostedAgencyNames, upsertAgencies, type AgencyKind, type DirectoryInput } from '../db/agencies.js';
 import type { Db } from '../db/connect.js';
 import { BridgeError } from '../errors.js';
 
@@ -110,18 +110,14 @@ function fail(line: number, field: DirectoryCsvProblem['field'], message: string
  * to another agency. Returns the entries to write, or the first problem.
  */
 export async function checkAgainstDatabase(db: Db, rows: DirectoryCsvRow[]): Promise<{ ok: true; entries: DirectoryInput[] } | { ok: false; problem: DirectoryCsvProblem }> {
-  const hosted = new Map<string, string>((await db('agencies').where({ kind: 'hosted' }).select('code', 'name')).map((a: { code: string; name: string }) => [a.code, a.name]));
-  const hostedAddresses = new Map<string, string>(
-    (await db('agency_emails').join('agencies', 'agencies.code', 'agency_emails.agency_code').where('agencies.kind', 'hosted').select('agency_emails.address', 'agencies.code')).map(
-      (r: { address: string; code: string }) => [r.address, r.code],
-    ),
-  );
+  const hosted = await hostedAgencyNames(db);
+  const hostedMailboxes = await hostedAddresses(db);
   const entries: DirectoryInput[] = [];
   for (const r of rows) {
     const hostedName = hosted.get(r.code);
     if (r.kind === 'hosted' && hostedName === undefined) return { ok: false, problem: { line: r.line, field: 'kind', message: `hosted: ${r.code} is not an agency this installation serves (use edoc-bridge, edxml or mailbox)` } };
     for (const address of r.emails) {
-      const owner = hostedAddresses.get(address);
+      const owner = hostedMailboxes.get(address);
       if (owner !== undefined && owner !== r.code) return { ok: false, problem: { line: r.line, field: 'emails', message: `${address} is the mailbox of hosted agency ${owner}` } };
     }
     entries.push(hostedName === undefined ? { code: r.code, name: r.name, emails: r.emails, kind: r.kind } : { code: r.code, name: hostedName, emails: r.emails, kind: 'hosted' });
@@ -137,7 +133,7 @@ export async function importDirectoryCsv(db: Db, file: string, now: Date): Promi
   if (!parsed.ok) return parsed;
   const checked = await checkAgainstDatabase(db, parsed.rows);
   if (!checked.ok) return checked;
-  const existing = new Set<string>((await db('agencies').select('code')).map((a: { code: string }) => a.code));
+  const existing = await agencyCodes(db);
   await upsertAgencies(db, checked.entries, now);
   const created = checked.entries.filter(e => !existing.has(e.code)).length;
   return { ok: true, agencies: checked.entries.length, created, updated: checked.entries.length - created, addresses: checked.entries.reduce((n, e) => n + e.emails.length, 0) };

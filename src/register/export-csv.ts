@@ -5,7 +5,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { EntryRow, RegisterKind } from '../db/register.js';
-import type { OutgoingDocumentRow } from '../db/outgoing.js';
+import type { OutgoingDocumentRow, RegisterRecipient } from '../db/outgoing.js';
 import { isoToDisplay, vnDateDisplay } from '../domain/vn-time.js';
 import { entryRegisterRow, INCOMING_REGISTER_COLUMNS } from './present.js';
 
@@ -43,8 +43,6 @@ export const REGISTER_TITLES: Record<RegisterKind, string> = {
 
 const URGENCY_VI: Record<string, string> = { khan: 'Khẩn', 'thuong-khan': 'Thượng khẩn', 'hoa-toc': 'Hỏa tốc' };
 
-/** A recipient of an outgoing document, as far as the register needs it. */
-export type OutgoingRecipientBrief = { document_id: number; address: string; name: string | null; status: string; sent_at: string | null };
 
 /** Recipient outcomes the Ghi chú column names (the rest is on the tracking page). */
 const RECIPIENT_NOTES: Record<string, string> = {
@@ -60,14 +58,14 @@ const RECIPIENT_NOTES: Record<string, string> = {
  * One row of the outgoing register. Số lượng bản: one electronic copy per recipient. Ngày chuyển:
  * the first day a copy left (an SMTP 250). Đơn vị, người nhận bản lưu and Ký nhận are for the clerk's pen.
  */
-export function outgoingRegisterRow(d: OutgoingDocumentRow, recipients: OutgoingRecipientBrief[]): string[] {
+export function outgoingRegisterRow(d: OutgoingDocumentRow, recipients: RegisterRecipient[]): string[] {
   const sentAt = recipients
     .filter(r => r.sent_at && !['bounced', 'expired', 'queued'].includes(r.status))
     .map(r => r.sent_at!)
     .sort()[0];
   const notes: string[] = [];
   if (URGENCY_VI[d.urgency]) notes.push(URGENCY_VI[d.urgency]!);
-  if (d.state === 'queued') notes.push('Chưa gửi');
+  if (d.state === 'queued' || d.state === 'sealing') notes.push('Chưa gửi');
   if (d.state === 'recalled') notes.push(`Đã thu hồi${d.recalled_at ? ' ngày ' + vnDateDisplay(new Date(d.recalled_at)) : ''}${d.recall_reason ? ': ' + d.recall_reason : ''}`);
   for (const r of recipients) {
     const note = RECIPIENT_NOTES[r.status];
@@ -104,9 +102,9 @@ export function incomingRegisterTable(agency: Agency, year: number, entries: Ent
 }
 
 /** The outgoing register of one agency and year, by number. */
-export function outgoingRegisterTable(agency: Agency, year: number, docs: OutgoingDocumentRow[], recipients: OutgoingRecipientBrief[]): RegisterTable {
+export function outgoingRegisterTable(agency: Agency, year: number, docs: OutgoingDocumentRow[], recipients: RegisterRecipient[]): RegisterTable {
   const sorted = [...docs].sort((a, b) => a.number - b.number);
-  const byDoc = new Map<number, OutgoingRecipientBrief[]>();
+  const byDoc = new Map<number, RegisterRecipient[]>();
   for (const r of recipients) byDoc.set(r.document_id, [...(byDoc.get(r.document_id) ?? []), r]);
   return {
     kind: 'outgoing',

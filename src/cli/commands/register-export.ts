@@ -3,10 +3,10 @@ import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { agencyByCode } from '../../db/agencies.js';
-import type { OutgoingDocumentRow } from '../../db/outgoing.js';
+import { outgoingRegister } from '../../db/outgoing.js';
 import { listEntries } from '../../db/register.js';
 import { BridgeError } from '../../errors.js';
-import { incomingRegisterTable, outgoingRegisterTable, registerCsv, type OutgoingRecipientBrief, type RegisterTable } from '../../register/export-csv.js';
+import { incomingRegisterTable, outgoingRegisterTable, registerCsv, type RegisterTable } from '../../register/export-csv.js';
 import { loadRegisterFonts, registerPdf } from '../../register/export-pdf.js';
 import type { App } from '../../app.js';
 import { println, type Command } from '../command.js';
@@ -22,11 +22,8 @@ async function loadTable(app: App, code: string, year: number, outgoing: boolean
   if (!hosted && !known) throw new BridgeError('NOT_FOUND', `no agency ${code}`);
   const agency = { code, name: hosted?.name ?? known!.name, place: hosted?.place };
   if (!outgoing) return incomingRegisterTable(agency, year, await listEntries(app.db, { agencyCode: code, year }));
-  const docs: OutgoingDocumentRow[] = await app.db('outgoing_documents').where({ agency_code: code, year }).orderBy('number');
-  const recipients: OutgoingRecipientBrief[] = docs.length
-    ? await app.db('outgoing_recipients').whereIn('document_id', docs.map(d => d.id)).orderBy('id').select('document_id', 'address', 'name', 'status', 'sent_at')
-    : [];
-  return outgoingRegisterTable(agency, year, docs, recipients);
+  const { documents, recipients } = await outgoingRegister(app.db, code, year);
+  return outgoingRegisterTable(agency, year, documents, recipients);
 }
 
 /** `register export`: the printable register (NĐ 30 Art. 22.3.b: printed, signed for, bound). */

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
+import { entryAttachments } from '../../db/attachments.js';
+import { historyOf } from '../../db/history.js';
 import { getEntry, listEntries } from '../../db/register.js';
 import { BridgeError } from '../../errors.js';
 import { arrivalDay, entryJson, entryRegisterRow, INCOMING_REGISTER_COLUMNS } from '../../register/present.js';
@@ -48,12 +50,8 @@ export const registerShowCommand: Command = {
     return withApp(ctx, async app => {
       const entry = await getEntry(app.db, id);
       if (!entry) throw new BridgeError('NOT_FOUND', `no register entry ${id}`);
-      const attachments = await app.db('attachments')
-        .leftJoin('signature_results', 'signature_results.attachment_id', 'attachments.id')
-        .where('attachments.entry_id', id)
-        .select('attachments.name', 'attachments.content_type as contentType', 'attachments.size', 'attachments.sha256', 'attachments.pages', 'attachments.signature_verdict as signatureVerdict', 'signature_results.reasons', 'signature_results.summary_vi as signatureSummary');
-      const history = await app.db('status_history').where({ subject_type: 'entry', subject_id: id }).orderBy('id').select('from_state as from', 'to_state as to', 'code', 'note', 'at');
-      const files = attachments.map(a => ({ ...a, size: Number(a.size), reasons: a.reasons ? JSON.parse(a.reasons) : [] }));
+      const files = await entryAttachments(app.db, id);
+      const history = await historyOf(app.db, 'entry', id);
       if (entry.scan_sha256) files.unshift({ name: entry.scan_name ?? 'scan.pdf', contentType: 'application/pdf', size: (await app.ports.blobs.get(entry.scan_sha256)).length, sha256: entry.scan_sha256, pages: null, signatureVerdict: entry.signature_verdict, reasons: [], signatureSummary: null });
       const shown = entryJson(entry, files, history);
       if (values.json) printJson(ctx, shown);
