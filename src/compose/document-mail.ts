@@ -2,7 +2,7 @@ import type { HostedAgency } from '../config/schema.js';
 import type { OutboxInput } from '../db/outbox.js';
 import type { OutgoingDocumentRow, OutgoingFile } from '../db/outgoing.js';
 import { URGENCY_LABEL, URGENCY_PRIORITY, type Urgency } from '../domain/document/urgency.js';
-import { documentSubject } from '../domain/outgoing/subject.js';
+import { documentSubject } from './subject.js';
 import { isoToDisplay } from '../domain/vn-time.js';
 import { ENVELOPE_FILENAME } from '../edxml/codes.js';
 import { buildEnvelope } from '../edxml/envelope.js';

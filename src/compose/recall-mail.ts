@@ -2,7 +2,7 @@ import type { HostedAgency } from '../config/schema.js';
 import type { OutboxInput } from '../db/outbox.js';
 import type { OutgoingDocumentRow, OutgoingRecipientRow } from '../db/outgoing.js';
 import { URGENCY_PRIORITY, type Urgency } from '../domain/document/urgency.js';
-import { statusSubject } from '../domain/outgoing/subject.js';
+import { statusSubject } from './subject.js';
 import { isoToDisplay, vnDateTimeDisplay } from '../domain/vn-time.js';
 import { ENVELOPE_FILENAME, STATUS_CODES, STATUS_FILENAME } from '../edxml/codes.js';
 import { buildEnvelope } from '../edxml/envelope.js';

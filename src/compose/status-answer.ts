@@ -2,7 +2,7 @@ import type { HostedAgency } from '../config/schema.js';
 import type { OutboxInput } from '../db/outbox.js';
 import type { EntryRow } from '../db/register.js';
 import { URGENCY_PRIORITY, type Urgency } from '../domain/document/urgency.js';
-import { statusSubject } from '../domain/outgoing/subject.js';
+import { statusSubject } from './subject.js';
 import { isoToDisplay, vnDateTimeDisplay, vnYear } from '../domain/vn-time.js';
 import { STATUS_CODES, STATUS_FILENAME, type StatusCode } from '../edxml/codes.js';
 import { buildStatus } from '../edxml/status.js';

@@ -8,7 +8,7 @@ export const TEMPLATE_NAMES = ['status', 'refusal', 'document', 'recall', 'notic
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 /** templates/ at the package root (from src/ via tsx, or dist/src/ after tsc). */
-export function templatesDir(): string {
+function templatesDir(): string {
   return packagePath('templates');
 }
 

@@ -201,7 +201,6 @@ export const configSchema = z
 
 export type ConfigFile = z.infer<typeof configSchema>;
 export type HostedAgencyConfig = z.infer<typeof hostedAgency>;
-export type DirectoryEntryConfig = z.infer<typeof directoryEntry>;
 
 /** A hosted agency with its secrets resolved. */
 export type HostedAgency = HostedAgencyConfig & {

@@ -7,7 +7,7 @@ import { packagePath } from '../paths.js';
 export type Db = Knex;
 
 /** migrations/ at the package root (works from src/ via tsx and from dist/src/ after tsc). */
-export function migrationsDir(): string {
+function migrationsDir(): string {
   return packagePath('migrations');
 }
 

@@ -71,7 +71,7 @@ export async function recordReceived(db: Db, m: NewReceived, now: Date): Promise
 }
 
 /** The received row for (agency, key). */
-export async function findReceivedByKey(db: Db, agencyCode: string, messageKey: string): Promise<ReceivedRow | undefined> {
+async function findReceivedByKey(db: Db, agencyCode: string, messageKey: string): Promise<ReceivedRow | undefined> {
   return normalise(await db('received_mails').where({ agency_code: agencyCode, message_key: messageKey }).first());
 }
 

@@ -109,7 +109,7 @@ function fail(line: number, field: DirectoryCsvProblem['field'], message: string
  * config is the authority for the agencies we serve), and a hosted mailbox address cannot be given
  * to another agency. Returns the entries to write, or the first problem.
  */
-export async function checkAgainstDatabase(db: Db, rows: DirectoryCsvRow[]): Promise<{ ok: true; entries: DirectoryInput[] } | { ok: false; problem: DirectoryCsvProblem }> {
+async function checkAgainstDatabase(db: Db, rows: DirectoryCsvRow[]): Promise<{ ok: true; entries: DirectoryInput[] } | { ok: false; problem: DirectoryCsvProblem }> {
   const hosted = await hostedAgencyNames(db);
   const hostedMailboxes = await hostedAddresses(db);
   const entries: DirectoryInput[] = [];

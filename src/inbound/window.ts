@@ -7,7 +7,7 @@ import type { Prepared } from './prepare.js';
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /** A promise that never rejects. */
-export function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+function settle<T>(p: Promise<T>): Promise<Settled<T>> {
   return p.then(value => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
 }
 

@@ -8,7 +8,6 @@
 type Tlv = { tag: number; constructed: boolean; start: number; contentStart: number; end: number; indefinite: boolean };
 
 const OID_SIGNED_DATA = '2a864886f70d010702'; // 1.2.840.113549.1.7.2
-const OID_DATA = '2a864886f70d010701'; // 1.2.840.113549.1.7.1
 
 /** Read one TLV at `pos`; null when malformed. Indefinite lengths are resolved by walking children. */
 function readTlv(buf: Buffer, pos: number, depth = 0): Tlv | null {
@@ -112,6 +111,3 @@ export function unwrapSignedData(input: Buffer): Buffer | null {
   if (!os) return null;
   return octets(buf, os);
 }
-
-/** True for the eContentType id-data (the normal case); exported for tests. */
-export const CMS_OIDS = { signedData: OID_SIGNED_DATA, data: OID_DATA } as const;

@@ -1,5 +1,8 @@
 /**
- * Reading subjects: our own formats (SPEC §5) and the free-form ones people write.
+ * The one subject parser: our own formats (written by src/compose/subject.ts; docs/mail.md) and
+ * the free-form ones people write. Tolerant, because it is also reconciliation's last resort: reply
+ * and forward prefixes in many languages (with counters: Re[2]:, Re(2):), tags in any case and with
+ * lost diacritics ([vbdt]), NFC or NFD input, extra spaces.
  * - Document: `[HỎA TỐC] [VBĐT] 12/QĐ-UBND ngày 15/05/2019: Về việc ...`
  * - Status:   `[VBĐT-TT] 03 Đã tiếp nhận: 12/QĐ-UBND`
  * - Free:     `Công văn số 12/UBND-VP về việc ...`, `Fwd: QĐ 12/QĐ-UBND ngày 15/5/2019 V/v ...`
@@ -27,14 +30,17 @@ export type SubjectInfo = {
   secrecy: Secrecy | null;
 };
 
-/** Reply and forward prefixes: English, German, Nordic, French and Vietnamese clients ("TL:", "Trả lời:", "Chuyển tiếp:"). */
-const REPLY_PREFIX = /^(?:re|aw|sv|tl|trả lời|phản hồi)\s*(?:\[\d+\])?\s*:\s*/iu;
-const FORWARD_PREFIX = /^(?:fwd?|tr|wg|rv|chuyển tiếp)\s*(?:\[\d+\])?\s*:\s*/iu;
+/** Reply and forward prefixes: English, German, Dutch, Nordic, French and Vietnamese clients ("TL:", "Trả lời:", "Chuyển tiếp:"), with a counter ("Re[2]:", "Re(2):"). */
+const COUNTER = String.raw`\s*(?:\[\d+\]|\(\d+\))?\s*:\s*`;
+const REPLY_PREFIX = new RegExp(String.raw`^(?:re|aw|sv|tl|antw|trả\s*lời|phản\s*hồi)` + COUNTER, 'iu');
+const FORWARD_PREFIX = new RegExp(String.raw`^(?:fwd?|tr|wg|rv|chuyển\s*tiếp)` + COUNTER, 'iu');
 const TAG = /^\[([^\]]{1,40})\]\s*/u;
 const LEADING_MARK = /^(HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN|TUYỆT MẬT|TỐI MẬT|MẬT)\s*[-–:!]\s*/u;
-// Some clients strip diacritics: accept [VBDT] too.
-const OURS_DOC = /^\[VB[ĐD]T\]\s*/u;
-const OURS_STATUS = /^\[VB[ĐD]T-TT\]\s*(\d{1,2})\b\s*([^:]*):?\s*(.*)$/u;
+// Our tags, in any case; some clients strip diacritics: accept [VBDT] too.
+const OURS_TAG = /^VB[ĐD]T/iu;
+const OURS_DOC = /^\[VB[ĐD]T\]\s*/iu;
+const OURS_DOC_BODY = /^(?:số\s*:?\s*)?(\S+)\s+ngày\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*(?:[:–—-]\s*(.*))?$/iu;
+const OURS_STATUS = /^\[VB[ĐD]T-TT\]\s*(\d{1,2})\b\s*([^:]*):?\s*(.*)$/iu;
 const SUMMARY_MARK = /(?:^|\s)(?:V\/v|v\/v|về việc|Về việc|VỀ VIỆC|trích yếu\s*:)\s*(.+)$/u;
 
 /** Parse a subject into what our formats and free-form subjects say. */
@@ -52,7 +58,7 @@ export function parseSubject(subject: string): SubjectInfo {
     const f = FORWARD_PREFIX.exec(s);
     if (f) { info.isForward = true; s = s.slice(f[0].length); }
     const t = TAG.exec(s);
-    if (t && !/^VB[ĐD]T/u.test(t[1]!)) {
+    if (t && !OURS_TAG.test(t[1]!)) {
       const u = urgencyFromMark(t[1]!);
       const sec = secrecyFromMark(t[1]!);
       if (u) { if (rank(u) > rank(info.urgency)) info.urgency = u; s = s.slice(t[0].length); }
@@ -83,11 +89,11 @@ export function parseSubject(subject: string): SubjectInfo {
   if (OURS_DOC.test(s)) {
     info.ours = 'document';
     s = s.replace(OURS_DOC, '');
-    const m = /^(\S+)\s+ngày\s+(\d{1,2})\/(\d{1,2})\/(\d{4})\s*:\s*(.*)$/u.exec(s);
+    const m = OURS_DOC_BODY.exec(s);
     if (m) {
       info.numberNotation = parseNumberNotation(m[1]!)?.numberNotation ?? null;
       info.date = isoDate(Number(m[4]), Number(m[3]), Number(m[2]));
-      info.summary = m[5]!.trim() || null;
+      info.summary = (m[5] ?? '').trim() || null;
       info.typeName = parseNumberNotation(m[1]!)?.type?.name ?? null;
       info.cleaned = s;
       return info;

@@ -21,7 +21,7 @@ import { submitDocument, type SubmitDeps, type SubmitResult } from './submit.js'
 export type DropResult = { file: string; outcome: 'submitted' | 'failed'; result?: SubmitResult; error?: string };
 
 /** Folder of an agency's drop folder (relative paths are relative to the config file). */
-export function dropFolderOf(deps: Pick<Deps, 'config'>, agency: HostedAgency): string | null {
+function dropFolderOf(deps: Pick<Deps, 'config'>, agency: HostedAgency): string | null {
   return agency.dropFolder ? path.resolve(deps.config.baseDir, agency.dropFolder) : null;
 }
 

@@ -33,7 +33,7 @@ export async function digestFacts(db: Db, agency: HostedAgency, now: Date): Prom
 }
 
 /** The digest as the Vietnamese lines of the notice. */
-export function digestText(f: DigestFacts): { message: string; details: string } {
+function digestText(f: DigestFacts): { message: string; details: string } {
   const lines = [
     `- Văn bản đến đã vào sổ hôm nay: ${f.registered}`,
     `- Văn bản đến chờ văn thư xem xét: ${f.held}`,

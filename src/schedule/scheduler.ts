@@ -8,7 +8,7 @@ import type { Job } from './jobs.js';
  * Single-flight runner: never two runs of a job at once. A trigger that comes while it runs is
  * not dropped: one more run follows at once.
  */
-export function singleFlight(app: App, job: Pick<Job, 'name'> & { run(): Promise<unknown> }): () => Promise<void> {
+function singleFlight(app: App, job: Pick<Job, 'name'> & { run(): Promise<unknown> }): () => Promise<void> {
   const { log } = app.ports;
   let running: Promise<void> | null = null;
   let again = false;

@@ -1,5 +1,8 @@
 import test from 'ava';
-import { buildEnvelope, parseEnvelope, detectEdxml, EDXML_NS, type EnvelopeInput } from '../../src/edxml/index.js';
+import { EDXML_NS } from '../../src/edxml/codes.js';
+import { detectEdxml } from '../../src/edxml/detect.js';
+import { buildEnvelope, parseEnvelope } from '../../src/edxml/envelope.js';
+import type { EnvelopeInput } from '../../src/edxml/types.js';
 
 const input: EnvelopeInput = {
   from: { organId: '000.00.00.H62', organName: 'Ủy ban nhân dân tỉnh Vĩnh Long & <Văn phòng>', email: 'vanthu@vinhlong.gov.vn' },

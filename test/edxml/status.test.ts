@@ -1,5 +1,7 @@
 import test from 'ava';
-import { buildStatus, parseStatus, detectEdxml, STATUS_CODES, normalizeStatusCode, EDXML_NS, type StatusCode } from '../../src/edxml/index.js';
+import { EDXML_NS, normalizeStatusCode, STATUS_CODES, type StatusCode } from '../../src/edxml/codes.js';
+import { detectEdxml } from '../../src/edxml/detect.js';
+import { buildStatus, parseStatus } from '../../src/edxml/status.js';
 
 const labels: Array<[StatusCode, string]> = [
   ['01', 'Đã đến'], ['02', 'Từ chối tiếp nhận'], ['03', 'Đã tiếp nhận'], ['04', 'Đã phân công'], ['05', 'Đang xử lý'],

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { deflateRawSync, crc32 } from 'node:zlib';
 import { isZip, unzip } from '../../src/edxml/zip.js';
-import { buildEnvelope, parseEnvelope } from '../../src/edxml/index.js';
+import { buildEnvelope, parseEnvelope } from '../../src/edxml/envelope.js';
 import { envelopeAttachments } from '../../src/mail/edxml-parts.js';
 
 /** A ZIP writer for tests (PKWARE APPNOTE §4.3): stored or deflated entries, UTF-8 names. */

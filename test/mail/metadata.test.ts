@@ -2,7 +2,7 @@ import test from 'ava';
 import { extractDocumentMetadata } from '../../src/mail/metadata.js';
 import { readDocumentText } from '../../src/mail/document-text.js';
 import { parseMail } from '../../src/mail/parse.js';
-import { parseEnvelope } from '../../src/edxml/index.js';
+import { parseEnvelope } from '../../src/edxml/envelope.js';
 import { findEdxml } from '../../src/mail/edxml-parts.js';
 import type { ParsedMail } from '../../src/mail/types.js';
 import { eml } from './helpers.js';

@@ -18,6 +18,21 @@ const cases: Array<[string, Partial<SubjectInfo>]> = [
   ['Khẩn trương báo cáo', { urgency: null }],
   ['Bản tin tháng 5', { ours: null, numberNotation: null, typeName: null, date: null, summary: null }],
   ['', { ours: null, numberNotation: null }],
+  // Reply prefixes and tags the way other clients write them (the rules once kept by a second parser).
+  ['Re: TL: Fwd:  [KHẨN]   [VBĐT]  12/QĐ-UBND  ngày 5/5/2019 :  Về việc X', { ours: 'document', isReply: true, isForward: true, urgency: 'khan', numberNotation: '12/QĐ-UBND', date: '2019-05-05', summary: 'Về việc X' }],
+  ['Trả lời: [HOẢ TỐC] [VBĐT] 7/UBND-VP ngày 01/02/2026: Khẩn trương'.normalize('NFD'), { ours: 'document', isReply: true, urgency: 'hoa-toc', numberNotation: '07/UBND-VP', date: '2026-02-01', summary: 'Khẩn trương' }],
+  ['RE[2]: [vbđt] Số: 3/TB-SNV ngày 31/12/2025: Thông báo', { ours: 'document', isReply: true, numberNotation: '03/TB-SNV', date: '2025-12-31', summary: 'Thông báo' }],
+  ['Chuyển tiếp: [VBDT] 3/TB-SNV ngày 31.12.2025', { ours: 'document', isForward: true, numberNotation: '03/TB-SNV', date: '2025-12-31', summary: null }],
+  ['[VBĐT] 12/QĐ-UBND ngày 30/02/2019: bad date', { ours: 'document', numberNotation: '12/QĐ-UBND', date: null }],
+  ['[MẬT] [VBĐT] 12/QĐ-UBND ngày 15/05/2019: x', { ours: 'document', secrecy: 'mat', numberNotation: '12/QĐ-UBND' }],
+  ['Re: [VBĐT-TT]  02  Từ chối tiếp nhận :  5/SNV-VP'.normalize('NFD'), { ours: 'status', isReply: true, statusCode: '02', numberNotation: '05/SNV-VP' }],
+  ['AW: [vbdt-tt] 3 Đã tiếp nhận: (chưa rõ số, ký hiệu)', { ours: 'status', isReply: true, statusCode: '03', numberNotation: null }],
+  ['[VBĐT-TT] Đã tiếp nhận: 12/QĐ-UBND', { ours: null, statusCode: null }],
+  ['[KHẨN] [VBĐT-TT] 03 Đã tiếp nhận: 12/QĐ-UBND', { ours: 'status', urgency: 'khan', statusCode: '03' }],
+  ['Re: Fw: Tr: Report: x', { isReply: true, isForward: true, cleaned: 'Report: x' }],
+  ['Trả lời:Re(3): Tiếp nhận', { isReply: true, cleaned: 'Tiếp nhận' }],
+  ['Antw: Sv: WG: RV: Phản hồi: x', { isReply: true, isForward: true, cleaned: 'x' }],
+  ['Retry later', { isReply: false, cleaned: 'Retry later' }],
 ];
 for (const [subject, expected] of cases) {
   test(`subject ${JSON.stringify(subject)}`, t => {

@@ -75,9 +75,3 @@ export function parseHhmm(hhmm: string): number {
 export function instantAt(date: LocalDate, minutes: number): Date {
   return new Date(toDayNumber(date) * DAY_MS + minutes * 60_000 - VN_OFFSET_MS);
 }
-
-/** `YYYY-MM-DD` → `dd/mm/yyyy`, the way dates are written on documents. */
-export function formatVnDate(date: LocalDate): string {
-  const [y, m, d] = date.split('-');
-  return `${d}/${m}/${y}`;
-}

@@ -17,9 +17,6 @@ export const SECRECY_MARKS: ReadonlyArray<{ secrecy: Secrecy; mark: string }> = 
   { secrecy: 'mat', mark: 'MẬT' },
 ];
 
-/** Vietnamese label. */
-export const SECRECY_LABEL: Readonly<Record<Secrecy, string>> = { mat: 'Mật', 'toi-mat': 'Tối mật', 'tuyet-mat': 'Tuyệt mật' };
-
 const RANK: Record<Secrecy, number> = { mat: 1, 'toi-mat': 2, 'tuyet-mat': 3 };
 
 /** Secrecy of one mark ('Mật', 'TỐI MẬT', '[MẬT]', 'Độ mật: Mật'), or null. */

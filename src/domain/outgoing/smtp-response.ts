@@ -74,7 +74,7 @@ export function enhancedStatus(line: string): string | undefined {
 }
 
 /** Classify a failure with a rule list: first matching rule, else by the reply class (RFC 5321 §4.2.1). */
-export function classifySmtpFailure(rules: readonly SmtpRule[], failure: SmtpFailure): SmtpClassification {
+function classifySmtpFailure(rules: readonly SmtpRule[], failure: SmtpFailure): SmtpClassification {
   const line = failureLine(failure);
   const status = enhancedStatus(line);
   const base = status === undefined ? {} : { status };
