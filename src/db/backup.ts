@@ -64,7 +64,10 @@ export async function runBackup(config: Config, dir: string, now: Date): Promise
   const name = await freeName(dir, `edoc-${stamp(now)}`);
   const dbFile = path.join(dir, `${name}.sqlite`);
   const partial = `${dbFile}.partial`;
-  await unlink(partial).catch(() => undefined);
+  // A partial copy left by a backup that died: removed; none there (ENOENT) is the usual case.
+  await unlink(partial).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
   const src = openDb({ client: 'sqlite3', filename: source });
   try {
     await src.raw('VACUUM INTO ?', [partial]);
@@ -178,7 +181,7 @@ async function copyBlobStore(root: string, target: string): Promise<Omit<BackupM
     const size = (await stat(from)).size;
     counts.files++;
     counts.bytes += size;
-    const there = await stat(to).catch(() => null);
+    const there = await stat(to).catch(() => null); // not in the backup yet
     if (there && there.size === size) {
       counts.alreadyPresent++;
       continue;

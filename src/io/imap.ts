@@ -107,6 +107,7 @@ export async function openImapMailbox(agency: HostedAgency): Promise<Mailbox> {
       try {
         await client.logout();
       } catch {
+        // LOGOUT failed (the connection dropped): close the socket instead.
         client.close();
       }
     },
@@ -156,6 +157,7 @@ export function watchMailbox(
     try {
       await client?.logout();
     } catch {
+      // LOGOUT failed (the connection dropped): close the socket instead.
       client?.close();
     }
   };

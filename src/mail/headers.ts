@@ -29,6 +29,7 @@ export function decodeWords(value: string): string {
             );
       return decodeCharset(bytes, charset);
     } catch {
+      // A malformed encoded-word (bad base64, a charset iconv rejects): shown as written, never dropped.
       return whole;
     }
   });

@@ -99,7 +99,12 @@ async function keyOf(dir: string, inputs: string[], agency: HostedAgency): Promi
 
 async function moveAll(dir: string, files: string[], to: 'sent' | 'failed'): Promise<void> {
   await mkdir(path.join(dir, to), { recursive: true });
-  for (const f of files) await rename(path.join(dir, f), path.join(dir, to, f)).catch(() => undefined);
+  for (const f of files) {
+    // A file the trigger names but that is not there (the reason it failed, perhaps) has nothing to move.
+    await rename(path.join(dir, f), path.join(dir, to, f)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+  }
 }
 
 function stem(name: string): string {

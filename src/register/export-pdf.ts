@@ -27,6 +27,7 @@ export async function loadRegisterFonts(dir = DEJAVU_DIR): Promise<RegisterFonts
   } catch (err) {
     throw new BridgeError('NOT_FOUND', `font ${file} not found: install fonts-dejavu-core (Vietnamese needs a Unicode font)`, { cause: err });
   }
+  // No bold face installed: the titles are set in the regular one.
   const bold = await readFile(path.join(dir, 'DejaVuSans-Bold.ttf')).catch(() => regular);
   return { regular, bold };
 }

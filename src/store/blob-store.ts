@@ -152,6 +152,7 @@ async function exists(p: string): Promise<boolean> {
     await stat(p);
     return true;
   } catch {
+    // ENOENT, or a file we may not stat: either way not a blob we can use.
     return false;
   }
 }

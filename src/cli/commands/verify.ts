@@ -30,6 +30,7 @@ async function readAll(ctx: CliContext, files: string[], what: string): Promise<
 /** Anchors from --trust must hold at least one certificate each. */
 function checkCerts(bufs: Buffer[], files: string[]): void {
   bufs.forEach((b, i) => {
+    // A block that does not parse as a certificate is just not one (the file may hold a key or a CRL too).
     const ok = splitPem(b).some(d => { try { parseCert(d); return true; } catch { return false; } });
     if (!ok) throw new BridgeError('USAGE', `no certificate in ${files[i]}`);
   });
