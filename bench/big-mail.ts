@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
 import { PDFDocument } from 'pdf-lib';
 import { runIntakeCycle } from '../src/inbound/pipeline.js';
-import { AGENCIES, openTestApp } from '../test/helpers/app.js';
+import { AGENCIES, openWorld } from '../test/helpers/world.js';
 import { documentPdf } from '../test/helpers/documents.js';
 import { mailServer, resetMailboxes, waitForMessages } from '../test/helpers/mailserver.js';
 
@@ -38,7 +38,7 @@ console.log(JSON.stringify({ injected: pdf.length }));
 // A fresh process: VmHWM below is the peak of the intake alone.
 const before = vmHwmMb();
 const rssBefore = Math.round(process.memoryUsage().rss / 1048576);
-const t = await openTestApp(['soyte']);
+const t = await openWorld(['soyte'], { server: true });
 const started = Date.now();
 const report = await runIntakeCycle(t.app, t.config.agencies[0]!);
 const ms = Date.now() - started;

@@ -18,7 +18,7 @@ import { PDFDocument } from 'pdf-lib';
 import { runIntakeCycle } from '../src/inbound/pipeline.js';
 import { runOutbox } from '../src/outbound/send-outbox.js';
 import { startService } from '../src/service.js';
-import { AGENCIES, openTestApp } from '../test/helpers/app.js';
+import { AGENCIES, openWorld } from '../test/helpers/world.js';
 import { documentPdf } from '../test/helpers/documents.js';
 import { mailServer, resetMailboxes, waitForMessages } from '../test/helpers/mailserver.js';
 
@@ -76,7 +76,7 @@ const limits = process.env.BENCH_WORKERS === undefined ? {} : { limits: { intake
 
 async function throughput(pdf: Buffer) {
   await resetMailboxes();
-  const t = await openTestApp(['soyte'], { overrides: limits });
+  const t = await openWorld(['soyte'], { server: true, overrides: limits });
   try {
     const t0 = Date.now();
     await inject(pdf, N, 'tp');
@@ -105,7 +105,7 @@ async function throughput(pdf: Buffer) {
 
 async function latency(pdf: Buffer) {
   await resetMailboxes();
-  const t = await openTestApp(['soyte'], { overrides: { ...limits, schedules: { poll: '*/30 * * * * *', outbox: '*/30 * * * * *' }, http: { port: 0 } } });
+  const t = await openWorld(['soyte'], { server: true, overrides: { ...limits, schedules: { poll: '*/30 * * * * *', outbox: '*/30 * * * * *' }, http: { port: 0 } } });
   const stop = await startService(t.app);
   try {
     await new Promise(r => setTimeout(r, 1500)); // IDLE listener up

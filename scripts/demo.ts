@@ -13,7 +13,7 @@ import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import { stringify } from 'yaml';
 import { parseStatus } from '../src/edxml/status.js';
-import { AGENCIES, testConfigObject, testEnv } from '../test/helpers/app.js';
+import { AGENCIES, configObject, worldEnv } from '../test/helpers/world.js';
 import { makePdf } from '../test/fixtures/pdf/make-pdf.js';
 import { imapClientOptions, mailServer, waitForMessages } from '../test/helpers/mailserver.js';
 import { pki, type TestCert } from '../test/helpers/pki.js';
@@ -35,14 +35,14 @@ writeFileSync(path.join(dir, 'ubnd.p12'), p12(p.agency, [p.inter, p.root], 'demo
 writeFileSync(path.join(dir, 'root-ca.pem'), p.root.pem);
 
 const srv = mailServer();
-const config = testConfigObject(srv, dir, ['soyte', 'ubnd'], {
+const config = configObject(dir, ['soyte', 'ubnd'], { server: srv, overrides: {
   // Demo CA without a CRL service: revocation unknown is a warning, not indeterminate.
   trust: { anchors: ['root-ca.pem'], revocation: 'soft' },
 });
 (config.agencies as Array<Record<string, unknown>>)[1]!.certificate = { p12File: 'ubnd.p12', passwordEnv: 'UBND_P12_PASSWORD' };
 const configFile = path.join(dir, 'config.yaml');
 writeFileSync(configFile, stringify(config));
-const env = { ...testEnv(srv), UBND_P12_PASSWORD: 'demo-p12', EDOC_BRIDGE_CONFIG: configFile, EDOC_BRIDGE_LOG_LEVEL: 'warn' };
+const env = { ...worldEnv(srv), UBND_P12_PASSWORD: 'demo-p12', EDOC_BRIDGE_CONFIG: configFile, EDOC_BRIDGE_LOG_LEVEL: 'warn' };
 
 const bridge = (...args: string[]): string =>
   execFileSync(process.execPath, [path.join(root, 'bin/edoc-bridge.js'), ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });

@@ -7,12 +7,12 @@ import anyTest, { type TestFn } from 'ava';
 import { ImapFlow } from 'imapflow';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { runCycle } from '../../src/cycle.js';
-import type { TestApp } from './app.js';
+import type { World } from './world.js';
 import { imapClientOptions, requireMailServer, resetMailboxes } from './mailserver.js';
 
 /** ava's `test` for a serial integration file: fails without the server, resets mailboxes, closes the app. */
-export function integrationTest(): TestFn<{ t?: TestApp }> {
-  const test = anyTest as TestFn<{ t?: TestApp }>;
+export function integrationTest(): TestFn<{ t?: World }> {
+  const test = anyTest as TestFn<{ t?: World }>;
   test.before(async t => {
     await requireMailServer(t);
   });
@@ -44,13 +44,13 @@ export async function fetchAllParsed(address: string, folder = 'INBOX'): Promise
 }
 
 /** One gateway cycle (src/cycle.ts) for the hosted mailboxes (all, or the given ones); a stage that failed fails the test. */
-export async function cycle(ta: TestApp, agencies = ta.config.agencies): Promise<void> {
+export async function cycle(ta: World, agencies = ta.config.agencies): Promise<void> {
   const report = await runCycle(ta.app, { agencies });
   if (report.errors.length) throw new Error(`cycle failed: ${report.errors.join('; ')}`);
 }
 
 /** Cycle until `done` holds (mail takes a moment through Postfix); fails after `max` cycles. */
-export async function cycleUntil(ta: TestApp, done: () => Promise<boolean>, what: string, max = 40): Promise<void> {
+export async function cycleUntil(ta: World, done: () => Promise<boolean>, what: string, max = 40): Promise<void> {
   for (let i = 0; i < max; i++) {
     await cycle(ta);
     if (await done()) return;

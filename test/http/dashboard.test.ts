@@ -2,13 +2,13 @@ import anyTest, { type TestFn } from 'ava';
 import { startHttp, type HttpHandle } from '../../src/http/server.js';
 import { submitDocument } from '../../src/outbound/submit.js';
 import { parseSubmissionMeta } from '../../src/outbound/submission.js';
-import { A, openUnitApp, pdf, stepClock, type UnitApp } from '../outbound/_helpers.js';
+import { A, openWorld, pdf, stepClock, type World } from '../helpers/world.js';
 
-const test = anyTest as TestFn<{ u: UnitApp; http: HttpHandle }>;
+const test = anyTest as TestFn<{ u: World; http: HttpHandle }>;
 const auth = { Authorization: 'Basic ' + Buffer.from('vanthu:mật-khẩu').toString('base64') };
 
 test.beforeEach(async t => {
-  t.context.u = await openUnitApp(stepClock('2026-11-21T03:00:00Z'), [A], { env: { EDOC_DASH_TEST_PASSWORD: 'mật-khẩu' } });
+  t.context.u = await openWorld(['soyte'], { clock: stepClock('2026-11-21T03:00:00Z'), env: { EDOC_DASH_TEST_PASSWORD: 'mật-khẩu' } });
   Object.assign(t.context.u.app.config, { http: { host: '127.0.0.1', port: 0, user: 'vanthu', passwordEnv: 'EDOC_DASH_TEST_PASSWORD' } });
   t.context.http = await startHttp(t.context.u.app);
 });

@@ -4,10 +4,10 @@ import { inTransaction } from '../../src/db/transaction.js';
 import { registerPaperDocument } from '../../src/inbound/register-paper.js';
 import { documentPdf } from '../helpers/documents.js';
 import { cli } from '../helpers/capture.js';
-import { A, openUnitApp, stepClock } from '../outbound/_helpers.js';
+import { A, openWorld, stepClock } from '../helpers/world.js';
 
 test('a scanned paper document takes the next number of the same incoming series; the scan is kept and checked', async t => {
-  const u = await openUnitApp(stepClock('2026-11-21T03:00:00Z'), [A]);
+  const u = await openWorld(['soyte'], { clock: stepClock('2026-11-21T03:00:00Z') });
   try {
     const deps = u.app;
     const agency = u.app.config.agencies[0]!;

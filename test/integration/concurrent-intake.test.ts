@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { openDb } from '../../src/db/connect.js';
-import { AGENCIES, testConfigObject, testEnv } from '../helpers/app.js';
+import { AGENCIES, configObject, worldEnv } from '../helpers/world.js';
 import { runCli } from '../helpers/cli.js';
 import { documentPdf, sendMail } from '../helpers/documents.js';
 import { countMessages, mailServer, requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
@@ -22,8 +22,8 @@ test.serial('two processes taking in two mailboxes into one database: numbers as
   const srv = mailServer();
   const dir = await mkdtemp(path.join(tmpdir(), 'edoc-conc-'));
   const configFile = path.join(dir, 'config.yaml');
-  await writeFile(configFile, stringify(testConfigObject(srv, dir, ['soyte', 'stc'])));
-  const env = { ...testEnv(srv), EDOC_BRIDGE_CONFIG: configFile };
+  await writeFile(configFile, stringify(configObject(dir, ['soyte', 'stc'], { server: srv })));
+  const env = { ...worldEnv(srv), EDOC_BRIDGE_CONFIG: configFile };
   const per = 6;
   const t0 = Date.now();
   try {

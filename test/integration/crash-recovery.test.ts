@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { openDb } from '../../src/db/connect.js';
-import { AGENCIES, testConfigObject, testEnv } from '../helpers/app.js';
+import { AGENCIES, configObject, worldEnv } from '../helpers/world.js';
 import { runCli } from '../helpers/cli.js';
 import { documentPdf, sendMail } from '../helpers/documents.js';
 import { countMessages, mailServer, requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
@@ -23,8 +23,8 @@ for (const failpoint of ['after-store', 'before-commit'] as const) {
     const srv = mailServer();
     const dir = await mkdtemp(path.join(tmpdir(), 'edoc-crash-'));
     const configFile = path.join(dir, 'config.yaml');
-    await writeFile(configFile, stringify(testConfigObject(srv, dir, ['soyte'])));
-    const env = { ...testEnv(srv), EDOC_BRIDGE_CONFIG: configFile };
+    await writeFile(configFile, stringify(configObject(dir, ['soyte'], { server: srv })));
+    const env = { ...worldEnv(srv), EDOC_BRIDGE_CONFIG: configFile };
     try {
       await sendMail(AGENCIES.ubnd.email, AGENCIES.soyte.email, {
         subject: 'Quyết định số 30/QĐ-UBND',

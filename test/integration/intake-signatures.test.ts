@@ -10,7 +10,7 @@ import path from 'node:path';
 import { runIntakeCycle } from '../../src/inbound/pipeline.js';
 import { fixedClock } from '../../src/io/clock.js';
 import { sealPdf } from '../../src/signature/index.js';
-import { AGENCIES, openTestApp, type TestApp } from '../helpers/app.js';
+import { AGENCIES, openWorld, type World } from '../helpers/world.js';
 import { documentPdf, sendMail } from '../helpers/documents.js';
 import { NOW, pki } from '../helpers/pki.js';
 import { flip, lastHole } from '../helpers/pki-pdf.js';
@@ -20,14 +20,14 @@ import { integrationTest } from '../helpers/integration.js';
 const test = integrationTest();
 
 /** A test app for Sở Y tế that trusts the test root, at the PKI's reference time. */
-async function appWithTrust(): Promise<TestApp> {
+async function appWithTrust(): Promise<World> {
   const p = pki();
   const dir = await mkdtemp(path.join(tmpdir(), 'edoc-trust-'));
   await writeFile(path.join(dir, 'root.der'), p.root.der);
   await writeFile(path.join(dir, 'root.crl'), p.rootCrl);
   await writeFile(path.join(dir, 'sub.crl'), p.subCrl);
   const trust = { anchors: [path.join(dir, 'root.der')], crls: [path.join(dir, 'root.crl'), path.join(dir, 'sub.crl')] };
-  return openTestApp(['soyte'], { clock: fixedClock(NOW), overrides: { trust } });
+  return openWorld(['soyte'], { server: true, clock: fixedClock(NOW), overrides: { trust } });
 }
 
 test.serial('a sealed document is registered with legal value; its annex without the agency signature gives a warning', async t => {

@@ -9,7 +9,7 @@ import { ImapFlow } from 'imapflow';
 import { runIntakeCycle } from '../../src/inbound/pipeline.js';
 import { runOutbox } from '../../src/outbound/send-outbox.js';
 import { parseStatus } from '../../src/edxml/status.js';
-import { AGENCIES, openTestApp, type TestApp } from '../helpers/app.js';
+import { AGENCIES, openWorld, type World } from '../helpers/world.js';
 import { fetchAllParsed, integrationTest } from '../helpers/integration.js';
 import { documentPdf, injectRaw, sendMail } from '../helpers/documents.js';
 import { countMessages, imapClientOptions, mailServer, waitForMessages } from '../helpers/mailserver.js';
@@ -17,10 +17,10 @@ import { countMessages, imapClientOptions, mailServer, waitForMessages } from '.
 const test = integrationTest();
 const exec = promisify(execFile);
 
-const agencyOf = (ta: TestApp, code: string) => ta.config.agencies.find(a => a.code === code)!;
+const agencyOf = (ta: World, code: string) => ta.config.agencies.find(a => a.code === code)!;
 
 test.serial('a document mailed to an agency is registered with its metadata and the sender gets a 03 receipt', async t => {
-  const ta = (t.context.t = await openTestApp(['soyte']));
+  const ta = (t.context.t = await openWorld(['soyte'], { server: true }));
   const pdf = await documentPdf();
   const messageId = await sendMail(AGENCIES.ubnd.email, AGENCIES.soyte.email, {
     subject: 'Quyết định số 12/QĐ-UBND về việc ban hành Quy chế gửi, nhận văn bản điện tử',
@@ -72,7 +72,7 @@ test.serial('a document mailed to an agency is registered with its metadata and 
 });
 
 test.serial('the same mail delivered twice, or to two hosted mailboxes, gives one entry per agency and no second receipt', async t => {
-  const ta = (t.context.t = await openTestApp(['soyte', 'stc']));
+  const ta = (t.context.t = await openWorld(['soyte', 'stc'], { server: true }));
   const pdf = await documentPdf({ numberNotation: '07/UBND-VP', type: 'CÔNG VĂN', summary: 'V/v triển khai hộp thư công' });
   const raw = Buffer.from(
     [
@@ -125,7 +125,7 @@ test.serial('the same mail delivered twice, or to two hosted mailboxes, gives on
 });
 
 test.serial('a UIDVALIDITY change re-registers nothing', async t => {
-  const ta = (t.context.t = await openTestApp(['soyte']));
+  const ta = (t.context.t = await openWorld(['soyte'], { server: true }));
   await sendMail(AGENCIES.ubnd.email, AGENCIES.soyte.email, {
     subject: 'Công văn số 15/UBND-VP',
     attachments: [{ filename: 'cv15.pdf', content: await documentPdf({ numberNotation: '15/UBND-VP' }) }],
@@ -156,7 +156,7 @@ test.serial('a UIDVALIDITY change re-registers nothing', async t => {
 });
 
 test.serial('broken MIME, a non-PDF-only mail and a secrecy-marked document are quarantined or refused; the next mail is registered', async t => {
-  const ta = (t.context.t = await openTestApp(['soyte']));
+  const ta = (t.context.t = await openWorld(['soyte'], { server: true }));
   const to = AGENCIES.soyte.email;
   // 1. Broken MIME: a multipart whose boundary never appears, and binary garbage in the headers.
   await injectRaw(AGENCIES.ubnd.email, [to], Buffer.concat([Buffer.from('From: x@ubnd.vinhlong.test\r\nSubject: \xff\xfe broken\r\nContent-Type: multipart/mixed; boundary="never"\r\nMessage-ID: <broken-1@ubnd.vinhlong.test>\r\n\r\n', 'latin1'), Buffer.from([0, 1, 2, 0xff, 0xfe, 13, 10])]));
@@ -196,7 +196,7 @@ test.serial('broken MIME, a non-PDF-only mail and a secrecy-marked document are 
 });
 
 test.serial("edoc-bridge's own notices to the clerk are recorded but stay in the inbox", async t => {
-  const ta = (t.context.t = await openTestApp(['soyte']));
+  const ta = (t.context.t = await openWorld(['soyte'], { server: true }));
   await sendMail(AGENCIES.soyte.email, AGENCIES.soyte.email, {
     subject: 'Văn bản 12/QĐ-UBND quá hạn chưa có xác nhận',
     headers: { 'X-Edoc-Notice': 'RECIPIENT_OVERDUE', 'Auto-Submitted': 'auto-generated' },
@@ -213,7 +213,7 @@ test.serial("edoc-bridge's own notices to the clerk are recorded but stay in the
 });
 
 test.serial('with worker threads (limits.intakeWorkers: 2) documents are prepared off the main thread with the same result', async t => {
-  const ta = (t.context.t = await openTestApp(['soyte'], { overrides: { limits: { intakeWorkers: 2 } } }));
+  const ta = (t.context.t = await openWorld(['soyte'], { server: true, overrides: { limits: { intakeWorkers: 2 } } }));
   for (const n of [51, 52, 53]) {
     await sendMail(AGENCIES.ubnd.email, AGENCIES.soyte.email, { subject: `Quyết định số ${n}/QĐ-UBND`, attachments: [{ filename: `qd${n}.pdf`, content: await documentPdf({ numberNotation: `${n}/QĐ-UBND` }) }] });
   }

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import { stringify } from 'yaml';
 import { openDb, type Db } from '../../src/db/connect.js';
-import { AGENCIES, testConfigObject, testEnv } from '../helpers/app.js';
+import { AGENCIES, configObject, worldEnv } from '../helpers/world.js';
 import { runCli } from '../helpers/cli.js';
 import { documentPdf } from '../helpers/documents.js';
 import { countMessages, imapClientOptions, MAILSERVER_SCRIPT, mailServer, requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
@@ -30,10 +30,10 @@ test.beforeEach(async t => {
   const srv = mailServer();
   const dir = await mkdtemp(path.join(tmpdir(), 'edoc-out-crash-'));
   const configFile = path.join(dir, 'config.yaml');
-  await writeFile(configFile, stringify(testConfigObject(srv, dir, ['soyte'])));
+  await writeFile(configFile, stringify(configObject(dir, ['soyte'], { server: srv })));
   const pdf = path.join(dir, 'cv.pdf');
   await writeFile(pdf, await documentPdf({ issuerLines: ['SỞ Y TẾ'], numberNotation: '   /SYT-VP', type: 'CÔNG VĂN' }));
-  const env = { ...testEnv(srv), EDOC_BRIDGE_CONFIG: configFile };
+  const env = { ...worldEnv(srv), EDOC_BRIDGE_CONFIG: configFile };
   t.context = { dir, env, pdf, db: openDb({ client: 'sqlite3', filename: path.join(dir, 'edoc.sqlite') }) };
 });
 test.afterEach.always(async t => {

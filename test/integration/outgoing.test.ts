@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { parseEnvelope } from '../../src/edxml/envelope.js';
-import { AGENCIES, openTestApp, testConfigObject, testEnv, type TestApp } from '../helpers/app.js';
+import { AGENCIES, openWorld, configObject, worldEnv, type World } from '../helpers/world.js';
 import { cycleUntil, fetchAllParsed, integrationTest } from '../helpers/integration.js';
 import { runCli } from '../helpers/cli.js';
 import { documentPdf } from '../helpers/documents.js';
@@ -32,14 +32,14 @@ export function outgoingOverrides(): Record<string, unknown> {
 }
 
 
-const statusOf = async (ta: TestApp, address: string): Promise<string> => (await ta.app.db('outgoing_recipients').where({ address }).first())?.status;
+const statusOf = async (ta: World, address: string): Promise<string> => (await ta.app.db('outgoing_recipients').where({ address }).first())?.status;
 
 test.serial('A sends to B and C: B registers and answers (03, then 06 after its clerk), C bounces with 5.1.1; then a recall ends with B recalled (15)', async t => {
   const srv = mailServer();
-  const ta = (t.context.t = await openTestApp(['soyte', 'ubnd'], { overrides: outgoingOverrides() }));
+  const ta = (t.context.t = await openWorld(['soyte', 'ubnd'], { server: true, overrides: outgoingOverrides() }));
   const configFile = path.join(ta.dir, 'config.yaml');
-  await writeFile(configFile, stringify(testConfigObject(srv, ta.dir, ['soyte', 'ubnd'], outgoingOverrides())));
-  const env = { ...testEnv(srv), EDOC_BRIDGE_CONFIG: configFile };
+  await writeFile(configFile, stringify(configObject(ta.dir, ['soyte', 'ubnd'], { server: srv, overrides: outgoingOverrides() })));
+  const env = { ...worldEnv(srv), EDOC_BRIDGE_CONFIG: configFile };
   const pdfFile = path.join(ta.dir, 'cong-van.pdf');
   await writeFile(pdfFile, await documentPdf({ issuerLines: ['SỞ Y TẾ', 'TỈNH VĨNH LONG'], numberNotation: '     /SYT-VP', type: 'CÔNG VĂN', summary: 'V/v triển khai hồ sơ sức khỏe điện tử' }));
 

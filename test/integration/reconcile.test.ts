@@ -11,7 +11,7 @@ import { submitDocument } from '../../src/outbound/submit.js';
 import { parseSubmissionMeta } from '../../src/outbound/submission.js';
 import { buildReconcileReport } from '../../src/reconcile/tracking-report.js';
 import { buildStatus } from '../../src/edxml/status.js';
-import { AGENCIES, openTestApp, testConfigObject, testEnv, type TestApp } from '../helpers/app.js';
+import { AGENCIES, openWorld, configObject, worldEnv, type World } from '../helpers/world.js';
 import { runCli } from '../helpers/cli.js';
 import { documentPdf, sendMail } from '../helpers/documents.js';
 import { mailServer, waitForMessages } from '../helpers/mailserver.js';
@@ -20,17 +20,17 @@ import { cycle, integrationTest } from '../helpers/integration.js';
 const test = integrationTest();
 
 /** A's cycle (A is the only hosted mailbox here). */
-const cycleA = (ta: TestApp) => cycle(ta);
+const cycleA = (ta: World) => cycle(ta);
 
 test.serial('two gateways: B (second process) answers 03; duplicate, out-of-order and orphan receipts in A’s mailbox are each handled', async t => {
   const srv = mailServer();
-  const ta = (t.context.t = await openTestApp(['soyte']));
+  const ta = (t.context.t = await openWorld(['soyte'], { server: true }));
   // B: its own directory, config and database, run as a separate process.
   const bDir = path.join(ta.dir, 'gateway-b');
   await mkdir(bDir, { recursive: true });
   const bConfig = path.join(bDir, 'config.yaml');
-  await writeFile(bConfig, stringify(testConfigObject(srv, bDir, ['ubnd'])));
-  const bEnv = { ...testEnv(srv), EDOC_BRIDGE_CONFIG: bConfig };
+  await writeFile(bConfig, stringify(configObject(bDir, ['ubnd'], { server: srv })));
+  const bEnv = { ...worldEnv(srv), EDOC_BRIDGE_CONFIG: bConfig };
 
   const doc = await submitDocument(ta.app, {
     agencyCode: AGENCIES.soyte.code,

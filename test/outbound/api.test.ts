@@ -1,12 +1,12 @@
 import anyTest, { type TestFn } from 'ava';
 import { startHttp, type HttpHandle } from '../../src/http/server.js';
-import { A, B, openUnitApp, pdf, stepClock, type UnitApp } from './_helpers.js';
+import { A, B, openWorld, pdf, stepClock, type World } from '../helpers/world.js';
 
-const test = anyTest as TestFn<{ u: UnitApp; http: HttpHandle }>;
+const test = anyTest as TestFn<{ u: World; http: HttpHandle }>;
 const PASSWORD = 'mat-khau-thu';
 
 test.beforeEach(async t => {
-  t.context.u = await openUnitApp(stepClock('2026-11-20T03:00:00Z'), undefined, { env: { EDOC_API_TEST_PASSWORD: PASSWORD } });
+  t.context.u = await openWorld(['soyte', 'ubnd'], { clock: stepClock('2026-11-20T03:00:00Z'), env: { EDOC_API_TEST_PASSWORD: PASSWORD } });
   Object.assign(t.context.u.app.config, { http: { host: '127.0.0.1', port: 0, user: 'vanthu', passwordEnv: 'EDOC_API_TEST_PASSWORD' } });
   t.context.http = await startHttp(t.context.u.app);
 });

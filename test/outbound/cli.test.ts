@@ -4,22 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { cli } from '../helpers/capture.js';
-import { A, B, C, DOMAIN, pdf } from './_helpers.js';
+import { A, B, C, configObject, pdf, worldEnv } from '../helpers/world.js';
 
 /** A config file for the CLI (fake mail servers: these commands never connect). */
 async function setup(): Promise<{ dir: string; env: NodeJS.ProcessEnv; pdfFile: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'edoc-cli-out-'));
-  const mail = { host: '127.0.0.1', port: 1, user: 'x', passwordEnv: 'X_PASSWORD' };
-  const config = {
-    instance: { domain: DOMAIN },
-    storage: { database: { client: 'sqlite3', filename: 'db.sqlite' }, blobs: 'blobs' },
-    agencies: [{ ...A, shortName: 'SYT', imap: mail, smtp: mail }],
-    directory: [B, C].map(a => ({ code: a.code, name: a.name, emails: [a.email], kind: 'edoc-bridge' })),
-  };
-  await writeFile(path.join(dir, 'config.yaml'), stringify(config));
+  await writeFile(path.join(dir, 'config.yaml'), stringify(configObject(dir, ['soyte'])));
   const pdfFile = path.join(dir, 'cv.pdf');
   await writeFile(pdfFile, await pdf());
-  return { dir, env: { X_PASSWORD: 'x', EDOC_BRIDGE_CONFIG: path.join(dir, 'config.yaml') }, pdfFile };
+  return { dir, env: worldEnv(undefined, { EDOC_BRIDGE_CONFIG: path.join(dir, 'config.yaml') }), pdfFile };
 }
 
 test('send, outbox list, reconcile report (text, --json, --csv), recall and their usage errors', async t => {

@@ -3,17 +3,17 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildEnvelope } from '../../src/edxml/envelope.js';
 import { scanDropFolder } from '../../src/outbound/drop-folder.js';
-import { A, B, C, openUnitApp, pdf, stepClock, type UnitApp } from './_helpers.js';
+import { A, B, C, openWorld, pdf, stepClock, type World } from '../helpers/world.js';
 
-const test = anyTest as TestFn<{ u: UnitApp; dir: string }>;
+const test = anyTest as TestFn<{ u: World; dir: string }>;
 test.beforeEach(async t => {
-  t.context.u = await openUnitApp(stepClock('2026-11-20T03:00:00Z'));
+  t.context.u = await openWorld(['soyte', 'ubnd'], { clock: stepClock('2026-11-20T03:00:00Z') });
   t.context.dir = path.join(t.context.u.app.config.baseDir, 'drop');
   await mkdir(t.context.dir, { recursive: true });
 });
 test.afterEach.always(async t => t.context.u?.close());
 
-const agencyA = (u: UnitApp) => u.app.config.agencies.find(a => a.code === A.code)!;
+const agencyA = (u: World) => u.app.config.agencies.find(a => a.code === A.code)!;
 
 test('PDF + JSON trigger: submitted once, files moved to sent/ with the result; a half-copied PDF waits for its JSON', async t => {
   const { u, dir } = t.context;

@@ -8,7 +8,7 @@ import { submitDocument } from '../../src/outbound/submit.js';
 import { parseSubmissionMeta } from '../../src/outbound/submission.js';
 import { verifyPdf } from '../../src/signature/index.js';
 import { pki, type TestCert } from '../helpers/pki.js';
-import { A, B, openUnitApp, pdf, stepClock } from './_helpers.js';
+import { A, B, openWorld, pdf, stepClock } from '../helpers/world.js';
 
 function p12(cert: TestCert, chain: TestCert[], password: string): Buffer {
   const key = forge.pki.privateKeyFromPem(cert.key.export({ format: 'pem', type: 'pkcs8' }) as string);
@@ -21,7 +21,7 @@ test('with an agency certificate the stamped document is sealed (PAdES) and veri
   const dir = await mkdtemp(path.join(tmpdir(), 'edoc-seal-'));
   await writeFile(path.join(dir, 'agency.p12'), p12(p.agency, [p.inter, p.root], 'mật-khẩu'));
   const now = '2026-06-01T03:00:00Z'; // inside the test CRLs' validity (test/helpers/pki.ts)
-  const u = await openUnitApp(stepClock(now), [A, B], { dir, agencyExtra: { certificate: { p12File: 'agency.p12', passwordEnv: 'SEAL_PASSWORD' } }, env: { SEAL_PASSWORD: 'mật-khẩu' } });
+  const u = await openWorld(['soyte', 'ubnd'], { clock: stepClock(now), dir, agency: { soyte: { certificate: { p12File: 'agency.p12', passwordEnv: 'SEAL_PASSWORD' } } }, env: { SEAL_PASSWORD: 'mật-khẩu' } });
   try {
     const r = await submitDocument(u.app, { agencyCode: A.code, to: [B.code], files: [{ name: 'cv.pdf', content: await pdf(), role: 'main' }, { name: 'pl.pdf', content: await pdf('Phụ lục'), role: 'annex' }], meta: parseSubmissionMeta({ summary: 'V/v ký số cơ quan' }), source: 'cli' });
     t.true(r.sealed);

@@ -6,13 +6,13 @@ import { listOutbox, type OutboxMessage } from '../../src/db/outbox.js';
 import { submitDocument } from '../../src/outbound/submit.js';
 import { parseSubmissionMeta } from '../../src/outbound/submission.js';
 import { sha256Hex } from '../../src/mail/parse.js';
-import { A, B, C, openUnitApp, pdf, stepClock, type UnitApp } from './_helpers.js';
+import { A, B, C, openWorld, pdf, stepClock, type World } from '../helpers/world.js';
 
-const test = anyTest as TestFn<{ u: UnitApp; clock: ReturnType<typeof stepClock> }>;
+const test = anyTest as TestFn<{ u: World; clock: ReturnType<typeof stepClock> }>;
 
 test.beforeEach(async t => {
   t.context.clock = stepClock('2026-11-20T03:00:00Z'); // Friday 10:00 in Vietnam
-  t.context.u = await openUnitApp(t.context.clock);
+  t.context.u = await openWorld(['soyte', 'ubnd'], { clock: t.context.clock });
 });
 test.afterEach.always(async t => t.context.u?.close());
 

@@ -1,11 +1,11 @@
 import test from 'ava';
 import { runDigest, digestFacts } from '../../src/register/digest.js';
-import { A, openUnitApp, stepClock } from '../outbound/_helpers.js';
+import { A, openWorld, stepClock } from '../helpers/world.js';
 
 test('the daily digest counts the Vietnam day and is queued once per agency and day', async t => {
   // 16:00 in Hà Nội on 21/11/2026; the day began at 2026-11-20T17:00Z.
   const clock = stepClock('2026-11-21T09:00:00Z');
-  const u = await openUnitApp(clock, [A]);
+  const u = await openWorld(['soyte'], { clock });
   try {
     const { db } = u.app;
     const entry = (n: number, at: string, status = 'registered') => ({

@@ -5,17 +5,17 @@ import { parseSubmissionMeta } from '../../src/outbound/submission.js';
 import { runOverdue } from '../../src/reconcile/overdue.js';
 import { runReconcile } from '../../src/reconcile/pipeline.js';
 import { recordSends } from '../../src/reconcile/record-sends.js';
-import { A, B, C, openUnitApp, pdf, stepClock, type UnitApp } from '../outbound/_helpers.js';
+import { A, B, C, openWorld, pdf, stepClock, type World } from '../helpers/world.js';
 import { injectReport } from './_reports.js';
 
-const test = anyTest as TestFn<{ u: UnitApp; clock: ReturnType<typeof stepClock> }>;
+const test = anyTest as TestFn<{ u: World; clock: ReturnType<typeof stepClock> }>;
 test.beforeEach(async t => {
   t.context.clock = stepClock('2026-11-20T03:00:00Z'); // Friday 10:00 Vietnam
-  t.context.u = await openUnitApp(t.context.clock);
+  t.context.u = await openWorld(['soyte', 'ubnd'], { clock: t.context.clock });
 });
 test.afterEach.always(async t => t.context.u?.close());
 
-const submit = async (u: UnitApp, urgency: 'normal' | 'hoa-toc' = 'normal', to = [B.code]) =>
+const submit = async (u: World, urgency: 'normal' | 'hoa-toc' = 'normal', to: string[] = [B.code]) =>
   submitDocument(u.app, { agencyCode: A.code, to, files: [{ name: 'cv.pdf', content: await pdf(), role: 'main' }], meta: parseSubmissionMeta({ summary: 'V/v hạn', urgency }), source: 'cli' });
 
 test('a send after the deadline and a receipt not received by its deadline raise alerts once: log, event log, notice to the clerk', async t => {

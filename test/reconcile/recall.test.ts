@@ -7,17 +7,17 @@ import { runReconcile } from '../../src/reconcile/pipeline.js';
 import { parseStatus } from '../../src/edxml/status.js';
 import { parseEnvelope } from '../../src/edxml/envelope.js';
 import type { OutboxMessage } from '../../src/db/outbox.js';
-import { A, B, C, openUnitApp, pdf, stepClock, type UnitApp } from '../outbound/_helpers.js';
+import { A, B, C, openWorld, pdf, stepClock, type World } from '../helpers/world.js';
 import { injectReport, statusMail } from './_reports.js';
 
-const test = anyTest as TestFn<{ u: UnitApp }>;
+const test = anyTest as TestFn<{ u: World }>;
 test.beforeEach(async t => {
-  t.context.u = await openUnitApp(stepClock('2026-11-20T03:00:00Z'));
+  t.context.u = await openWorld(['soyte', 'ubnd'], { clock: stepClock('2026-11-20T03:00:00Z') });
 });
 test.afterEach.always(async t => t.context.u?.close());
 
 /** An incoming entry at B as intake registers it (sender A, the sender's Message-ID). */
-async function incomingEntry(u: UnitApp, senderMessageId: string): Promise<number> {
+async function incomingEntry(u: World, senderMessageId: string): Promise<number> {
   const { app } = u;
   const now = app.ports.clock.now().toISOString();
   const [rid] = await app.db('received_mails').insert({ agency_code: B.code, message_key: senderMessageId, message_id: senderMessageId, raw_sha256: 'a'.repeat(64), raw_size: 1, state: 'done', kind: 'document', outcome: 'registered', subject: '[VBĐT] 05/SYT ngày 20/11/2026: V/v thu hồi', received_at: now }).returning('id');

@@ -3,15 +3,15 @@ import { submitDocument } from '../../src/outbound/submit.js';
 import { parseSubmissionMeta } from '../../src/outbound/submission.js';
 import { runReconcile } from '../../src/reconcile/pipeline.js';
 import { buildReconcileReport } from '../../src/reconcile/tracking-report.js';
-import { A, B, C, openUnitApp, pdf, stepClock, type UnitApp } from '../outbound/_helpers.js';
+import { A, B, C, openWorld, pdf, stepClock, type World } from '../helpers/world.js';
 import { dsnMail, injectReport, mdnMail, replyMail, statusMail } from './_reports.js';
 
-type Ctx = { u: UnitApp; doc: Awaited<ReturnType<typeof submitDocument>> };
+type Ctx = { u: World; doc: Awaited<ReturnType<typeof submitDocument>> };
 const test = anyTest as TestFn<Ctx>;
 const meta = parseSubmissionMeta({ type: 'Công văn', summary: 'V/v đối soát' });
 
 test.beforeEach(async t => {
-  t.context.u = await openUnitApp(stepClock('2026-11-20T03:00:00Z'));
+  t.context.u = await openWorld(['soyte', 'ubnd'], { clock: stepClock('2026-11-20T03:00:00Z') });
   const { app } = t.context.u;
   t.context.doc = await submitDocument(app, { agencyCode: A.code, to: [B.code, C.code], files: [{ name: 'cv.pdf', content: await pdf(), role: 'main' }], meta, source: 'cli' });
   // The outbox accepted both (as runOutbox records a 250).

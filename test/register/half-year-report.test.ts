@@ -1,7 +1,7 @@
 import test from 'ava';
 import { halfYearBounds, halfYearLines, halfYearReport, previousHalf } from '../../src/register/half-year-report.js';
 import { runHalfYearReport } from '../../src/register/digest.js';
-import { A, openUnitApp, stepClock } from '../outbound/_helpers.js';
+import { A, openWorld, stepClock } from '../helpers/world.js';
 
 test('half years are Vietnam calendar halves; the job reports the one just ended', t => {
   t.deepEqual(halfYearBounds(2026, 1), { fromIso: '2025-12-31T17:00:00.000Z', toIso: '2026-06-30T17:00:00.000Z', from: '2026-01-01', to: '2026-06-30' });
@@ -12,7 +12,7 @@ test('half years are Vietnam calendar halves; the job reports the one just ended
 
 test('the six-monthly report counts what came in and went out in the half year, once per agency', async t => {
   const clock = stepClock('2026-07-01T01:00:00Z'); // 08:00 on 1 July in Hà Nội
-  const u = await openUnitApp(clock, [A]);
+  const u = await openWorld(['soyte'], { clock });
   try {
     const e = (n: number, at: string, extra: Record<string, unknown> = {}) => ({
       agency_code: A.code, year: 2026, arrival_number: n, arrival_at: at, source: 'email', legal_value: 'legal', signature_verdict: 'valid', status: 'registered', urgency: 'normal', created_at: at, ...extra,

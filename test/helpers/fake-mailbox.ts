@@ -1,0 +1,132 @@
+/**
+ * A scriptable in-memory mailbox (the Mailbox port of src/io/imap.ts) for fast tests of the intake:
+ * folders of raw mails with UIDs, a UIDVALIDITY, scripted failures (a download that fails, a
+ * connection that drops, a move the server refuses), and a record of every call.
+ */
+import { Readable } from 'node:stream';
+import type { HostedAgency } from '../../src/config/schema.js';
+import type { ListedMessage, Mailbox } from '../../src/io/imap.js';
+
+type Stored = { uid: number; raw: Buffer };
+
+/** One call the intake made, in order. */
+export type MailboxCall = { op: 'open' | 'list' | 'download' | 'move' | 'close'; folder?: string; uid?: number; uids?: number[] };
+
+/** The messages of one agency's mailbox, across folders. */
+export class FakeMailbox {
+  readonly folders = new Map<string, Stored[]>();
+  readonly calls: MailboxCall[] = [];
+  uidvalidity = 1;
+  private nextUid = 1;
+  private failures = new Map<number, Error[]>();
+  private dropAfterDownloads: number | null = null;
+  private downloads = 0;
+  private refuseMoves = 0;
+  /** How many connections are open right now (the intake must close what it opens). */
+  open = 0;
+
+  /** Deliver a raw mail to a folder (default INBOX); returns its UID. */
+  deliver(raw: Buffer | string, folder = 'INBOX'): number {
+    const uid = this.nextUid++;
+    const list = this.folders.get(folder) ?? [];
+    list.push({ uid, raw: Buffer.isBuffer(raw) ? raw : Buffer.from(raw.replace(/\r?\n/g, '\r\n')) });
+    this.folders.set(folder, list);
+    return uid;
+  }
+
+  /** The raw mails of a folder, in UID order. */
+  messages(folder = 'INBOX'): Buffer[] {
+    return (this.folders.get(folder) ?? []).map(m => m.raw);
+  }
+
+  /** The next `times` downloads of `uid` fail with `err`. */
+  failDownload(uid: number, times = 1, err: Error = Object.assign(new Error('IMAP connection lost'), { code: 'ECONNRESET' })): void {
+    this.failures.set(uid, Array.from({ length: times }, () => err));
+  }
+
+  /** The connection drops after `n` more downloads: every later download fails. */
+  disconnectAfter(n: number): void {
+    this.dropAfterDownloads = this.downloads + n;
+  }
+
+  /** The next `n` MOVE commands are refused by the server. */
+  refuseMove(n = 1): void {
+    this.refuseMoves = n;
+  }
+
+  /** Renumber the folder under a new UIDVALIDITY (a server rebuild): same mails, new UIDs. */
+  rebuild(): void {
+    this.uidvalidity++;
+    for (const [folder, list] of this.folders) this.folders.set(folder, list.map(m => ({ uid: this.nextUid++, raw: m.raw })));
+  }
+
+  /** A Mailbox port over this mailbox (one "connection"). */
+  connect(): Mailbox {
+    let folder = 'INBOX';
+    this.open++;
+    let closed = false;
+    return {
+      open: async f => {
+        folder = f;
+        this.calls.push({ op: 'open', folder: f });
+        return { uidvalidity: this.uidvalidity, exists: (this.folders.get(f) ?? []).length };
+      },
+      list: async () => {
+        this.calls.push({ op: 'list', folder });
+        return (this.folders.get(folder) ?? []).map((m): ListedMessage => ({ uid: m.uid, size: m.raw.length, messageId: headerValue(m.raw, 'message-id') }));
+      },
+      download: async uid => {
+        this.calls.push({ op: 'download', folder, uid });
+        this.downloads++;
+        if (this.dropAfterDownloads !== null && this.downloads > this.dropAfterDownloads) throw Object.assign(new Error('connection dropped'), { code: 'ECONNRESET' });
+        const planned = this.failures.get(uid)?.shift();
+        if (planned) throw planned;
+        const m = (this.folders.get(folder) ?? []).find(x => x.uid === uid);
+        if (!m) throw new Error(`UID ${uid} vanished`);
+        // Chunked, like a partial FETCH.
+        return Readable.from([m.raw.subarray(0, 1024), m.raw.subarray(1024)].filter(b => b.length > 0));
+      },
+      move: async (uids, to) => {
+        this.calls.push({ op: 'move', folder: to, uids });
+        if (this.refuseMoves > 0) {
+          this.refuseMoves--;
+          throw new Error(`MOVE to ${to} failed`);
+        }
+        const from = this.folders.get(folder) ?? [];
+        const moving = from.filter(m => uids.includes(m.uid));
+        this.folders.set(folder, from.filter(m => !uids.includes(m.uid)));
+        this.folders.set(to, [...(this.folders.get(to) ?? []), ...moving.map(m => ({ uid: this.nextUid++, raw: m.raw }))]);
+      },
+      close: async () => {
+        this.calls.push({ op: 'close' });
+        if (!closed) this.open--;
+        closed = true;
+      },
+    };
+  }
+}
+
+/** One FakeMailbox per agency, as the `openMailbox` port. */
+export class FakeMailboxes {
+  private boxes = new Map<string, FakeMailbox>();
+  /** When set, opening a mailbox fails (the server is down). */
+  down: Error | null = null;
+
+  of(agencyCode: string): FakeMailbox {
+    let box = this.boxes.get(agencyCode);
+    if (!box) this.boxes.set(agencyCode, (box = new FakeMailbox()));
+    return box;
+  }
+
+  readonly openMailbox = async (agency: HostedAgency): Promise<Mailbox> => {
+    if (this.down) throw this.down;
+    return this.of(agency.code).connect();
+  };
+}
+
+/** The first value of a header in a raw mail (unfolded), or null. */
+function headerValue(raw: Buffer, name: string): string | null {
+  const head = raw.subarray(0, Math.max(0, raw.indexOf('\r\n\r\n'))).toString('latin1').replace(/\r\n[ \t]/g, ' ');
+  const m = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head);
+  return m ? m[1]!.trim() : null;
+}
