@@ -25,11 +25,17 @@ npx ava 2>&1 | tee -a "$log" || status=1
 echo "== integration tests (real Postfix + Dovecot in $MAILSRV_DIR)"
 npx ava --config ava.integration.config.js 2>&1 | tee -a "$log" || status=1
 
-# One closing line for CI: "N passed, N failed".
+# One closing line for CI: "N passed, N failed, N skipped, N todo". A skipped or todo test is a
+# failure here: a test that did not run proves nothing (e.g. the mail server was missing).
 count() { { grep -Eo "([0-9]+) tests? $1" "$log" || true; } | awk '{s+=$1} END {print s+0}'; }
 passed=$(count passed)
 failed=$(count failed)
 skipped=$(count skipped)
+todo=$(count todo)
 rm -f "$log"
-echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+echo "${passed} passed, ${failed} failed, ${skipped} skipped, ${todo} todo"
+if [ "$skipped" -gt 0 ] || [ "$todo" -gt 0 ]; then
+  echo "error: ${skipped} skipped and ${todo} todo test(s): every test must run" >&2
+  status=1
+fi
 exit $status

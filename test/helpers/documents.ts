@@ -55,3 +55,21 @@ export async function injectRaw(from: string, to: string[], raw: Buffer | string
     transport.close();
   }
 }
+
+/** A document mail as raw bytes (for a fake mailbox): a clerk's mail with one PDF. */
+export async function documentMail(o: { from: string; to: string; numberNotation: string; messageId?: string; subject?: string; pdf?: Buffer; headers?: Record<string, string> }): Promise<Buffer> {
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer/index.js');
+  const pdf = o.pdf ?? (await documentPdf({ numberNotation: o.numberNotation }));
+  return new MailComposer({
+    from: o.from,
+    to: o.to,
+    subject: o.subject ?? `Công văn số ${o.numberNotation}`,
+    messageId: o.messageId,
+    date: new Date('2026-11-20T02:00:00Z'),
+    text: 'Kính gửi văn thư,\nXin gửi văn bản đính kèm.',
+    headers: o.headers,
+    attachments: [{ filename: `${o.numberNotation.replace(/\W+/gu, '-')}.pdf`, content: pdf, contentType: 'application/pdf' }],
+  })
+    .compile()
+    .build();
+}

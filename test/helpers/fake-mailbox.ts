@@ -19,8 +19,7 @@ export class FakeMailbox {
   uidvalidity = 1;
   private nextUid = 1;
   private failures = new Map<number, Error[]>();
-  private dropAfterDownloads: number | null = null;
-  private downloads = 0;
+  private dropNext: number | null = null;
   private refuseMoves = 0;
   /** How many connections are open right now (the intake must close what it opens). */
   open = 0;
@@ -44,9 +43,9 @@ export class FakeMailbox {
     this.failures.set(uid, Array.from({ length: times }, () => err));
   }
 
-  /** The connection drops after `n` more downloads: every later download fails. */
+  /** The next connection drops after `n` downloads: every later download on it fails (the one after is fine). */
   disconnectAfter(n: number): void {
-    this.dropAfterDownloads = this.downloads + n;
+    this.dropNext = n;
   }
 
   /** The next `n` MOVE commands are refused by the server. */
@@ -65,6 +64,9 @@ export class FakeMailbox {
     let folder = 'INBOX';
     this.open++;
     let closed = false;
+    let downloads = 0;
+    const dropAfter = this.dropNext;
+    this.dropNext = null;
     return {
       open: async f => {
         folder = f;
@@ -77,8 +79,8 @@ export class FakeMailbox {
       },
       download: async uid => {
         this.calls.push({ op: 'download', folder, uid });
-        this.downloads++;
-        if (this.dropAfterDownloads !== null && this.downloads > this.dropAfterDownloads) throw Object.assign(new Error('connection dropped'), { code: 'ECONNRESET' });
+        downloads++;
+        if (dropAfter !== null && downloads > dropAfter) throw Object.assign(new Error('connection dropped'), { code: 'ECONNRESET' });
         const planned = this.failures.get(uid)?.shift();
         if (planned) throw planned;
         const m = (this.folders.get(folder) ?? []).find(x => x.uid === uid);

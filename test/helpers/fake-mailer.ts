@@ -36,6 +36,8 @@ export class FakeMailer {
   private defaults: Reply[] = [];
   /** Open connections (the outbox must close what it opens). */
   open = 0;
+  /** Where an accepted mail goes next (the world delivers mail for hosted agencies to their fake mailboxes). */
+  deliver: (mail: Sent) => Promise<void> = async () => undefined;
 
   /** The next replies for one recipient address (then the default ones). */
   script(to: string, ...replies: Reply[]): this {
@@ -65,7 +67,9 @@ export class FakeMailer {
     this.attempts.push({ to: mail.to, reply: r });
     if ('accept' in r) {
       const response = r.response ?? '250 2.0.0 Ok: queued as FAKE';
-      this.sent.push({ ...mail, agency, response });
+      const sent = { ...mail, agency, response };
+      this.sent.push(sent);
+      await this.deliver(sent);
       return { accepted: [mail.to], rejected: [], response };
     }
     if ('disconnect' in r) throw Object.assign(new Error(`Connection closed (${r.code ?? 'ECONNECTION'})`), { code: r.code ?? 'ECONNECTION' });
@@ -76,4 +80,24 @@ export class FakeMailer {
       command: r.command ?? 'RCPT TO',
     });
   }
+}
+
+/** The mail as RFC 5322 bytes, the way nodemailer would put it on the wire (for delivery to a fake mailbox). */
+export async function rawOf(mail: OutgoingMail): Promise<Buffer> {
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer/index.js');
+  return new MailComposer({
+    from: mail.from,
+    to: mail.to,
+    subject: mail.subject,
+    messageId: mail.messageId,
+    date: mail.date,
+    text: mail.text,
+    html: mail.html,
+    headers: { ...mail.headers, ...(mail.requestReadReceipt ? { 'Disposition-Notification-To': mail.from.address } : {}) },
+    inReplyTo: mail.inReplyTo,
+    references: mail.references,
+    attachments: mail.attachments.map(a => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+  })
+    .compile()
+    .build();
 }

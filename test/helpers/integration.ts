@@ -8,14 +8,14 @@ import { ImapFlow } from 'imapflow';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { runCycle } from '../../src/cycle.js';
 import type { World } from './world.js';
-import { imapClientOptions, requireMailServer, resetMailboxes } from './mailserver.js';
+import { imapClientOptions, mailServerTest, resetMailboxes } from './mailserver.js';
 
-/** ava's `test` for a serial integration file: fails without the server, resets mailboxes, closes the app. */
-export function integrationTest(): TestFn<{ t?: World }> {
-  const test = anyTest as TestFn<{ t?: World }>;
-  test.before(async t => {
-    await requireMailServer(t);
-  });
+/**
+ * ava's `test` for a serial integration file: every test declared skipped (saying why) when the
+ * server is missing; otherwise the mailboxes are reset before each test and the app closed after it.
+ */
+export async function integrationTest(): Promise<TestFn<{ t?: World }>> {
+  const test = await mailServerTest(anyTest as TestFn<{ t?: World }>);
   test.beforeEach(async () => {
     await resetMailboxes();
   });

@@ -1,7 +1,8 @@
 /**
  * Test access to the throw-away Postfix + Dovecot started by `scripts/mailserver.sh start`.
  * The instance describes itself in `$MAILSRV_DIR/mailserver.json` (default /tmp/edoc-mailsrv).
- * Integration tests FAIL when it is missing, unless EDOC_BRIDGE_NO_MAILSERVER=1 (then they skip loudly).
+ * When it is missing (or EDOC_BRIDGE_NO_MAILSERVER=1) the mail server tests are declared skipped,
+ * and scripts/test.sh fails on any skipped test.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 // Types only: the helper must stay importable outside ava (scripts, benchmarks).
-import type { ExecutionContext, ImplementationFn, TestFn } from 'ava';
+import type { ExecutionContext, TestFn } from 'ava';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 
@@ -235,40 +236,44 @@ function reachable(host: string, port: number, timeoutMs = 1000): Promise<boolea
 }
 
 /**
- * Wraps ava's `test` for mail server tests: with EDOC_BRIDGE_NO_MAILSERVER=1 it declares `test.skip`,
- * so ava counts the tests as skipped; otherwise plain `test` (call requireMailServer inside).
- * Usage: `const mailTest = mailServerTest(test); mailTest('title', async (t) => { ... })`.
+ * Whether the test mail server can be used, and if not why: opted out (EDOC_BRIDGE_NO_MAILSERVER=1),
+ * never started (no mailserver.json), or down (SMTP or IMAP not answering).
  */
-export function mailServerTest(test: TestFn): (title: string, impl: ImplementationFn<[]>) => void {
-  return (title, impl) => {
-    if (mailServerOptedOut()) test.skip(title, impl);
-    else test(title, impl);
-  };
+export async function probeMailServer(): Promise<{ env: MailServerEnv } | { reason: string }> {
+  if (mailServerOptedOut()) return { reason: 'EDOC_BRIDGE_NO_MAILSERVER=1' };
+  const env = loadMailServer();
+  const fixIt = `run \`${START_HINT}\` (as root; MAILSRV_DIR=${mailServerDir()})`;
+  if (!env) return { reason: `no test mail server (${path.join(mailServerDir(), 'mailserver.json')} is missing): ${fixIt}` };
+  const [smtp, imap] = await Promise.all([reachable(env.smtpHost, env.smtpPort), reachable(env.imapHost, env.imapPort)]);
+  if (!smtp || !imap) return { reason: `the test mail server in ${env.dir} is not running (SMTP ${smtp ? 'up' : 'down'}, IMAP ${imap ? 'up' : 'down'}): ${fixIt}` };
+  return { env };
 }
 
 /**
- * Call first in every integration test: returns the server env, or undefined after having
- * failed the test (server missing or down) or, with EDOC_BRIDGE_NO_MAILSERVER=1, passed it with a
- * loud skip note. Usage: `const ms = await requireMailServer(t); if (!ms) return;`
+ * ava's `test` for a file of mail server tests, decided once when the file loads: the plain `test`
+ * when the server answers; otherwise every test of the file is declared skipped, its title saying
+ * why, and its hooks do not run. ava counts them as skipped, and scripts/test.sh fails on any
+ * skipped test: a missing server is never a pass.
+ */
+export async function mailServerTest<T>(test: TestFn<T>): Promise<TestFn<T>> {
+  const probe = await probeMailServer();
+  if ('env' in probe) return test;
+  process.stderr.write(`\n*** SKIPPED: mail server tests (${probe.reason}) ***\n`);
+  const note = ` [SKIPPED: ${probe.reason}]`;
+  const skip = ((title: string, ...rest: unknown[]) => (test.skip as (t: string, ...r: unknown[]) => void)(`${title}${note}`, ...rest)) as unknown as Record<string, unknown>;
+  const hook = Object.assign(() => undefined, { always: () => undefined, skip: () => undefined });
+  Object.assign(skip, { serial: skip, skip, only: skip, failing: skip, before: hook, after: hook, beforeEach: hook, afterEach: hook, todo: test.todo, meta: test.meta, macro: test.macro });
+  return skip as unknown as TestFn<T>;
+}
+
+/**
+ * Call first in every mail server test: the server env, or undefined after having failed the test
+ * (the server was there when the file loaded, and went away). Usage:
+ * `const ms = await requireMailServer(t); if (!ms) return;`
  */
 export async function requireMailServer(t: ExecutionContext): Promise<MailServerEnv | undefined> {
-  if (mailServerOptedOut()) {
-    const msg = `SKIPPED (EDOC_BRIDGE_NO_MAILSERVER=1): "${t.title}" needs the test mail server`;
-    t.log(msg);
-    process.stderr.write(`\n*** ${msg} ***\n`);
-    t.pass();
-    return undefined;
-  }
-  const env = loadMailServer();
-  const fixIt = `Run \`${START_HINT}\` (as root; MAILSRV_DIR=${mailServerDir()}), or set EDOC_BRIDGE_NO_MAILSERVER=1 to skip.`;
-  if (!env) {
-    t.fail(`Test mail server not found: ${path.join(mailServerDir(), 'mailserver.json')} is missing. ${fixIt}`);
-    return undefined;
-  }
-  const [smtp, imap] = await Promise.all([reachable(env.smtpHost, env.smtpPort), reachable(env.imapHost, env.imapPort)]);
-  if (!smtp || !imap) {
-    t.fail(`Test mail server in ${env.dir} is not running (SMTP ${smtp ? 'up' : 'down'}, IMAP ${imap ? 'up' : 'down'}). ${fixIt}`);
-    return undefined;
-  }
-  return env;
+  const probe = await probeMailServer();
+  if ('env' in probe) return probe.env;
+  t.fail(`Test mail server unavailable: ${probe.reason}`);
+  return undefined;
 }

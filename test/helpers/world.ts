@@ -16,7 +16,7 @@ import type { Clock } from '../../src/io/clock.js';
 import { memoryLog } from '../../src/log.js';
 import { makePdf } from '../fixtures/pdf/make-pdf.js';
 import { FakeMailboxes } from './fake-mailbox.js';
-import { FakeMailer } from './fake-mailer.js';
+import { FakeMailer, rawOf } from './fake-mailer.js';
 import { mailServer, type MailServerEnv } from './mailserver.js';
 
 /** The agencies of the tests: the test mail server has a mailbox for each. */
@@ -119,6 +119,11 @@ export async function openWorld(hosted: AgencyKey[] = ['soyte', 'ubnd'], opts: W
   const log = memoryLog();
   const mailboxes = new FakeMailboxes();
   const mailer = new FakeMailer();
+  // A small mail network: what the fake server accepts for a hosted agency lands in its fake inbox.
+  mailer.deliver = async mail => {
+    const to = config.agencies.find(a => a.email.toLowerCase() === mail.to.toLowerCase());
+    if (to) mailboxes.of(to.code).deliver(await rawOf(mail));
+  };
   const fakes = srv ? {} : { openMailbox: mailboxes.openMailbox, mailerFor: mailer.mailerFor };
   const app = await openApp(config, { ports: { log, ...(opts.clock ? { clock: opts.clock } : {}), ...fakes }, env });
   return {

@@ -2,7 +2,7 @@
  * Two gateway processes at once on one database (SQLite, WAL, busy timeout): each takes in its
  * own mailbox; every arrival number is assigned exactly once, gapless, with no lost mail.
  */
-import test from 'ava';
+import anyTest from 'ava';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,9 @@ import { openDb } from '../../src/db/connect.js';
 import { AGENCIES, configObject, worldEnv } from '../helpers/world.js';
 import { runCli } from '../helpers/cli.js';
 import { documentPdf, sendMail } from '../helpers/documents.js';
-import { countMessages, mailServer, requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
+import { countMessages, mailServer, mailServerTest, requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
+
+const test = await mailServerTest(anyTest);
 
 test.before(async t => {
   await requireMailServer(t);

@@ -17,7 +17,7 @@ import { flip, lastHole } from '../helpers/pki-pdf.js';
 import { waitForMessages } from '../helpers/mailserver.js';
 import { integrationTest } from '../helpers/integration.js';
 
-const test = integrationTest();
+const test = await integrationTest();
 
 /** A test app for Sở Y tế that trusts the test root, at the PKI's reference time. */
 async function appWithTrust(): Promise<World> {

@@ -14,7 +14,7 @@ import { fetchAllParsed, integrationTest } from '../helpers/integration.js';
 import { documentPdf, injectRaw, sendMail } from '../helpers/documents.js';
 import { countMessages, imapClientOptions, mailServer, waitForMessages } from '../helpers/mailserver.js';
 
-const test = integrationTest();
+const test = await integrationTest();
 const exec = promisify(execFile);
 
 const agencyOf = (ta: World, code: string) => ta.config.agencies.find(a => a.code === code)!;

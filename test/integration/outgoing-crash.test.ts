@@ -16,11 +16,11 @@ import { openDb, type Db } from '../../src/db/connect.js';
 import { AGENCIES, configObject, worldEnv } from '../helpers/world.js';
 import { runCli } from '../helpers/cli.js';
 import { documentPdf } from '../helpers/documents.js';
-import { countMessages, imapClientOptions, MAILSERVER_SCRIPT, mailServer, requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
+import { countMessages, imapClientOptions, MAILSERVER_SCRIPT, mailServer, mailServerTest, requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
 
 const exec = promisify(execFile);
 type Ctx = { dir: string; env: NodeJS.ProcessEnv; db: Db; pdf: string };
-const test = anyTest as TestFn<Ctx>;
+const test = await mailServerTest(anyTest as TestFn<Ctx>);
 
 test.before(async t => {
   await requireMailServer(t);

@@ -16,7 +16,7 @@ import { runCli } from '../helpers/cli.js';
 import { documentPdf } from '../helpers/documents.js';
 import { mailServer } from '../helpers/mailserver.js';
 
-const test = integrationTest();
+const test = await integrationTest();
 
 /** C: in the directory, but its mailbox does not exist (550 5.1.1 at RCPT time on the test server). */
 export const NOWHERE = { code: '000.00.99.H62', name: 'Cơ quan không tồn tại', email: 'vanthu@khongco.vinhlong.test' };

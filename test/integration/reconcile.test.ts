@@ -17,7 +17,7 @@ import { documentPdf, sendMail } from '../helpers/documents.js';
 import { mailServer, waitForMessages } from '../helpers/mailserver.js';
 import { cycle, integrationTest } from '../helpers/integration.js';
 
-const test = integrationTest();
+const test = await integrationTest();
 
 /** A's cycle (A is the only hosted mailbox here). */
 const cycleA = (ta: World) => cycle(ta);
