@@ -1,4 +1,5 @@
 import type { Db } from './connect.js';
+import { insertedId } from './inserted-id.js';
 
 /** How a report was matched (SPEC §3 order), or the internal sources of events. */
 export type MatchMethod = 'message-id' | 'envid' | 'original-message-id' | 'in-reply-to' | 'response-for' | 'subject-guess' | 'outbox' | 'deadline' | 'clerk';
@@ -59,9 +60,9 @@ export async function appendReconcileLog(db: Db, at: Date, e: ReconcileLogInput)
 /** What intake keeps of a report for reconciliation: the keys it matches on (the raw mail is read again). */
 export type ReportInput = { receivedMailId: number; agencyCode: string; kind: string; data: Record<string, unknown> };
 
-/** Leave a report (status, DSN, MDN, reply, recall) for reconciliation, pending, inside the caller's transaction. */
-export async function addReport(trx: Db, r: ReportInput, now: Date): Promise<void> {
-  await trx('inbound_reports').insert({ received_mail_id: r.receivedMailId, agency_code: r.agencyCode, kind: r.kind, data: JSON.stringify(r.data), state: 'pending', created_at: now.toISOString() });
+/** Leave a report (status, DSN, MDN, reply, recall) for reconciliation, pending, inside the caller's transaction; returns its id. */
+export async function addReport(trx: Db, r: ReportInput, now: Date): Promise<number> {
+  return insertedId(trx('inbound_reports').insert({ received_mail_id: r.receivedMailId, agency_code: r.agencyCode, kind: r.kind, data: JSON.stringify(r.data), state: 'pending', created_at: now.toISOString() }));
 }
 
 export type PendingReport = {

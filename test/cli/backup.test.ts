@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { openDb, type Db } from '../../src/db/connect.js';
 import { BlobStore } from '../../src/store/blob-store.js';
 import { cli } from '../helpers/capture.js';
+import { agencies, receivedMail } from '../helpers/factories.js';
 
 const AGENCY = '000.00.31.H62';
 
@@ -36,7 +37,7 @@ async function setup(database: Record<string, unknown> | null = null) {
 /** What intake does for each mail: the raw bytes into the blob store first, then the row naming them. */
 async function receive(db: Db, blobs: BlobStore, i: number): Promise<string> {
   const { sha256, size } = await blobs.put(Buffer.from(`Message-ID: <m${i}@ubnd.vinhlong.test>\r\nSubject: Văn bản ${i}\r\n\r\nNội dung ${i}\r\n`));
-  await db('received_mails').insert({ agency_code: AGENCY, message_key: `<m${i}@ubnd.vinhlong.test>`, raw_sha256: sha256, raw_size: size, state: 'stored', received_at: new Date().toISOString() });
+  await receivedMail(db, { agencyCode: AGENCY, messageId: `<m${i}@ubnd.vinhlong.test>`, rawSha256: sha256, rawSize: size, state: 'stored', at: new Date() });
   return sha256;
 }
 
@@ -122,7 +123,7 @@ test('db backup copies blobs to another filesystem, and defaults to <storage dir
   t.is((await cli(['db', 'migrate'], s.env)).code, 0);
   const db = openDb({ client: 'sqlite3', filename: s.dbFile });
   t.teardown(() => db.destroy());
-  await db('agencies').insert({ code: AGENCY, name: 'Sở Y tế', kind: 'hosted', updated_at: new Date().toISOString() }).onConflict('code').ignore();
+  await agencies(db, [AGENCY]);
   const sha = await receive(db, s.blobs, 1);
 
   const plain = await cli(['db', 'backup'], s.env);
@@ -149,7 +150,7 @@ test('db backup names blobs the database references but the store lacks (exit 1)
   const db = openDb({ client: 'sqlite3', filename: s.dbFile });
   t.teardown(() => db.destroy());
   const lost = 'ab'.repeat(32);
-  await db('received_mails').insert({ agency_code: AGENCY, message_key: '<lost@x>', raw_sha256: lost, raw_size: 1, state: 'stored', received_at: new Date().toISOString() });
+  await receivedMail(db, { agencyCode: AGENCY, messageId: '<lost@x>', rawSha256: lost, state: 'stored' });
   const r = await cli(['db', 'backup', '--json'], s.env);
   t.is(r.code, 1);
   t.deepEqual(JSON.parse(r.stdout).referenced, { checked: 1, missing: [lost] });

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { migrate, openDb, type Db } from '../../src/db/connect.js';
+import { agencies } from './factories.js';
 
 export type TestDb = { db: Db; file: string; open(): Db; close(): Promise<void> };
 
@@ -29,7 +30,7 @@ export async function createTestDb(): Promise<TestDb> {
   };
 }
 
-/** Insert the agencies rows the foreign keys need. */
+/** The agencies rows the foreign keys need (through the directory's own upsert). */
 export async function seedAgencies(db: Db, codes: string[]): Promise<void> {
-  for (const code of codes) await db('agencies').insert({ code, name: `Cơ quan ${code}`, kind: 'hosted', updated_at: new Date().toISOString() }).onConflict('code').ignore();
+  await agencies(db, codes);
 }

@@ -2,6 +2,7 @@ import anyTest, { type TestFn } from 'ava';
 import { startHttp, type HttpHandle } from '../../src/http/server.js';
 import { submitDocument } from '../../src/outbound/submit.js';
 import { parseSubmissionMeta } from '../../src/outbound/submission.js';
+import { entry } from '../helpers/factories.js';
 import { A, openWorld, pdf, stepClock, type World } from '../helpers/world.js';
 
 const test = anyTest as TestFn<{ u: World; http: HttpHandle }>;
@@ -31,10 +32,7 @@ test('probes are open; every page needs the login', async t => {
 
 test('what senders wrote is escaped on the register page', async t => {
   const { db } = t.context.u.app;
-  await db('register_entries').insert({
-    agency_code: A.code, year: 2026, arrival_number: 1, arrival_at: '2026-11-21T02:00:00Z', source: 'email', legal_value: 'legal', signature_verdict: 'valid',
-    status: 'registered', urgency: 'normal', created_at: '2026-11-21T02:00:00Z', summary: '<script>alert("x")</script> Về việc thử', issuer_name: 'Cơ quan "A" & B',
-  });
+  await entry(db, { agencyCode: A.code, arrivalNumber: 1, arrivalAt: new Date('2026-11-21T02:00:00Z'), summary: '<script>alert("x")</script> Về việc thử', issuerName: 'Cơ quan "A" & B' });
   const html = await (await fetch(`${t.context.http.url}/register`, { headers: auth })).text();
   t.false(html.includes('<script>alert'));
   t.true(html.includes('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Về việc thử'));

@@ -15,6 +15,7 @@ import { stringify } from 'yaml';
 import { openDb, type Db } from '../../src/db/connect.js';
 import { AGENCIES, configObject, worldEnv } from '../helpers/world.js';
 import { runCli } from '../helpers/cli.js';
+import { expireClaims, makeDue } from '../helpers/factories.js';
 import { documentPdf } from '../helpers/documents.js';
 import { countMessages, imapClientOptions, MAILSERVER_SCRIPT, mailServer, mailServerTest, requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
 
@@ -79,7 +80,7 @@ test.serial('killed after queueing, then after the 250 but before "sent": one Me
   t.is(await countMessages(AGENCIES.ubnd.email), 1);
 
   // The claim expires (10 min): the row is resent, with the same Message-ID.
-  await db('outbox').where({ id: row.id }).update({ claimed_until: new Date(Date.now() - 1000).toISOString() });
+  await expireClaims(db);
   const recovered = await runCli(['run', '--once', '--json'], env);
   t.is(recovered.code, 0, recovered.stderr);
   t.is(JSON.parse(recovered.stdout).outbox.sent, 1);
@@ -116,7 +117,7 @@ test.serial('Postfix stopped while a document waits: deferred (network), then se
   }
   // Not yet due: nothing is sent early.
   t.is(JSON.parse((await runCli(['run', '--once', '--json'], env)).stdout).outbox.sent, 0);
-  await db('outbox').where({ kind: 'document' }).update({ next_attempt_at: new Date(Date.now() - 1000).toISOString() });
+  await makeDue(db);
   const up = await runCli(['run', '--once', '--json'], env);
   t.is(JSON.parse(up.stdout).outbox.sent, 1, up.stdout + up.stderr);
   await waitForMessages(AGENCIES.ubnd.email, 1);

@@ -1,21 +1,16 @@
 /** Reports as intake leaves them: raw mail in the blob store, a received row, an inbound_reports row (pending). */
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { App } from '../../src/app.js';
+import { pendingReport } from '../helpers/factories.js';
 import { buildStatus } from '../../src/edxml/status.js';
 import type { StatusCode } from '../../src/edxml/codes.js';
 import type { ResponseFor } from '../../src/edxml/types.js';
 
 let seq = 0;
 
-/** Store a raw mail as a pending report of `kind` in `agencyCode`'s mailbox; returns the report id. */
-export async function injectReport(app: App, agencyCode: string, kind: string, raw: Buffer | string): Promise<number> {
-  const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.replace(/\r?\n/g, '\r\n'));
-  const ref = await app.ports.blobs.put(bytes);
-  const now = app.ports.clock.now().toISOString();
-  const [rid] = await app.db('received_mails').insert({ agency_code: agencyCode, message_key: `test:${++seq}:${ref.sha256}`, raw_sha256: ref.sha256, raw_size: bytes.length, state: 'done', kind, outcome: 'report', received_at: now }).returning('id');
-  const receivedId = typeof rid === 'object' ? Number(rid.id) : Number(rid);
-  const [id] = await app.db('inbound_reports').insert({ received_mail_id: receivedId, agency_code: agencyCode, kind, data: JSON.stringify({ subject: kind }), state: 'pending', created_at: now }).returning('id');
-  return typeof id === 'object' ? Number(id.id) : Number(id);
+/** Store a raw mail as a pending report of `kind` in `agencyCode`'s mailbox (as intake leaves it); returns the report id. */
+export function injectReport(app: App, agencyCode: string, kind: string, raw: Buffer | string): Promise<number> {
+  return pendingReport(app, agencyCode, kind, raw);
 }
 
 /** A status mail as a peer gateway sends it (answer.ts shape). */

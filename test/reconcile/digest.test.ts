@@ -1,5 +1,6 @@
 import test from 'ava';
 import { runDigest, digestFacts } from '../../src/register/digest.js';
+import { entry } from '../helpers/factories.js';
 import { A, openWorld, stepClock } from '../helpers/world.js';
 
 test('the daily digest counts the Vietnam day and is queued once per agency and day', async t => {
@@ -8,10 +9,8 @@ test('the daily digest counts the Vietnam day and is queued once per agency and 
   const u = await openWorld(['soyte'], { clock });
   try {
     const { db } = u.app;
-    const entry = (n: number, at: string, status = 'registered') => ({
-      agency_code: A.code, year: 2026, arrival_number: n, arrival_at: at, source: 'paper', legal_value: 'legal', signature_verdict: 'valid', status, urgency: 'normal', created_at: at,
-    });
-    await db('register_entries').insert([entry(1, '2026-11-20T16:59:59Z'), entry(2, '2026-11-20T17:00:00Z'), entry(3, '2026-11-21T08:00:00Z'), entry(4, '2026-11-21T08:30:00Z', 'held')]);
+    const e = (n: number, at: string, status = 'registered') => entry(db, { agencyCode: A.code, arrivalNumber: n, arrivalAt: new Date(at), source: 'paper', status });
+    for (const [n, at, status] of [[1, '2026-11-20T16:59:59Z'], [2, '2026-11-20T17:00:00Z'], [3, '2026-11-21T08:00:00Z'], [4, '2026-11-21T08:30:00Z', 'held']] as const) await e(n, at, status);
     const facts = await digestFacts(u.app.db, u.app.config.agencies[0]!, clock.now());
     t.is(facts.day, '21/11/2026');
     t.is(facts.registered, 2, 'yesterday evening (Vietnam time) is not today');

@@ -1,10 +1,11 @@
 import anyTest, { type TestFn } from 'ava';
-import { claimDue } from '../../src/db/outbox.js';
+import { claimDue, enqueue } from '../../src/db/outbox.js';
 import { submitDocument } from '../../src/outbound/submit.js';
 import { parseSubmissionMeta } from '../../src/outbound/submission.js';
 import { runOverdue } from '../../src/reconcile/overdue.js';
 import { runReconcile } from '../../src/reconcile/pipeline.js';
 import { recordSends } from '../../src/reconcile/record-sends.js';
+import { runOutbox } from '../../src/outbound/send-outbox.js';
 import { A, B, C, openWorld, pdf, stepClock, type World } from '../helpers/world.js';
 import { injectReport } from './_reports.js';
 
@@ -27,7 +28,7 @@ test('a send after the deadline and a receipt not received by its deadline raise
   t.deepEqual(await runOverdue(u.app), { lateSends: 2, overdue: 0 });
   t.deepEqual(await runOverdue(u.app), { lateSends: 0, overdue: 0 }, 'once');
   // C's mail finally goes at 12:00: the late send is recorded with its alert already raised; B's too.
-  await u.app.db('outbox').where({ kind: 'document' }).update({ state: 'sent', sent_at: clock.now().toISOString() });
+  await runOutbox(u.app);
   await recordSends(u.app);
   const b = await u.app.db('outgoing_recipients').where({ address: B.email }).first();
   t.is(b.status, 'sent');
@@ -63,7 +64,7 @@ test('urgent first: a hỏa tốc document queued after a normal one is claimed 
 test('a non-standard bounce quoting our Message-ID bounces the recipient; a DSN about one of our answers is noted, not an orphan', async t => {
   const { u } = t.context;
   const doc = await submit(u, 'normal', [B.code]);
-  await u.app.db('outbox').update({ state: 'sent', sent_at: u.app.ports.clock.now().toISOString() });
+  await runOutbox(u.app);
   await runReconcile(u.app);
   const bounce = [
     'From: MAILER-DAEMON@mail.peer.test',
@@ -86,7 +87,7 @@ test('a non-standard bounce quoting our Message-ID bounces the recipient; a DSN 
   ].join('\r\n');
   await injectReport(u.app, A.code, 'delivery-report', bounce);
   // Our own 03 answer (as B's side queues it) bounced back to us.
-  await u.app.db('outbox').insert({ agency_code: B.code, kind: 'receipt', dedupe_key: 'x', message_id: '<st.m1.x.03@edoc.vinhlong.test>', to_address: 'old@peer.test', subject: 's', message: '{}', priority: 0, state: 'sent', attempts: 1, next_attempt_at: u.app.ports.clock.now().toISOString(), created_at: u.app.ports.clock.now().toISOString() });
+  await enqueue(u.app.db, { agencyCode: B.code, kind: 'receipt', dedupeKey: 'x', messageId: '<st.m1.x.03@edoc.vinhlong.test>', to: 'old@peer.test', subject: 's', message: { from: { name: 'B', address: B.email }, text: 't', headers: {}, attachments: [] }, priority: 0 }, u.app.ports.clock.now());
   await injectReport(u.app, B.code, 'delivery-report', `From: MAILER-DAEMON@mail.test\r\nTo: ${B.email}\r\nSubject: Undelivered Mail\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary="Z"\r\n\r\n--Z\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mail.test\r\n\r\nFinal-Recipient: rfc822; old@peer.test\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n--Z\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <st.m1.x.03@edoc.vinhlong.test>\r\n\r\n--Z--\r\n`);
   const run = await runReconcile(u.app);
   t.deepEqual(run.reports, { matched: 2, orphan: 0, duplicate: 0, failed: 0 });

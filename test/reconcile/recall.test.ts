@@ -7,6 +7,8 @@ import { runReconcile } from '../../src/reconcile/pipeline.js';
 import { parseStatus } from '../../src/edxml/status.js';
 import { parseEnvelope } from '../../src/edxml/envelope.js';
 import type { OutboxMessage } from '../../src/db/outbox.js';
+import { entry, receivedMail } from '../helpers/factories.js';
+import { runOutbox } from '../../src/outbound/send-outbox.js';
 import { A, B, C, openWorld, pdf, stepClock, type World } from '../helpers/world.js';
 import { injectReport, statusMail } from './_reports.js';
 
@@ -19,14 +21,12 @@ test.afterEach.always(async t => t.context.u?.close());
 /** An incoming entry at B as intake registers it (sender A, the sender's Message-ID). */
 async function incomingEntry(u: World, senderMessageId: string): Promise<number> {
   const { app } = u;
-  const now = app.ports.clock.now().toISOString();
-  const [rid] = await app.db('received_mails').insert({ agency_code: B.code, message_key: senderMessageId, message_id: senderMessageId, raw_sha256: 'a'.repeat(64), raw_size: 1, state: 'done', kind: 'document', outcome: 'registered', subject: '[VBĐT] 05/SYT ngày 20/11/2026: V/v thu hồi', received_at: now }).returning('id');
-  const [id] = await app.db('register_entries').insert({
-    agency_code: B.code, year: 2026, arrival_number: 7, arrival_at: now, received_mail_id: typeof rid === 'object' ? rid.id : rid, source: 'email',
-    issuer_code: A.code, issuer_name: A.name, number_notation: '05/SYT', number: '05', notation: 'SYT', doc_date: '2026-11-20', doc_type: 'Công văn', summary: 'V/v thu hồi',
-    urgency: 'normal', document_id: `${A.code},2026/11/20,05/SYT`, legal_value: 'legal', signature_verdict: 'valid', status: 'registered', sender_address: A.email, sender_message_id: senderMessageId, created_at: now,
-  }).returning('id');
-  return typeof id === 'object' ? Number(id.id) : Number(id);
+  const now = app.ports.clock.now();
+  const received = await receivedMail(app.db, { agencyCode: B.code, messageId: senderMessageId, subject: '[VBĐT] 05/SYT ngày 20/11/2026: V/v thu hồi', at: now });
+  return entry(app.db, {
+    agencyCode: B.code, arrivalNumber: 7, arrivalAt: now, receivedMailId: received.id, issuerCode: A.code, issuerName: A.name, numberNotation: '05/SYT', number: '05', notation: 'SYT',
+    docDate: '2026-11-20', docType: 'Công văn', summary: 'V/v thu hồi', documentId: `${A.code},2026/11/20,05/SYT`, senderAddress: A.email, senderMessageId,
+  });
 }
 
 test('the receiving clerk moves an entry on: 04, 05, 06 are queued to the sender, never backwards', async t => {
@@ -49,7 +49,7 @@ test('recall both ways: 13 to each recipient, the receiver cancels its entry (me
   const u = t.context.u;
   const { app } = u;
   const doc = await submitDocument(app, { agencyCode: A.code, to: [B.code, C.code], files: [{ name: 'cv.pdf', content: await pdf(), role: 'main' }], meta: parseSubmissionMeta({ summary: 'V/v thu hồi' }), source: 'cli' });
-  await app.db('outbox').update({ state: 'sent', sent_at: app.ports.clock.now().toISOString() });
+  await runOutbox(app);
   await runReconcile(app);
   const r = await recallDocument(app, doc.numberNotation, 'Ban hành sai thẩm quyền', { agencyCode: A.code });
   t.is(r.requested.length, 2);

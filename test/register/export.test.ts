@@ -6,11 +6,13 @@ import { parse } from 'csv-parse/sync';
 import { PDFDocument } from 'pdf-lib';
 import { stringify } from 'yaml';
 import { openDb, type Db } from '../../src/db/connect.js';
-import { insertEntry, type EntryInput } from '../../src/db/register.js';
+import { markRecalled } from '../../src/db/outgoing.js';
+import { insertEntry, moveEntry, type EntryInput } from '../../src/db/register.js';
 import { extractPdfText } from '../../src/pdf/text.js';
 import { OUTGOING_REGISTER_COLUMNS } from '../../src/register/export-csv.js';
 import { INCOMING_REGISTER_COLUMNS } from '../../src/register/present.js';
 import { cli } from '../helpers/capture.js';
+import { outgoingDocument } from '../helpers/factories.js';
 
 const AGENCY = { code: '000.00.31.H62', name: 'Sở Y tế tỉnh Vĩnh Long', email: 'vanthu@soyte.vinhlong.test' };
 
@@ -93,7 +95,8 @@ test('incoming CSV: BOM, Appendix IV headers, rows by arrival number, round-trip
   const tricky = 'Về việc "chuyển đổi số", năm 2026;\ndòng thứ hai';
   await addEntries(s.db, [entry(2, { summary: tricky, urgency: 'hoa-toc' }), entry(1, { issuerName: '=HYPERLINK("http://x.test","Bấm")' }), entry(3), entry(1, { year: 2025 })]);
   // A recalled document (NĐ 30: the number is never reused) stays in the book, marked.
-  await s.db('register_entries').where({ arrival_number: 3, year: 2026 }).update({ status: 'cancelled' });
+  const third: { id: number } = await s.db('register_entries').where({ arrival_number: 3, year: 2026 }).first('id');
+  await moveEntry(s.db, third.id, 'registered', 'cancelled', { code: '13', note: 'Thu hồi', evidenceSha256: null }, new Date());
   const out = path.join(s.dir, 'so-den.csv');
   const r = await cli(['register', 'export', '--agency', AGENCY.code, '--year', '2026', '--format', 'csv', '--out', out], s.env);
   t.is(r.code, 0, r.stderr);
@@ -163,51 +166,25 @@ test('incoming PDF with many rows: opens, Trang N/M on every page, header repeat
 
 test('outgoing register: App. IV outgoing columns in CSV and PDF, recipients, copies, send date, recall note', async t => {
   const s = await setup(t);
-  const now = new Date().toISOString();
-  const doc = (number: number, over: Record<string, unknown> = {}) => ({
+  const doc = (number: number, over: Partial<Parameters<typeof outgoingDocument>[1]> = {}) => ({
     agency_code: AGENCY.code,
-    year: 2026,
     number,
     notation: 'SYT-VP',
-    number_notation: `${String(number).padStart(2, '0')}/SYT-VP`,
     doc_date: '2026-03-02',
-    doc_type: 'Công văn',
     summary: `V/v triển khai tiêm chủng đợt ${number}`,
     signer_position: 'Giám đốc',
     signer_name: 'Trần Thị Bình',
-    urgency: 'normal',
-    document_id: `${AGENCY.code},2026/03/02,${number}/SYT-VP`,
-    state: 'sent',
-    source: 'cli',
-    files: '[]',
+    state: 'sent' as const,
     sealed: true,
-    signed_at: now,
-    send_deadline: now,
-    created_at: now,
     ...over,
   });
-  const ids: number[] = [];
-  for (const d of [doc(2, { state: 'recalled', recalled_at: '2026-03-03T02:00:00.000Z', recall_reason: 'Sai nơi nhận' }), doc(1, { urgency: 'khan' }), doc(3, { state: 'queued' })]) {
-    const [row] = await s.db('outgoing_documents').insert(d).returning('id');
-    ids.push(typeof row === 'object' ? Number(row.id) : Number(row));
-  }
-  let k = 0;
-  const recipient = (documentId: number, address: string, name: string | null, status: string, sentAt: string | null) => ({
-    document_id: documentId,
-    address,
-    name,
-    status,
-    progress: 'sent',
-    message_id: `<r${++k}@edoc.vinhlong.test>`,
-    envid: `env${k}`,
-    sent_at: sentAt,
-    updated_at: now,
-  });
-  await s.db('outgoing_recipients').insert([
-    recipient(ids[1]!, 'vanthu@ubnd.vinhlong.test', 'UBND tỉnh Vĩnh Long', 'received', '2026-03-02T03:00:00.000Z'),
-    recipient(ids[1]!, 'vanthu@stc.vinhlong.test', 'Sở Tài chính', 'bounced', '2026-03-02T03:00:00.000Z'),
-    recipient(ids[0]!, 'vanthu@ubnd.vinhlong.test', null, 'recalled', '2026-03-02T17:30:00.000Z'),
+  const recalled = await outgoingDocument(s.db, doc(2), [{ address: 'vanthu@ubnd.vinhlong.test', status: 'recalled', sentAt: '2026-03-02T17:30:00.000Z' }]);
+  await markRecalled(s.db, recalled, 'Sai nơi nhận', new Date('2026-03-03T02:00:00.000Z'));
+  await outgoingDocument(s.db, doc(1, { urgency: 'khan' }), [
+    { address: 'vanthu@ubnd.vinhlong.test', name: 'UBND tỉnh Vĩnh Long', status: 'received', sentAt: '2026-03-02T03:00:00.000Z' },
+    { address: 'vanthu@stc.vinhlong.test', name: 'Sở Tài chính', status: 'bounced', sentAt: '2026-03-02T03:00:00.000Z' },
   ]);
+  await outgoingDocument(s.db, doc(3, { state: 'queued' }));
 
   const csv = await cli(['register', 'export', '--agency', AGENCY.code, '--year', '2026', '--outgoing', '--format', 'csv'], s.env);
   t.is(csv.code, 0, csv.stderr);

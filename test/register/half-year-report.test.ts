@@ -1,6 +1,7 @@
 import test from 'ava';
 import { halfYearBounds, halfYearLines, halfYearReport, previousHalf } from '../../src/register/half-year-report.js';
 import { runHalfYearReport } from '../../src/register/digest.js';
+import { entry } from '../helpers/factories.js';
 import { A, openWorld, stepClock } from '../helpers/world.js';
 
 test('half years are Vietnam calendar halves; the job reports the one just ended', t => {
@@ -14,16 +15,12 @@ test('the six-monthly report counts what came in and went out in the half year, 
   const clock = stepClock('2026-07-01T01:00:00Z'); // 08:00 on 1 July in Hà Nội
   const u = await openWorld(['soyte'], { clock });
   try {
-    const e = (n: number, at: string, extra: Record<string, unknown> = {}) => ({
-      agency_code: A.code, year: 2026, arrival_number: n, arrival_at: at, source: 'email', legal_value: 'legal', signature_verdict: 'valid', status: 'registered', urgency: 'normal', created_at: at, ...extra,
-    });
-    await u.app.db('register_entries').insert([
-      e(1, '2025-12-31T16:59:59Z'), // 23:59 on 31/12/2025 in Hà Nội: the previous half
-      e(2, '2025-12-31T17:00:00Z'),
-      e(3, '2026-03-01T02:00:00Z', { legal_value: 'reference', source: 'paper' }),
-      e(4, '2026-06-30T16:59:00Z', { status: 'cancelled' }),
-      e(5, '2026-06-30T17:00:00Z'), // 1 July already
-    ]);
+    const e = (n: number, at: string, extra: Parameters<typeof entry>[1] | object = {}) => entry(u.app.db, { agencyCode: A.code, arrivalNumber: n, arrivalAt: new Date(at), ...extra });
+    await e(1, '2025-12-31T16:59:59Z'); // 23:59 on 31/12/2025 in Hà Nội: the previous half
+    await e(2, '2025-12-31T17:00:00Z');
+    await e(3, '2026-03-01T02:00:00Z', { legalValue: 'reference', source: 'paper' });
+    await e(4, '2026-06-30T16:59:00Z', { status: 'cancelled' });
+    await e(5, '2026-06-30T17:00:00Z'); // 1 July already
     const r = await halfYearReport(u.app.db, A.code, 2026, 1);
     t.deepEqual(r.incoming, { registered: 3, legal: 2, reference: 1, paper: 1, refused: 0, quarantined: 0, cancelled: 1 });
     t.regex(halfYearLines(r)[0]!, /Báo cáo 6 tháng đầu năm 2026 \(từ 01\/01\/2026 đến 30\/06\/2026\)/);
