@@ -35,11 +35,12 @@ writeFileSync(path.join(dir, 'ubnd.p12'), p12(p.agency, [p.inter, p.root], 'demo
 writeFileSync(path.join(dir, 'root-ca.pem'), p.root.pem);
 
 const srv = mailServer();
-const config = configObject(dir, ['soyte', 'ubnd'], { server: srv, overrides: {
+const config = configObject(dir, ['soyte', 'ubnd'], {
+  server: srv,
   // Demo CA without a CRL service: revocation unknown is a warning, not indeterminate.
-  trust: { anchors: ['root-ca.pem'], revocation: 'soft' },
+  overrides: { trust: { anchors: ['root-ca.pem'], revocation: 'soft' } },
+  agency: { ubnd: { certificate: { p12File: 'ubnd.p12', passwordEnv: 'UBND_P12_PASSWORD' } } },
 });
-(config.agencies as Array<Record<string, unknown>>)[1]!.certificate = { p12File: 'ubnd.p12', passwordEnv: 'UBND_P12_PASSWORD' };
 const configFile = path.join(dir, 'config.yaml');
 writeFileSync(configFile, stringify(config));
 const env = { ...worldEnv(srv), UBND_P12_PASSWORD: 'demo-p12', EDOC_BRIDGE_CONFIG: configFile, EDOC_BRIDGE_LOG_LEVEL: 'warn' };
