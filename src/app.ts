@@ -12,8 +12,6 @@ import type { IntakeDeps } from './inbound/deps.js';
 import { inProcessPreparer, workerPreparer } from './inbound/preparer.js';
 import { loadTrust, signatureVerifier } from './inbound/signature-verifier.js';
 import { systemClock } from './io/clock.js';
-import { openImapMailbox } from './io/imap.js';
-import { createSmtpMailer } from './io/smtp.js';
 import { createLog } from './log.js';
 import { documentSealer, type Sealer } from './outbound/seal-document.js';
 import type { Deps, Ports } from './ports.js';
@@ -31,6 +29,19 @@ export type App = IntakeDeps & {
   /** The environment the app was opened with (secrets named by the config are read from it). */
   env: NodeJS.ProcessEnv;
   close(): Promise<void>;
+};
+
+/**
+ * The real mailbox and mailer, their libraries (imapflow, nodemailer) loaded on first use: a
+ * command that touches no mail, or a test on fakes, never loads them.
+ */
+const openImapMailbox: Ports['openMailbox'] = async agency => (await import('./io/imap.js')).openImapMailbox(agency);
+const smtpMailerFor: Ports['mailerFor'] = agency => {
+  const mailer = import('./io/smtp.js').then(m => m.createSmtpMailer(agency));
+  return {
+    send: async mail => (await mailer).send(mail),
+    close: () => void mailer.then(m => m.close()),
+  };
 };
 
 /** The OCSP transport over the fetch port (signature/ asks through TrustConfig.ocspFetch, never the global fetch). */
@@ -51,7 +62,7 @@ export async function openApp(config: Config, opts: { ports?: Partial<Ports>; en
   const ports: Ports = {
     clock: systemClock,
     openMailbox: openImapMailbox,
-    mailerFor: createSmtpMailer,
+    mailerFor: smtpMailerFor,
     blobs: new BlobStore(config.storage.blobs),
     fetch: globalThis.fetch,
     log: createLog(env.EDOC_BRIDGE_LOG_LEVEL ?? 'info'),

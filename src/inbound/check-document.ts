@@ -1,5 +1,5 @@
 import type { HostedAgency } from '../config/schema.js';
-import type { PdfCheck } from './verify-pdfs.js';
+import type { PdfCheck } from './pdf-check.js';
 
 /** The facts intake has gathered about a document mail (all pure data). */
 export type DocumentFacts = {

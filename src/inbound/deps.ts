@@ -1,6 +1,6 @@
 import type { Deps } from '../ports.js';
 import type { Preparer } from './preparer.js';
-import type { PdfVerifier } from './verify-pdfs.js';
+import type { PdfVerifier } from './pdf-check.js';
 
 /**
  * What the intake needs besides the database and the ports (the App has all of it): its CPU stage

@@ -6,7 +6,7 @@ import type { DocumentMeta } from '../mail/metadata.js';
 import type { MailAttachment, ParsedMail } from '../mail/types.js';
 import { decideDocument, type DocumentDecision, type DocumentFacts } from './check-document.js';
 import type { Prepared } from './prepare.js';
-import type { PdfCheck } from './verify-pdfs.js';
+import type { PdfCheck } from './pdf-check.js';
 
 /** Everything known about a document mail once checked: ready to commit. */
 export type CheckedDocument = {

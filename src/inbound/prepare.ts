@@ -5,7 +5,7 @@ import { extractDocumentMetadata, type DocumentMeta } from '../mail/metadata.js'
 import { parseMail } from '../mail/parse.js';
 import type { MailAttachment, ParsedMail } from '../mail/types.js';
 import { extractPdfText } from '../pdf/text.js';
-import type { PdfCheck, PdfVerifier } from './verify-pdfs.js';
+import type { PdfCheck, PdfVerifier } from './pdf-check.js';
 
 /** One PDF of a mail, verified and read. */
 export type PreparedPdf = { attachment: MailAttachment; check: PdfCheck; text: string | null };

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { BridgeError } from '../errors.js';
 import type { TrustConfig } from '../signature/index.js';
 import { prepareMail, reviveBuffers, type Prepared } from './prepare.js';
-import type { PdfVerifier } from './verify-pdfs.js';
+import type { PdfVerifier } from './pdf-check.js';
 
 /** The intake's CPU stage: in this thread, or spread over worker threads (both cores). */
 export type Preparer = {

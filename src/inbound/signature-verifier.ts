@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/schema.js';
 import { BridgeError } from '../errors.js';
-import { summarizeVi, verifyPdf, type TrustConfig } from '../signature/index.js';
-import type { PdfVerifier } from './verify-pdfs.js';
+import type { TrustConfig } from '../signature/index.js';
+import type { PdfVerifier } from './pdf-check.js';
 
 /** Read the configured trust anchors, intermediates and CRLs (files: PEM or DER). */
 export async function loadTrust(trust: Config['trust']): Promise<TrustConfig> {
@@ -24,7 +24,10 @@ export async function loadTrust(trust: Config['trust']): Promise<TrustConfig> {
  * trust anchors at the time of receipt; the Vietnamese summary goes into refusals and the register.
  */
 export function signatureVerifier(trust: TrustConfig): PdfVerifier {
+  // The signature module (and its PDF libraries) loads on the first PDF: a command that checks none starts fast.
+  let signature: Promise<typeof import('../signature/index.js')> | undefined;
   return async (pdf, now) => {
+    const { verifyPdf, summarizeVi } = await (signature ??= import('../signature/index.js'));
     const v = await verifyPdf(pdf, trust, { now });
     // Not a PDF at all: no signature and a format failure (the text extraction says the rest).
     const unreadable = v.signatures.length === 0 && v.reasons.includes('FORMAT_FAILURE');

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { HostedAgency } from '../config/schema.js';
 import { BridgeError } from '../errors.js';
-import { loadAgencyKey, sealPdf, stampPdf, type AgencyKey } from '../signature/index.js';
+import type { AgencyKey } from '../signature/index.js';
 
 /**
  * Stamp and seal an outgoing PDF (the number and date are stamped *before* the agency signature,
@@ -25,6 +25,9 @@ export type Sealer = {
  * global one.
  */
 export function documentSealer(_io: { fetch: typeof globalThis.fetch }): Sealer {
+  // The signature module (and its PDF libraries) loads on the first seal: commands that seal nothing start fast.
+  let signature: Promise<typeof import('../signature/index.js')> | undefined;
+  const lib = () => (signature ??= import('../signature/index.js'));
   return {
     async key(agency) {
       if (!agency.certificate) return null;
@@ -34,9 +37,10 @@ export function documentSealer(_io: { fetch: typeof globalThis.fetch }): Sealer 
       } catch (cause) {
         throw new BridgeError('KEY_UNAVAILABLE', `cannot read ${agency.certificate.p12File}`, { cause });
       }
-      return loadAgencyKey(p12, agency.certificatePassword ?? '');
+      return (await lib()).loadAgencyKey(p12, agency.certificatePassword ?? '');
     },
     async seal(pdf, key, stamp, reason) {
+      const { sealPdf, stampPdf } = await lib();
       if (key) return { bytes: await sealPdf(pdf, key, stamp, { now: stamp.date, reason, location: stamp.place }), sealed: true };
       return { bytes: await stampPdf(pdf, stamp), sealed: false };
     },

@@ -14,7 +14,6 @@ import { validateConfig } from '../../src/config/load.js';
 import type { Config, HostedAgency } from '../../src/config/schema.js';
 import type { Clock } from '../../src/io/clock.js';
 import { memoryLog } from '../../src/log.js';
-import { makePdf } from '../fixtures/pdf/make-pdf.js';
 import { FakeMailboxes } from './fake-mailbox.js';
 import { FakeMailer, rawOf } from './fake-mailer.js';
 import { mailServer, type MailServerEnv } from './mailserver.js';
@@ -142,6 +141,8 @@ export async function openWorld(hosted: AgencyKey[] = ['soyte', 'ubnd'], opts: W
 }
 
 /** A one-page PDF with Vietnamese text. */
-export function pdf(text = 'Số: ... /SYT-VP'): Promise<Buffer> {
+export async function pdf(text = 'Số: ... /SYT-VP'): Promise<Buffer> {
+  // pdf-lib and fontkit load only in the tests that make a PDF.
+  const { makePdf } = await import('../fixtures/pdf/make-pdf.js');
   return makePdf([['SỞ Y TẾ TỈNH VĨNH LONG', text, 'V/v thử nghiệm gửi văn bản điện tử']]);
 }

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { HostedAgency } from '../../src/config/schema.js';
 import { decideDocument, type DocumentFacts } from '../../src/inbound/check-document.js';
-import type { PdfCheck } from '../../src/inbound/verify-pdfs.js';
+import type { PdfCheck } from '../../src/inbound/pdf-check.js';
 
 const check = (verdict: PdfCheck['verdict'], summaryVi = ''): PdfCheck => ({ pages: 1, signaturesFound: verdict === 'unsigned' ? 0 : 1, verdict, reasons: [], summaryVi, report: null });
 const facts = (over: Partial<DocumentFacts> = {}): DocumentFacts => ({ secrecy: null, pdfs: [{ name: 'vb.pdf', check: check('valid') }], otherAttachments: [], manifestProblems: [], wrongRecipient: false, ...over });
