@@ -22,7 +22,8 @@ export type InspectResult = {
   subject: string;
   document?: DocumentMeta;
   status?: { code: string | null; responseFor: ResponseFor | null };
-  deliveryReport?: Omit<DeliveryReport, 'source'>;
+  /** `source` is 'rfc3464' or the recogniser that read the text; `recogniser` the family whose wording matched. */
+  deliveryReport?: DeliveryReport;
   readReceipt?: ReadReceipt;
   warnings: string[];
 };
@@ -93,7 +94,7 @@ export async function inspectMailDetailed(raw: Buffer): Promise<{ result: Inspec
       break;
     case 'delivery-report': {
       const dr = parseDeliveryReport(mail);
-      if (dr) result.deliveryReport = { originalMessageId: dr.originalMessageId, originalEnvelopeId: dr.originalEnvelopeId, recipients: dr.recipients };
+      if (dr) result.deliveryReport = { originalMessageId: dr.originalMessageId, originalEnvelopeId: dr.originalEnvelopeId, recipients: dr.recipients, source: dr.source, recogniser: dr.recogniser };
       else warnings.push('delivery report: no recipient found');
       break;
     }
