@@ -38,6 +38,7 @@ const TABLE: Record<string, Expect> = {
   'reply-da-nhan.eml': { kind: 'reply', inReplyTo: '<doc-1.snv@edoc.vinhlong.gov.vn>' },
   'auto-reply-ooo.eml': { kind: 'auto-reply' },
   'unknown-newsletter.eml': { kind: 'unknown' },
+  'unknown-newsletter-list.eml': { kind: 'unknown' },
   'hostile-broken-boundary.eml': { kind: 'document', warning: /not closed/u, doc: { numberNotation: '05/SNV-VP' } },
   'hostile-header-only.eml': { kind: 'unknown', messageId: '<header-only@example.vn>' },
   'hostile-empty.eml': { kind: 'unknown', messageId: null, warning: /MAIL_UNPARSEABLE/u },

@@ -9,7 +9,7 @@ import { ADDR, after, cleanAddress, scan } from './text.js';
 import type { BounceView, Finding, Recogniser } from './types.js';
 
 const ERROR_LIST = /An error occurred while trying to deliver the mail to the following recipients?:[ \t]*\n/iu;
-const OLD = new RegExp(String.raw`The following message to <(${ADDR})> was undeliverable\.([\s\S]*?)(?=\n[ \t]*\n[ \t]*\n|$)`, 'giu');
+const OLD = new RegExp(String.raw`The following message to <(${ADDR})> was undeliverable\.([\s\S]*?)(?=\n[ \t]*\n[ \t]*\n|$)`, 'iu');
 
 /** "550-'5.1.1 <a>... User Unknown'" → "550 5.1.1 <a>... User Unknown": the remote reply SES quotes. */
 function quotedReply(segment: string): string | null {

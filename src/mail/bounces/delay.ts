@@ -26,7 +26,7 @@ export const DELAY_WORDING: readonly RegExp[] = [
   /\btemporary (?:problem|failure) (?:delivering|report)\b/iu,
   /\bdelay(?:ed)? (?:notification|in delivery)\b/iu,
   /\bonly a temporary failure\b/iu,
-  /(?:n'a pas encore (?:été |pu être )?(?:délivré|remis|distribué)|remise (?:différée|retardée)|nouvelle tentative)/iu,
+  /(?:n'a pas encore (?:été |pu être )?(?:délivré|remis|distribué)|remise (?:différée|retardée)|(?<!aucune )nouvelle tentative (?:sera|aura))/iu,
   /(?:noch nicht zugestellt|Zustellung verzögert|wird erneut versucht)/iu,
 ];
 

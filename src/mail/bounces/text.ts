@@ -65,9 +65,11 @@ export function diagnosticLine(segment: string): string | null {
   const withEnhanced = lines.find(l => /(?<![\w.])[45]\.\d{1,3}\.\d{1,3}(?!\.?\d)/u.test(l));
   const line = withEnhanced ?? lines.find(l => /(?:^|[\s'"(>:])[45]\d\d(?:[\s\-'"]|$)/u.test(l));
   if (!line) return null;
+  const reason = /^\(reason:\s*(.*?)\)?$/iu.exec(line);
+  if (reason) return reason[1]!.trim();
   return line
-    .replace(/^(?:Remote (?:host|server) (?:said|returned)[:\s]*|Remote Server returned\s*|The (?:error that the other server returned was|response (?:from the remote server )?was):?\s*|\(reason:\s*|Received >>>\s*|<<<\s*)/iu, '')
-    .replace(/^'|'$|\)$/gu, '')
+    .replace(/^(?:Remote (?:host|server) (?:said|returned)[:\s]*|Remote Server returned\s*|The (?:error that the other server returned was|response (?:from the remote server )?was):?\s*|Received >>>\s*|<<<\s*)/iu, '')
+    .replace(/^'|'$/gu, '')
     .trim();
 }
 
