@@ -1,9 +1,13 @@
 /** What an .edxml file is, from its root element (not its file name). */
+import { soapEnvelopeHeader } from './envelope-soap.js';
 import { find, readXml, rootNames } from './xml.js';
 
 export type EdxmlKind = 'envelope' | 'status';
 
-/** 'envelope' (root edXML / edXMLEnvelope), 'status' (root Status, or a SOAP envelope holding one), or null. */
+/**
+ * 'envelope' (root edXML / edXMLEnvelope, or the older SOAP form with a MessageHeader in its Header),
+ * 'status' (root Status, or a SOAP envelope holding one), or null.
+ */
 export function detectEdxml(xml: string | Buffer): EdxmlKind | null {
   const r = readXml(xml);
   if (!r.root) return null;
@@ -12,7 +16,7 @@ export function detectEdxml(xml: string | Buffer): EdxmlKind | null {
   if (names.includes('Status')) return 'status';
   if (names.includes('Envelope')) {
     if (find(r.root, 'Status')) return 'status';
-    if (find(r.root, 'edXMLEnvelope')) return 'envelope';
+    if (find(r.root, 'edXMLEnvelope') || soapEnvelopeHeader(r.root)) return 'envelope';
   }
   return null;
 }

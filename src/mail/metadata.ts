@@ -7,10 +7,10 @@
  */
 import { parseNumberNotation } from '../domain/document/number-notation.js';
 import { rank, urgencyFromPriority, type Urgency } from '../domain/document/urgency.js';
-import type { Secrecy } from '../domain/document/secrecy.js';
+import { secrecyFromMark, type Secrecy } from '../domain/document/secrecy.js';
 import { typeFromName } from '../domain/document/types.js';
 import type { BusinessDocType } from '../edxml/codes.js';
-import type { EnvelopeParse, ResponseFor } from '../edxml/types.js';
+import type { EdxmlForm, EnvelopeParse, ResponseFor } from '../edxml/types.js';
 import { isEdxmlCandidate } from './edxml-parts.js';
 import { readDocumentText, type TextFacts } from './document-text.js';
 import { parseSubject } from './subject.js';
@@ -38,6 +38,8 @@ export type DocumentMeta = {
   documentId?: string;
   businessDocType?: BusinessDocType;
   responseFor?: ResponseFor;
+  /** Which edXML envelope form gave the metadata, when one did (docs/edxml.md §Older SOAP form). */
+  edxmlForm?: EdxmlForm;
 };
 
 export type MetadataOptions = {
@@ -77,7 +79,8 @@ export function extractDocumentMetadata(
 
   const urgencies: Array<Urgency | null> = [urgencyFromPriority(env?.priority), pdfFacts?.urgency ?? null, subj.urgency, body.urgency];
   const urgency = urgencies.reduce<Urgency>((best, u) => (u && rank(u) > rank(best) ? u : best), 'normal');
-  const secrecies = [pdfFacts?.secrecy ?? null, subj.secrecy, body.secrecy];
+  // Only the older SOAP form carries a secrecy element (OtherInfo/Secret).
+  const secrecies = [env?.secret ? secrecyFromMark(env.secret) : null, pdfFacts?.secrecy ?? null, subj.secrecy, body.secrecy];
   const secrecy = secrecies.reduce<Secrecy | null>((best, s) => (s && secrecyRank(s) > secrecyRank(best) ? s : best), null);
 
   const signerPosition = pick(env?.signer?.position, pdfFacts?.signer.position);
@@ -105,6 +108,7 @@ export function extractDocumentMetadata(
   if (env?.documentId) meta.documentId = env.documentId;
   if (env?.businessDocType !== undefined) meta.businessDocType = env.businessDocType;
   if (env?.responseFor) meta.responseFor = env.responseFor;
+  if (env?.form) meta.edxmlForm = env.form;
 
   const checks: Array<[string, boolean]> = [
     ['issuer', !meta.issuer.code && !meta.issuer.name],
