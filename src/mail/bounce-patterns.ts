@@ -1,5 +1,5 @@
 /**
- * Non-RFC 3464 bounces (anchors-mail failure mode 32): the wording MTAs put in subjects and bodies.
+ * Non-RFC 3464 bounces (docs/mail.md §Non-standard bounces): the wording MTAs put in subjects and bodies.
  * Policy as tables; delivery-report.ts reads recipients and codes, classify.ts uses the markers.
  */
 

@@ -1,7 +1,7 @@
 /**
  * Delivery reports: RFC 3464 DSNs (message/delivery-status, and RFC 6533 message/global-delivery-status)
  * and, failing that, the human-readable bounces of qmail, Exim, Sendmail, Exchange, Gmail and Postfix
- * (anchors-mail failure modes 31, 32). Recipient patterns are a table; the status code comes from the
+ * (docs/mail.md §Delivery reports, §Non-standard bounces). Recipient patterns are a table; the status code comes from the
  * diagnostic text (RFC 3463 enhanced code, else the basic SMTP reply code).
  */
 import { parseFieldBlocks, normalizeMessageId, decodeCharset } from './headers.js';
