@@ -1,5 +1,5 @@
 /**
- * Verification throughput on typical signed PDFs (issue 3 §8): ~100 KB and ~5 MB, one signature,
+ * Verification throughput on typical signed PDFs (the target is in the README's Benchmark section): ~100 KB and ~5 MB, one signature,
  * RSA-2048, full chain and CRLs. Goal: ≥ 200 verifications/s for 100 KB on one core.
  * Run: npx tsx bench/signature-bench.ts [seconds-per-case]
  */

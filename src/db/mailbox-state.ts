@@ -3,7 +3,7 @@ import type { Db } from './connect.js';
 export type MailboxState = { uidvalidity: number | null; lastUid: number };
 
 /**
- * Take the single-worker lease of a mailbox (SPEC §2.1: never two workers on one mailbox, also
+ * Take the single-worker lease of a mailbox (docs/mail.md §Intake order: never two workers on one mailbox, also
  * across processes). Compare-and-set: the row is taken only if free, expired, or already ours.
  */
 export async function acquireLease(

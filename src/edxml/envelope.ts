@@ -1,5 +1,5 @@
 /**
- * The edXML envelope `vanban.edxml` (QCVN 102:2016, skeleton of domain-vn §1.2). Every element inside
+ * The edXML envelope `vanban.edxml` (QCVN 102:2016, docs/edxml.md §The envelope). Every element inside
  * the envelope carries the `edXML:` prefix (the VPCP .NET XmlSerializer rejects prefix-less output).
  *
  * Manifest digest convention (ours, documented): each `edXML:Reference` has

@@ -1,4 +1,4 @@
-/** Plain-object shapes for edXML builders and parsers (field meanings: domain-vn §1.3). */
+/** Plain-object shapes for edXML builders and parsers (field meanings: docs/edxml.md §Elements we read). */
 import type { BusinessDocType, StatusCode } from './codes.js';
 
 /** From / To (and Status From): an organisation. */

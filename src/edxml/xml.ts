@@ -1,7 +1,7 @@
 /**
  * Minimal XML plumbing for edXML: escaping for the builders, and a lenient reader over
  * fast-xml-parser that ignores namespace prefixes (peers send `edXML:`-prefixed and prefix-less
- * elements, domain-vn §1.2) and never throws.
+ * elements, docs/edxml.md §Elements we read) and never throws.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 

@@ -1,6 +1,6 @@
 /**
  * Minimal ZIP reader for edXML AttachmentEncoded parts: one Java peer zips each attachment before
- * base64 (domain-vn §1.2). Reads the central directory (PKWARE APPNOTE §4.3), stored (0) and deflate
+ * base64 (docs/edxml.md §Attachments inside the envelope). Reads the central directory (PKWARE APPNOTE §4.3), stored (0) and deflate
  * (8) entries only; bounded output so a zip bomb cannot exhaust memory. Never throws.
  */
 import { inflateRawSync } from 'node:zlib';

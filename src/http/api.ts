@@ -30,7 +30,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
 type Route = { method: 'GET' | 'POST'; path: RegExp; run(app: App, m: RegExpMatchArray, body: () => Promise<Record<string, unknown>>, url: URL, req: http.IncomingMessage): Promise<ApiResponse> };
 
 /**
- * The JSON API (SPEC §3 "Submit … HTTP API", issue 4 §5, §7), behind the dashboard login:
+ * The JSON API (docs/registers.md §Submitting outgoing documents, docs/operations.md §Dashboard and API), behind the dashboard login:
  *   POST /api/documents                {from, to: [CODE|ADDRESS], files: [{name, contentBase64, role?}], meta}; Idempotency-Key header
  *   GET  /api/documents                every recipient of every outgoing document with its state (?since=, ?agency=)
  *   POST /api/documents/:ref/recall    {reason, agency?}

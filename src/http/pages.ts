@@ -36,7 +36,7 @@ export async function renderQuarantinePage(app: App): Promise<string> {
 }
 
 /**
- * Outgoing tracking (SPEC §7): every recipient of every document with its state, last evidence,
+ * Outgoing tracking (docs/status-codes.md §Recipient states): every recipient of every document with its state, last evidence,
  * age and overdue flag, the totals, and the orphan reports that matched nothing.
  */
 export async function renderOutgoingPage(app: App, q: URLSearchParams): Promise<string> {

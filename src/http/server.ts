@@ -21,7 +21,7 @@ function authorised(req: http.IncomingMessage, user: string, password: string | 
 }
 
 /**
- * The dashboard and API (SPEC §7): /healthz and /metrics are open (for the operator's probes);
+ * The dashboard and API (docs/operations.md §Dashboard and API): /healthz and /metrics are open (for the operator's probes);
  * every page and API route needs the login. Everything shown is escaped (pages.ts).
  */
 export async function startHttp(app: App): Promise<HttpHandle> {

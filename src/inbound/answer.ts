@@ -16,7 +16,7 @@ export type AnswerSubject = {
   domain: string;
   to: { address: string; name: string };
   receivedMailId: number;
-  /** The issuer's Message-ID: our answer's In-Reply-To and References (SPEC §5). */
+  /** The issuer's Message-ID: our answer's In-Reply-To and References (docs/mail.md §Status mail). */
   documentMessageId: string | null;
   mailSubject: string;
   numberNotation: string | null;
@@ -53,7 +53,7 @@ export function entryAnswerSubject(
   };
 }
 
-/** Urgent documents are answered first (SPEC §2.7); outbox priority by urgency. */
+/** Urgent documents are answered first (docs/status-codes.md §Answers to incoming documents); outbox priority by urgency. */
 const PRIORITY: Record<string, number> = { normal: 0, khan: 1, 'thuong-khan': 2, 'hoa-toc': 3 };
 
 /** Our Message-ID for a status answer: derived from (received mail, agency, code), so a resend reuses it. */

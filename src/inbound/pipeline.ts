@@ -12,7 +12,7 @@ import type { Prepared } from './prepare.js';
 import { prepareStored, processReceived, type ProcessOutcome } from './process.js';
 
 /**
- * Intake for one mailbox, top to bottom (SPEC §2):
+ * Intake for one mailbox, top to bottom (docs/mail.md §Intake order):
  *   0. lease      one worker per mailbox, also across processes (DB compare-and-set)
  *   1. list       phase 1: UIDs, sizes and Message-IDs of the inbox in one FETCH
  *   2. keep raw   phase 2, per mail: download → blob store → `received` row committed  (fetch.ts)

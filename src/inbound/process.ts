@@ -37,7 +37,7 @@ async function effectiveKind(deps: IntakeDeps, mail: ParsedMail): Promise<MailKi
   return files.length > 0 && (await agencyByAddress(deps.db, mail.from.address)) ? 'document' : kind;
 }
 
-/** Kinds that feed reconciliation: kept as reports, matched by the reconcile job (SPEC §3). */
+/** Kinds that feed reconciliation: kept as reports, matched by the reconcile job (docs/status-codes.md §Matching reports). */
 const REPORT_KINDS = new Set(['status', 'recall', 'delivery-report', 'read-receipt', 'reply']);
 
 /**

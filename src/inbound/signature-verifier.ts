@@ -20,7 +20,7 @@ export async function loadTrust(trust: Config['trust']): Promise<TrustConfig> {
 }
 
 /**
- * The intake verifier (SPEC §4, QĐ 1123 Art. 12.2): every PDF's signatures checked against the
+ * The intake verifier (docs/signatures.md §Checks in order, QĐ 1123 Art. 12.2): every PDF's signatures checked against the
  * trust anchors at the time of receipt; the Vietnamese summary goes into refusals and the register.
  */
 export function signatureVerifier(trust: TrustConfig): PdfVerifier {

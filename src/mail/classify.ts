@@ -1,5 +1,5 @@
 /**
- * Classify a parsed mail (SPEC §2.4). Rules as a table in priority order; the first that matches
+ * Classify a parsed mail (docs/mail.md §Classification). Rules as a table in priority order; the first that matches
  * decides. Each rule returns its reason (English, for logs and `inspect`) or null.
  */
 import { findEdxml, type MailEdxml } from './edxml-parts.js';

@@ -1,6 +1,6 @@
 /**
- * `edoc-bridge inspect`: classify and extract without side effects (SPEC §6). Pure apart from CPU:
- * no DB, no network, no clock. The JSON shape is the contract of SPEC §6.
+ * `edoc-bridge inspect`: classify and extract without side effects (docs/mail.md §The inspect JSON). Pure apart from CPU:
+ * no DB, no network, no clock. The JSON shape is the contract of docs/mail.md §The inspect JSON.
  */
 import { isBridgeError } from '../errors.js';
 import { extractPdfText } from '../pdf/text.js';
@@ -31,7 +31,7 @@ export type InspectResult = {
 /** PDFs read per mail (text and page count); more are listed without pages. */
 const MAX_PDFS = 10;
 
-/** Inspect raw mail bytes: the SPEC §6 JSON object. Never throws on bad input (it says so in `warnings`). */
+/** Inspect raw mail bytes: the JSON object of docs/mail.md §The inspect JSON. Never throws on bad input (it says so in `warnings`). */
 export async function inspectMail(raw: Buffer): Promise<InspectResult> {
   return (await inspectMailDetailed(raw)).result;
 }

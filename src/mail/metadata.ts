@@ -1,5 +1,5 @@
 /**
- * Document metadata for the register (SPEC §2.6, shape of SPEC §6 `document`). Sources in order of
+ * Document metadata for the register (docs/registers.md §Where entry fields come from; shape: `document` of docs/mail.md §The inspect JSON). Sources in order of
  * trust: the edXML envelope (machine-written by the sender), then the PDF text (the signed document
  * itself), then our own `[VBĐT]` subject, then a free-form subject, then the mail body. Urgency and
  * secrecy take the highest mark found anywhere (a missed HỎA TỐC or MẬT costs more than a false one).

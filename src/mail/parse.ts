@@ -1,11 +1,11 @@
 /**
- * Parse a raw RFC 5322 mail into a ParsedMail (SPEC §2.3): mailparser, lenient, everything NFC.
+ * Parse a raw RFC 5322 mail into a ParsedMail (docs/mail.md §Parsing): mailparser, lenient, everything NFC.
  *
  * Failure policy: parseMail never throws on hostile input. Broken MIME, a header-only mail or
  * NUL bytes give a ParsedMail with `warnings`. It throws BridgeError('MAIL_UNPARSEABLE') only when
  * nothing at all is readable: an empty input, or bytes with neither a header field nor readable text.
  *
- * Choices (cite: anchors-mail.md failure modes 21–26, 31):
+ * Choices (docs/mail.md §Parsing):
  * - `message/rfc822` parts are never inlined (mailsplit `ignoreEmbedded`): each is an attachment
  *   (`*.eml`), and its own attachments are added after it with `forwarded: true`. Inside a
  *   multipart/report the returned message goes to `reportParts` instead (it is the bounced original).
@@ -179,7 +179,7 @@ async function addPart(out: ParsedMail, a: Attachment, n: number, ctx: PartCtx):
   }
 
   if (contentType === 'application/ms-tnef' || contentType === 'application/vnd.ms-tnef' || /^winmail\.dat$/iu.test(rawName)) {
-    // Outlook's TNEF hides the real attachments (anchors-mail failure mode 25); we do not decode it.
+    // Outlook's TNEF hides the real attachments (docs/mail.md §Parsing); we do not decode it.
     out.warnings.push(`TNEF ${sanitizeFilename(rawName, 'winmail.dat')}: the attachments inside are not extracted; ask the sender to resend without rich text`);
   }
   const pdf = hasPdfMagic(content);

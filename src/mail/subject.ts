@@ -1,5 +1,5 @@
 /**
- * Reading subjects: our own formats (SPEC §5) and the free-form ones people write.
+ * Reading subjects: our own formats (docs/mail.md §Subjects) and the free-form ones people write.
  * - Document: `[HỎA TỐC] [VBĐT] 12/QĐ-UBND ngày 15/05/2019: Về việc ...`
  * - Status:   `[VBĐT-TT] 03 Đã tiếp nhận: 12/QĐ-UBND`
  * - Free:     `Công văn số 12/UBND-VP về việc ...`, `Fwd: QĐ 12/QĐ-UBND ngày 15/5/2019 V/v ...`

@@ -8,7 +8,7 @@ import { inTransaction } from '../inbound/commit.js';
 import type { OutgoingDeps } from './deps.js';
 import { hostedAgency } from './submit.js';
 
-/** The receiving clerk's steps after registration, and the status code each sends back (domain-vn §1.5). */
+/** The receiving clerk's steps after registration, and the status code each sends back (docs/status-codes.md §Incoming entry states). */
 export const CLERK_STEPS = {
   assigned: { code: '04', from: ['registered'] },
   processing: { code: '05', from: ['registered', 'assigned'] },

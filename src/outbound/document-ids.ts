@@ -17,7 +17,7 @@ export function recipientKey(r: { agency_code: string | null; address: string })
   return r.agency_code ?? r.address.toLowerCase();
 }
 
-/** Message-ID of the document mail to one recipient (SPEC §5: derived from (document, recipient)). */
+/** Message-ID of the document mail to one recipient (docs/mail.md §Message-IDs: derived from (document, recipient)). */
 export function documentMessageId(doc: { agency_code: string; year: number; number: number }, r: { agency_code: string | null; address: string }, domain: string): string {
   return messageIdFor('document', { docId: documentKey(doc), recipient: recipientKey(r) }, domain);
 }
@@ -40,7 +40,7 @@ export function decodeXtext(value: string): string {
   return value.replace(/\+([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
-/** The edXML DocumentId of an outgoing document: `OrganId,yyyy/MM/dd,Số/Ký hiệu` (domain-vn §1.3). */
+/** The edXML DocumentId of an outgoing document: `OrganId,yyyy/MM/dd,Số/Ký hiệu` (docs/edxml.md §DocumentId). */
 export function edxmlDocumentId(agencyCode: string, docDate: string, numberNotation: string): string {
   return `${agencyCode},${docDate.replace(/-/g, '/')},${numberNotation}`;
 }

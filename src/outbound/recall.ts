@@ -21,7 +21,7 @@ import { render } from './templates.js';
 export type RecallResult = { documentId: number; numberNotation: string; requested: Array<{ recipientId: number; address: string; messageId: string }>; skipped: Array<{ recipientId: number; address: string; status: string }> };
 
 /**
- * Recall an outgoing document (thu hồi, NĐ 30 Art. 18.4; status 13 of domain-vn §1.5):
+ * Recall an outgoing document (thu hồi, NĐ 30 Art. 18.4; status 13 of docs/status-codes.md §Recall):
  *   1. freeze    the document's state → recalled (compare-and-set), reason and time kept
  *   2. per recipient that has the document (sent and not closed): event recall-sent
  *                (→ recall-requested) and a recall mail in the outbox: status 13 `trangthai.edxml`
@@ -57,7 +57,7 @@ export async function recallDocument(deps: OutgoingDeps, ref: string, reason: st
       staff: { department: 'Văn thư', email: agency.email },
     });
     const edxml = await deps.blobs.put(Buffer.from(xml, 'utf8'));
-    // The same request as an edXML revoke (BussinessDocType 1, domain-vn §1.3), for peers that speak
+    // The same request as an edXML revoke (BussinessDocType 1, docs/edxml.md §Business document types), for peers that speak
     // the envelope rather than the status packet.
     const revoke = await deps.blobs.put(Buffer.from(revokeEnvelope(agency, doc, r, reason, now), 'utf8'));
     const body = await render('recall', {

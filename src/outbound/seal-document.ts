@@ -4,7 +4,7 @@ import { BridgeError } from '../errors.js';
 import { loadAgencyKey, sealPdf, stampPdf, type AgencyKey } from '../signature/index.js';
 
 /**
- * Stamp and seal an outgoing PDF (SPEC §3: the number and date are stamped *before* the agency
+ * Stamp and seal an outgoing PDF (docs/signatures.md §Sealing outgoing documents: the number and date are stamped *before* the agency
  * signature, NĐ 30 App. I). With an agency certificate configured: stamp + PAdES seal in one
  * incremental update; without one: the stamp only (the document then travels as the leader signed
  * it, and the receiver registers it by that signature or as a reference copy).

@@ -31,7 +31,7 @@ export type SubmitResult = {
 const URGENT_SEND_MINUTES: Readonly<Record<string, number>> = { 'hoa-toc': 15, 'thuong-khan': 30, khan: 60 };
 
 /**
- * Submit an outgoing document (SPEC §3 "Submit"), top to bottom:
+ * Submit an outgoing document (docs/registers.md §Submitting outgoing documents), top to bottom:
  *   1. check      hosted agency, recipients in the directory, every file a PDF
  *   2. key        the agency key when a certificate is configured (before the transaction)
  *   3. number     next number of the outgoing register: per agency per year, gapless (NĐ 30 Art. 15)

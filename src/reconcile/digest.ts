@@ -60,7 +60,7 @@ export function digestText(f: DigestFacts): { message: string; details: string }
   return { message: `Tổng hợp ngày ${f.day}`, details: lines.join('\n') };
 }
 
-/** The daily digest job (SPEC §7): one notice per hosted agency per day, to its clerk. */
+/** The daily digest job (docs/operations.md §Scheduled jobs): one notice per hosted agency per day, to its clerk. */
 export async function runDigest(app: App): Promise<number> {
   const now = app.clock.now();
   let sent = 0;

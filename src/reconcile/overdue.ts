@@ -7,7 +7,7 @@ import { raiseAlert } from './alerts.js';
 type Late = OutgoingRecipientRow & { agency: string; number_notation: string; send_deadline: string };
 
 /**
- * Deadline checks (issue 4 §3), run by the `overdue` job:
+ * Deadline checks (docs/working-days.md §Overdue and late sends), run by the `overdue` job:
  *   1. late sends     a recipient still unsent after the document's send deadline (NĐ 30 Art. 18.1)
  *   2. overdue        a recipient sent but not received (03) by its receipt deadline (Art. 21.2.c:
  *                     same day) → event deadline-passed (→ overdue) and an alert, once

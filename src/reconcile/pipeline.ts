@@ -12,7 +12,7 @@ export type ReconcileRunReport = {
 };
 
 /**
- * Reconciliation (SPEC §3), top to bottom:
+ * Reconciliation (docs/status-codes.md §Matching reports), top to bottom:
  *   1. sends     outbox results → recipient events: sent, bounced (5xx at RCPT/DATA), expired
  *   2. reports   each pending inbound report (status, DSN, MDN, reply): raw mail → observe →
  *                match (Message-ID, ENVID, Original-Message-ID, In-Reply-To/References,

@@ -10,7 +10,7 @@ export type ReportOutcome = { state: 'matched' | 'orphan' | 'duplicate'; method:
 
 /**
  * One report about our outgoing documents: read its raw mail again from the blob store → observe
- * (keys + events) → match (SPEC §3 order) → apply each event to its recipient. A report that
+ * (keys + events) → match (docs/status-codes.md §Matching reports) → apply each event to its recipient. A report that
  * matches nothing is an orphan: kept, logged, listed by `reconcile report`, never dropped.
  */
 export async function reconcileReport(deps: OutgoingDeps, report: PendingReport): Promise<ReportOutcome> {

@@ -11,7 +11,7 @@ import { runDigest, runHalfYearReport } from '../reconcile/digest.js';
 export type Job = { name: string; cron: (app: App) => string; run(app: App): Promise<unknown> };
 
 /**
- * The jobs table (SPEC §7). The poll is the fallback behind IMAP IDLE; each job is skipped while
+ * The jobs table (docs/operations.md §Scheduled jobs). The poll is the fallback behind IMAP IDLE; each job is skipped while
  * its previous run is still going (scheduler.ts), so a slow mailbox never piles up cycles.
  */
 export const JOBS: Job[] = [

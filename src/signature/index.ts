@@ -1,4 +1,4 @@
-/** The signature module (SPEC §4): Buffers in, verdicts out. */
+/** The signature module (docs/signatures.md §Verdicts): Buffers in, verdicts out. */
 export type { Verdict, SignatureReport, DocumentVerification, VerifyOptions, CertInfo, ModLevel, Change } from './types.js';
 export type { TrustConfig } from './chain.js';
 export { verifyPdf } from './verify-pdf.js';

@@ -19,7 +19,7 @@ import type { SignatureReport } from './types.js';
 
 const ADBE_REVOCATION = '1.2.840.113583.1.1.8';
 const ACCEPTED_SUBFILTERS = new Set(['adbe.pkcs7.detached', 'ETSI.CAdES.detached', 'ETSI.RFC3161']);
-// ISO 32000-2 §12.8.3.3: adbe.pkcs7.sha1 is deprecated; SHA-1 is refused by policy (SPEC §4).
+// ISO 32000-2 §12.8.3.3: adbe.pkcs7.sha1 is deprecated; SHA-1 is refused by policy (docs/signatures.md §Algorithms).
 const REFUSED_SUBFILTERS = new Set(['adbe.pkcs7.sha1', 'adbe.x509.rsa_sha1']);
 
 /** A report plus the facts the document-level analysis needs. */

@@ -1,5 +1,5 @@
 /**
- * Document-level verification (SPEC §4): every signature, then the incremental updates after each one
+ * Document-level verification (docs/signatures.md §Checks in order): every signature, then the incremental updates after each one
  * (xref audit + object diff), then the policy that lets a later signature cover annotations and form
  * filling (Decree 30/2020 flow: leader signs, clerk numbers, agency signs).
  */

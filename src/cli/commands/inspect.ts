@@ -1,5 +1,5 @@
 /**
- * `edoc-bridge inspect FILE.eml [--json]` (SPEC §6): classify a mail and show what we would extract,
+ * `edoc-bridge inspect FILE.eml [--json]` (docs/mail.md §The inspect JSON): classify a mail and show what we would extract,
  * without config and without side effects.
  */
 import { readFile } from 'node:fs/promises';

@@ -1,6 +1,6 @@
 /**
- * `edoc-bridge verify FILE.pdf [--trust CA.pem]... [--crl FILE]... [--json]` (SPEC §6): the signature
- * verdicts of SPEC §4. `--trust` replaces the configured anchors; without it the configured trust
+ * `edoc-bridge verify FILE.pdf [--trust CA.pem]... [--crl FILE]... [--json]` (docs/signatures.md §The verify JSON): the signature
+ * verdicts of docs/signatures.md §Verdicts. `--trust` replaces the configured anchors; without it the configured trust
  * (if any config is given) is used, else no anchors (chains are then indeterminate).
  */
 import { readFile } from 'node:fs/promises';
@@ -48,7 +48,7 @@ async function trustFor(ctx: CliContext, v: { trust: string[]; crl: string[]; in
   try {
     cfg = await ctx.loadConfig();
   } catch (err) {
-    // No config named at all: verify without anchors (SPEC §6); a named but broken config is an error.
+    // No config named at all: verify without anchors (docs/signatures.md §Trust anchors); a named but broken config is an error.
     if (err instanceof BridgeError && err.code === 'CONFIG_NOT_FOUND' && /^no configuration/.test(err.message)) {
       return { anchors: [], intermediates: extraInter, crls: extraCrls, ocsp: v.ocsp };
     }

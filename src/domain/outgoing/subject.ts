@@ -1,16 +1,16 @@
 import { isLocalDate, type LocalDate } from '../calendar/local-date.js';
 
 /**
- * Subjects of our mails (SPEC §5) and their parsers. The parsers are the LAST reconciliation resort
- * (SPEC §3: flagged as a guess), so they are tolerant: reply/forward prefixes in English and
+ * Subjects of our mails (docs/mail.md §Subjects) and their parsers. The parsers are the LAST reconciliation resort
+ * (docs/status-codes.md §Matching reports: flagged as a guess), so they are tolerant: reply/forward prefixes in English and
  * Vietnamese, NFC or NFD input, extra spaces, old-style tone marks ("HOẢ TỐC"). Output is NFC
  * (TCVN 6909:2001 is Unicode; one normal form keeps comparisons exact).
  */
 
-/** Urgency levels of NĐ 30/2020 Appendix I §III.2 (same values as the inspect JSON of SPEC §6). */
+/** Urgency levels of NĐ 30/2020 Appendix I §III.2 (same values as docs/mail.md §The inspect JSON). */
 export type Urgency = 'normal' | 'khan' | 'thuong-khan' | 'hoa-toc';
 
-/** Subject prefix per urgency (SPEC §5); normal documents have none. */
+/** Subject prefix per urgency (docs/mail.md §Subjects); normal documents have none. */
 export const URGENCY_PREFIX: Readonly<Record<Urgency, string | null>> = {
   'hoa-toc': '[HỎA TỐC]',
   'thuong-khan': '[THƯỢNG KHẨN]',
@@ -31,7 +31,7 @@ export type DocumentSubject = { urgency: Urgency; numberNotation: string; date: 
 /** Parts of a status subject. */
 export type StatusSubject = { code: string; label: string; numberNotation: string };
 
-/** `[HỎA TỐC] [VBĐT] 12/QĐ-UBND ngày 15/05/2019: Về việc …` (SPEC §5). date is `YYYY-MM-DD`. */
+/** `[HỎA TỐC] [VBĐT] 12/QĐ-UBND ngày 15/05/2019: Về việc …` (docs/mail.md §Document mail). date is `YYYY-MM-DD`. */
 export function documentSubject(d: { numberNotation: string; date: LocalDate; summary: string; urgency?: Urgency }): string {
   const [y, m, dd] = d.date.split('-');
   const prefix = URGENCY_PREFIX[d.urgency ?? 'normal'];
@@ -39,7 +39,7 @@ export function documentSubject(d: { numberNotation: string; date: LocalDate; su
   return prefix === null ? body : `${prefix} ${body}`;
 }
 
-/** `[VBĐT-TT] 03 Đã tiếp nhận: 12/QĐ-UBND` (SPEC §5). */
+/** `[VBĐT-TT] 03 Đã tiếp nhận: 12/QĐ-UBND` (docs/mail.md §Status mail). */
 export function statusSubject(s: { code: string; label: string; numberNotation: string }): string {
   return `[VBĐT-TT] ${oneLine(s.code)} ${oneLine(s.label)}: ${oneLine(s.numberNotation)}`;
 }

@@ -1,6 +1,6 @@
 /**
  * CMS SignedData writer (RFC 5652 §5) for PAdES baseline B-B signatures (EN 319 142-1 §6.3) and for
- * RFC 3161 tokens in tests. forge cannot write signing-certificate-v2 (reference/signatures.md §1.1),
+ * RFC 3161 tokens in tests. forge cannot write signing-certificate-v2 (docs/signatures.md §Sealing outgoing documents),
  * so the structure is built by hand and the raw signature comes from a pluggable signer.
  */
 import crypto from 'node:crypto';
