@@ -1,7 +1,7 @@
 /**
  * Status codes of a failed or delayed recipient (docs/mail.md §Bounces and delivery reports). In order:
  * the DSN `Status` field (RFC 3464 §2.3.4), else the diagnostic (an RFC 3463 enhanced code, else
- * the phrase table, else the SMTP reply code mapped to its class as RFC 3463 §3.1 suggests: the
+ * the phrase table, else the SMTP reply code mapped to its class as RFC 3463 §2 suggests: the
  * first digit of a reply is the class of the enhanced code, 4 transient, 5 permanent), else the
  * bounce's own words about that recipient, else a default from what the notice is (a delay is 4.4.7).
  */
@@ -54,7 +54,8 @@ export type StatusInput = {
 export function resolveStatus(s: StatusInput): string | null {
   const field = enhancedCode(s.field);
   // X.0.0 is "other or undefined" (RFC 3463 §3.1): a more specific code of the same class in the
-  // diagnostic is the better answer (Exchange and Amazon put 5.0.0 in the field and 5.1.1 in the text).
+  // diagnostic is the better answer (some servers, Amazon SES among them, write 5.0.0 in the field
+  // and 5.1.1 in the diagnostic).
   if (field && !/\.0\.0$/u.test(field)) return field;
   // The class: the field's, else the quoted reply's, else the context's (a reply code is more direct
   // than the kind of notice it is quoted in).
