@@ -13,5 +13,5 @@ export const generic: Recogniser = {
   id: 'generic',
   family: 'Any other mail system',
   match: v => GENERIC_WORDING.test(v.text),
-  recipients: v => scan(v.text, new RegExp(String.raw`^[ \t]*<(${ADDR})>:?[ \t]*\n?([\s\S]*?)(?=\n[ \t]*\n|\n[ \t]*<[^<>\s]+@|$)`, 'gmu')),
+  recipients: v => scan(v.text, new RegExp(String.raw`^[ \t]*<(${ADDR})>:?[ \t]*\n?([\s\S]*?)(?=\n[ \t]*\n|\n[ \t]*<[^<>\s]+@|(?![\s\S]))`, 'gmu')),
 };

@@ -9,7 +9,7 @@ import { ADDR, scan } from './text.js';
 import type { BounceView, Finding, Recogniser } from './types.js';
 
 /** The address alone on a line with a colon (quoted or not), and the lines under it. */
-export const ADDRESS_BLOCK = new RegExp(String.raw`^[ \t]*"?<?(${ADDR})>?"?:[ \t]*\n([\s\S]*?)(?=\n[ \t]*\n|$)`, 'gmu');
+export const ADDRESS_BLOCK = new RegExp(String.raw`^[ \t]*"?<?(${ADDR})>?"?:[ \t]*\n([\s\S]*?)(?=\n[ \t]*\n|(?![\s\S]))`, 'gmu');
 /** The line that ends the notice's own words at GMX, WEB.DE and 1&1. */
 export const UNITED_INTERNET_ORIGINAL = /--- The header of the original message is following\. ---/iu;
 

@@ -9,6 +9,6 @@ export const qmail: Recogniser = {
   id: 'qmail',
   family: 'qmail',
   match: v => /Hi\. This is the qmail-send program/u.test(v.text),
-  recipients: v => scan(v.text, new RegExp(String.raw`^<(${ADDR})>:[ \t]*\n?([\s\S]*?)(?=\n[ \t]*\n|\n<[^<>\s]+@|$)`, 'gmu')),
+  recipients: v => scan(v.text, new RegExp(String.raw`^<(${ADDR})>:[ \t]*\n?([\s\S]*?)(?=\n[ \t]*\n|\n<[^<>\s]+@|(?![\s\S]))`, 'gmu')),
   delayed: () => false,
 };

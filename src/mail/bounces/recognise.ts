@@ -8,7 +8,7 @@ import { findPhrase } from './phrases.js';
 import { sharedDelayed } from './delay.js';
 import { matchingRecognisers } from './registry.js';
 import { resolveStatus } from './status.js';
-import { cleanAddress, diagnosticLine } from './text.js';
+import { cleanAddress, diagnosticLine, MAX_SEGMENT } from './text.js';
 import type { BounceView, DeliveryAction, Finding, Recogniser } from './types.js';
 
 export type BounceRecipient = { address: string; action: DeliveryAction; status: string | null; diagnostic: string | null };
@@ -36,6 +36,8 @@ export function recognise(v: BounceView): Recognised {
       break;
     }
   }
+  // Bounded words per recipient: resolving a status reads them several times.
+  for (const f of findings) if (f.segment.length > MAX_SEGMENT) f.segment = f.segment.slice(0, MAX_SEGMENT);
   const decider = winner ?? family;
   const delayed = decider?.delayed ? decider.delayed(v) : sharedDelayed(v);
   // X-Failed-Recipients (Exim, Gmail, Exchange and others) names addresses the text may not show.

@@ -94,12 +94,8 @@ export function scan(text: string, re: RegExp, extra: Partial<Finding> = {}): Fi
   return out;
 }
 
-/** The paragraph of `text` starting at `index` (up to a blank line). */
-export function paragraphAt(text: string, index: number): string {
-  const rest = text.slice(index);
-  const end = rest.search(/\n[ \t]*\n/u);
-  return end < 0 ? rest : rest.slice(0, end);
-}
+/** Characters of text kept about one recipient (a hostile bounce must not make every lookup scan it all). */
+export const MAX_SEGMENT = 2048;
 
 /** The text after the first match of `marker`, up to `stop` (or the end). */
 export function after(text: string, marker: RegExp, stop?: RegExp): string | null {
