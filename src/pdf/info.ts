@@ -3,16 +3,27 @@
  * signature fields, encryption. pdf-lib, lenient; never throws.
  */
 import { PDFDocument, PDFDict, PDFName, PDFArray, PDFRef, type PDFObject } from 'pdf-lib';
+import type { LimitExceeded } from '../domain/limits.js';
+import { checkPdfStreams } from './stream-budget.js';
+import type { PdfReadOptions } from './text.js';
 
-export type PdfInfo = { pages: number | null; signatureFields: number; encrypted: boolean; error?: string };
+export type PdfInfo = { pages: number | null; signatureFields: number; encrypted: boolean; error?: string; exceeded?: LimitExceeded };
 
-/** Page count, signed signature fields (/FT /Sig with a /V; raw `/ByteRange` count as a fallback), encryption. */
-export async function pdfInfo(pdf: Buffer): Promise<PdfInfo> {
+/**
+ * Page count, signed signature fields (/FT /Sig with a /V; raw `/ByteRange` count as a fallback),
+ * encryption. pdf-lib inflates object streams while loading: the streams are checked against the
+ * decompression limits first (stream-budget.ts), unless the caller did.
+ */
+export async function pdfInfo(pdf: Buffer, opts: Pick<PdfReadOptions, 'limits' | 'budgetChecked'> = {}): Promise<PdfInfo> {
   const latin = pdf.toString('latin1');
   const byteRanges = (latin.match(/\/ByteRange\s*\[/gu) ?? []).length;
   const encryptedRaw = /\/Encrypt\s+\d+\s+\d+\s+R/u.test(latin) || /\/Encrypt\s*<</u.test(latin);
   if (!pdf.subarray(0, 1024).includes('%PDF-', 0, 'latin1')) {
     return { pages: null, signatureFields: byteRanges, encrypted: encryptedRaw, error: 'not a PDF (no %PDF- header)' };
+  }
+  if (!opts.budgetChecked) {
+    const budget = checkPdfStreams(pdf, opts.limits);
+    if (!budget.ok) return { pages: null, signatureFields: byteRanges, encrypted: encryptedRaw, error: `PDF not read: ${budget.exceeded.detail}`, exceeded: budget.exceeded };
   }
   try {
     const doc = await PDFDocument.load(pdf, { ignoreEncryption: true, throwOnInvalidObject: false, updateMetadata: false });
