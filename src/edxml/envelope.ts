@@ -10,7 +10,7 @@ import { formatEdxmlDate, formatEdxmlTimestamp, parseEdxmlDate, parseEdxmlTimest
 import { padNumber } from '../domain/document/number-notation.js';
 import { EDXML_NS, normalizeBusinessDocType } from './codes.js';
 import { buildOrgan, buildResponseFor, buildStaff, dropUndefined, intOf, parseOrgan, parseResponseFor, parseStaff } from './common.js';
-import { child, el, esc, find, group, kids, path, readXml, text, type XNode } from './xml.js';
+import { child, decodeXmlBytes, el, esc, find, group, kids, liftElementText, path, readXml, text, type XNode } from './xml.js';
 import type { EnvelopeInput, EnvelopeParse, ManifestEntry } from './types.js';
 
 const SHA256_IN_TEXT = /SHA-?256\s*[:=]\s*([0-9a-fA-F]{64})/u;
@@ -116,7 +116,8 @@ export function buildEnvelope(doc: EnvelopeInput): string {
 /** Parse an edXML envelope leniently: never throws; unusable input gives `ok: false` with errors. */
 export function parseEnvelope(xml: string | Buffer): EnvelopeParse {
   const out: EnvelopeParse = { ok: false, errors: [], warnings: [], to: [], toPlaces: [], appendixes: [], traces: [], attachments: [], encodedAttachments: [] };
-  const r = readXml(xml);
+  const lifted = liftElementText(typeof xml === 'string' ? xml : decodeXmlBytes(xml), 'ContentTransferEncoded');
+  const r = readXml(lifted.xml);
   if (!r.root) {
     out.errors.push(r.error);
     return out;
@@ -151,7 +152,10 @@ export function parseEnvelope(xml: string | Buffer): EnvelopeParse {
 
   const encoded = find(r.root, 'AttachmentEncoded');
   for (const a of kids(encoded, 'Attachment')) {
-    const b64 = text(a, 'ContentTransferEncoded') ?? '';
+    // Lifted out before parsing (a CDATA section stays in the XML and comes back as text).
+    const inXml = text(a, 'ContentTransferEncoded') ?? '';
+    const ref = /^@(\d+)$/u.exec(inXml);
+    const b64 = ref ? (lifted.texts[Number(ref[1])] ?? '').replace(/&#(?:x[0-9a-f]+|\d+);/giu, '') : inXml;
     const content = Buffer.from(b64.replace(/\s+/gu, ''), 'base64');
     out.encodedAttachments.push(
       dropUndefined({

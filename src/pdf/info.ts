@@ -26,7 +26,7 @@ export async function pdfInfo(pdf: Buffer, opts: Pick<PdfReadOptions, 'limits' |
     if (!budget.ok) return { pages: null, signatureFields: byteRanges, encrypted: encryptedRaw, error: `PDF not read: ${budget.exceeded.detail}`, exceeded: budget.exceeded };
   }
   try {
-    const doc = await PDFDocument.load(pdf, { ignoreEncryption: true, throwOnInvalidObject: false, updateMetadata: false });
+    const doc = await PDFDocument.load(withoutTrailingJunk(pdf), { ignoreEncryption: true, throwOnInvalidObject: false, updateMetadata: false });
     const pages = doc.getPageCount();
     let sigs = 0;
     try {
@@ -60,4 +60,19 @@ function countSignedSigFields(doc: PDFDocument): number {
   };
   for (let i = 0; i < fields.size(); i++) visit(fields.get(i), false, 0);
   return count;
+}
+
+const EOF_MARK = Buffer.from('%%EOF', 'latin1');
+
+/**
+ * The file up to the end of its last `%%EOF` line (ISO 32000-1 §7.5.5: the last line of a PDF;
+ * an incremental update ends with its own, so nothing of the document is cut). pdf-lib parses
+ * every byte from the start, ~2.5 s per MB of appended junk; what follows the marker is no PDF.
+ */
+export function withoutTrailingJunk(pdf: Buffer): Buffer {
+  const at = pdf.lastIndexOf(EOF_MARK);
+  if (at < 0) return pdf;
+  let end = at + EOF_MARK.length;
+  while (end < pdf.length && end < at + EOF_MARK.length + 2 && (pdf[end] === 0x0d || pdf[end] === 0x0a)) end++;
+  return end < pdf.length ? pdf.subarray(0, end) : pdf;
 }

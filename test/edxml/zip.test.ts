@@ -117,3 +117,16 @@ test('a zip bomb in AttachmentEncoded is a limit result, not an exception', t =>
   t.is(r.exceeded?.reasonCode, 'ZIP_RATIO');
   t.deepEqual(r.files, []);
 });
+
+test('AttachmentEncoded payloads are read whether plain, prefixed, in CDATA or with character references', t => {
+  const b64 = PDF.toString('base64');
+  const forms = [
+    `<Attachment><AttachmentName>a.pdf</AttachmentName><ContentTransferEncoded>${b64}</ContentTransferEncoded></Attachment>`,
+    `<edXML:Attachment><edXML:AttachmentName>b.pdf</edXML:AttachmentName><edXML:ContentTransferEncoded>\n${b64.replace(/.{60}/gu, '$&&#13;\n')}</edXML:ContentTransferEncoded></edXML:Attachment>`,
+    `<Attachment><AttachmentName>c.pdf</AttachmentName><ContentTransferEncoded><![CDATA[${b64}]]></ContentTransferEncoded></Attachment>`,
+  ];
+  const xml = buildEnvelope({ from: { organId: 'X' }, to: [], codeNumber: '1', codeNotation: 'QĐ-X', promulgationDate: '2019-05-15', typeName: 'Quyết định', subject: 's', documentId: 'd', attachments: [] })
+    .replace('</edXML>', `<AttachmentEncoded>${forms.join('')}<Attachment><ContentTransferEncoded/></Attachment></AttachmentEncoded></edXML>`);
+  const env = parseEnvelope(xml);
+  t.deepEqual(env.encodedAttachments.map(a => [a.name ?? null, a.content.equals(PDF)]), [['a.pdf', true], ['b.pdf', true], ['c.pdf', true], [null, false]]);
+});
