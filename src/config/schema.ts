@@ -192,6 +192,20 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** Malware scanning with ClamAV's clamd (docs/hostile-input.md §Scanning). */
+    scan: z
+      .object({
+        /** off | warn | quarantine; default quarantine when a socket is configured, off when not. */
+        mode: z.enum(['off', 'warn', 'quarantine']).optional(),
+        /** clamd's LocalSocket (absolute path), e.g. /run/clamav/clamd.ctl. */
+        socket: z.string().min(1).optional(),
+        /** Deadline for one file's scan, connect to answer. */
+        timeoutMs: z.number().int().positive().default(30_000),
+      })
+      .strict()
+      .refine(s => s.mode === undefined || s.mode === 'off' || !!s.socket, { message: 'scan.mode warn or quarantine needs scan.socket' })
+      .transform(s => ({ ...s, mode: s.mode ?? (s.socket ? 'quarantine' : 'off') }))
+      .default({}),
     schedules: z
       .object({
         /** Poll fallback when IDLE is off or broken (node-cron syntax, seconds field allowed). */
