@@ -8,6 +8,7 @@ import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from '../config/schema.js';
 import type { LimitExceeded } from '../domain/limits.js';
 import { checkPdfStreams } from './stream-budget.js';
+import { withoutTrailingJunk } from './info.js';
 
 // pdfjs takes ~0.6 s to load: loaded on first use, so commands that never read a PDF start fast.
 let pdfjs: Promise<typeof import('pdfjs-dist/legacy/build/pdf.mjs')> | undefined;
@@ -40,7 +41,8 @@ export async function extractPdfText(pdf: Buffer, opts: PdfReadOptions = {}): Pr
     const { getDocument } = await (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
     const task = getDocument({
       // pdfjs takes ownership of (detaches) the array it is given: pass a copy.
-      data: new Uint8Array(pdf),
+      // Up to the last %%EOF: with junk after it pdfjs finds no startxref and re-lexes the whole file.
+      data: new Uint8Array(withoutTrailingJunk(pdf)),
       isEvalSupported: false,
       disableFontFace: true,
       useSystemFonts: false,
