@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: typecheck, unit tests, then the integration tests against a real Postfix + Dovecot
-# on loopback (installed and started by scripts/mailserver.sh; stopped again if we started it).
+# on loopback (installed and started by scripts/mailserver.sh; stopped again if we started it)
+# and a real clamd (scripts/clamav.sh, same rule).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,17 @@ if ! bash scripts/mailserver.sh status "$MAILSRV_DIR" >/dev/null 2>&1; then
   bash scripts/mailserver.sh start "$MAILSRV_DIR" >/dev/null
   started=yes
 fi
-cleanup() { if [ "$started" = yes ]; then bash scripts/mailserver.sh stop "$MAILSRV_DIR" >/dev/null 2>&1 || true; fi; }
+# The test clamd (scripts/clamav.sh: clamav-daemon with a tiny test database), same rule.
+export CLAMAV_DIR="${CLAMAV_DIR:-${MAILSRV_DIR}-clamav}"
+clam_started=no
+if ! bash scripts/clamav.sh status "$CLAMAV_DIR" >/dev/null 2>&1; then
+  bash scripts/clamav.sh start "$CLAMAV_DIR" >/dev/null
+  clam_started=yes
+fi
+cleanup() {
+  if [ "$started" = yes ]; then bash scripts/mailserver.sh stop "$MAILSRV_DIR" >/dev/null 2>&1 || true; fi
+  if [ "$clam_started" = yes ]; then bash scripts/clamav.sh stop "$CLAMAV_DIR" >/dev/null 2>&1 || true; fi
+}
 trap cleanup EXIT
 
 log=$(mktemp)

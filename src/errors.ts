@@ -36,6 +36,10 @@ export const ERROR_CODES = {
   SIGNING_FAILED: 'The agency signature could not be applied',
   KEY_UNAVAILABLE: 'The agency key or certificate could not be loaded',
 
+  // Malware scanning (docs/hostile-input.md §Scanning)
+  SCANNER_UNAVAILABLE: 'The malware scanner (clamd) cannot be reached or did not answer in time',
+  SCANNER_FAILED: 'The malware scanner answered with an error (e.g. stream size limit)',
+
   // Generic
   INTERNAL: 'Unexpected internal error',
 } as const;

@@ -62,6 +62,9 @@ export const EVENTS = {
   ENTRY_STATUS: 'Incoming entry moved on by the clerk; status packet queued',
   DROP_SUBMITTED: 'Drop-folder file submitted as an outgoing document',
   DROP_FAILED: 'Drop-folder file could not be submitted; moved aside with the reason',
+
+  // Hostile input and audit (docs/hostile-input.md)
+  AUDIT_ANCHOR: 'Daily anchor: the event chain head hash, also sent in the digest',
 } as const;
 
 export type EventCode = keyof typeof EVENTS;

@@ -1,6 +1,6 @@
 /** What an .edxml file is, from its root element (not its file name). */
 import { soapEnvelopeHeader } from './envelope-soap.js';
-import { find, readXml, rootNames } from './xml.js';
+import { decodeXmlBytes, find, liftElementText, readXml, rootNames } from './xml.js';
 
 export type EdxmlKind = 'envelope' | 'status';
 
@@ -9,7 +9,8 @@ export type EdxmlKind = 'envelope' | 'status';
  * 'status' (root Status, or a SOAP envelope holding one), or null.
  */
 export function detectEdxml(xml: string | Buffer): EdxmlKind | null {
-  const r = readXml(xml);
+  // Attachment payloads need no parsing to know the root (xml.ts liftElementText).
+  const r = readXml(liftElementText(typeof xml === 'string' ? xml : decodeXmlBytes(xml), 'ContentTransferEncoded').xml);
   if (!r.root) return null;
   const names = rootNames(r.root);
   if (names.includes('edXML') || names.includes('edXMLEnvelope')) return 'envelope';

@@ -117,9 +117,12 @@ export function readReference(ref: XNode, warnings: string[]): ManifestEntry {
 }
 
 /** An attachment carried inside the XML (AttachmentEncoded/Attachment, or the older form's Body attachment). */
-export function readEncoded(a: XNode): EnvelopeParse['encodedAttachments'][number] {
+export function readEncoded(a: XNode, lifted: readonly string[] = []): EnvelopeParse['encodedAttachments'][number] {
   const attr = (n: string): string | undefined => (typeof a[`@_${n}`] === 'string' ? (a[`@_${n}`] as string) : undefined);
-  const b64 = text(a, 'ContentTransferEncoded') ?? text(a, 'Content') ?? text(a, 'value') ?? '';
+  const inXml = text(a, 'ContentTransferEncoded') ?? text(a, 'Content') ?? text(a, 'value') ?? '';
+  // A payload lifted out before parsing stands as `@<index>` (xml.ts liftElementText); its character references are dropped as the parser would.
+  const ref = /^@(\d+)$/u.exec(inXml);
+  const b64 = ref ? (lifted[Number(ref[1])] ?? '').replace(/&#(?:x[0-9a-f]+|\d+);/giu, '') : inXml;
   const content = Buffer.from(b64.replace(/\s+/gu, ''), 'base64');
   return dropUndefined({
     name: text(a, 'AttachmentName') ?? text(a, 'name') ?? attr('AttachmentName') ?? attr('name'),

@@ -18,7 +18,7 @@ export function soapEnvelopeHeader(root: XNode): XNode | undefined {
 }
 
 /** Read the older SOAP form into `out` (the same fields as the QCVN form). */
-export function readSoapEnvelope(root: XNode, out: EnvelopeParse): void {
+export function readSoapEnvelope(root: XNode, out: EnvelopeParse, lifted: readonly string[] = []): void {
   out.form = 'soap';
   const envelope = child(root, 'Envelope')!;
   const header = child(envelope, 'Header')!;
@@ -28,7 +28,7 @@ export function readSoapEnvelope(root: XNode, out: EnvelopeParse): void {
   const manifest = child(body, 'Manifest') ?? child(body, 'edXMLManifest') ?? find(body, 'Manifest');
   for (const ref of kids(manifest, 'Reference')) out.attachments.push(readReference(ref, out.warnings));
   for (const a of bodyAttachments(body, manifest)) {
-    const file = readEncoded(a);
+    const file = readEncoded(a, lifted);
     out.encodedAttachments.push(file);
     const method = child(a, 'DigestMethod')?.['@_Algorithm'] as string | undefined;
     const sha256 = sha256Of(text(a, 'Digest') ?? text(a, 'DigestValue'), method, out.warnings, `attachment ${file.name ?? file.contentId ?? '(unnamed)'}`);

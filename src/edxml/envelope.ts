@@ -14,7 +14,7 @@ import { EDXML_NS } from './codes.js';
 import { buildOrgan, buildResponseFor, buildStaff, dropUndefined } from './common.js';
 import { readEncoded, readMessageHeader, readReference, readTraceList } from './envelope-read.js';
 import { readSoapEnvelope, soapEnvelopeHeader } from './envelope-soap.js';
-import { el, esc, find, group, kids, readXml } from './xml.js';
+import { decodeXmlBytes, el, esc, find, group, kids, liftElementText, readXml } from './xml.js';
 import type { EnvelopeInput, EnvelopeParse } from './types.js';
 
 /** Build `vanban.edxml` from plain data (UTF-8 text; write it as UTF-8 bytes). */
@@ -118,13 +118,14 @@ export function buildEnvelope(doc: EnvelopeInput): string {
 /** Parse an edXML envelope leniently: never throws; unusable input gives `ok: false` with errors. */
 export function parseEnvelope(xml: string | Buffer): EnvelopeParse {
   const out: EnvelopeParse = { ok: false, errors: [], warnings: [], to: [], toPlaces: [], appendixes: [], traces: [], attachments: [], encodedAttachments: [] };
-  const r = readXml(xml);
+  const lifted = liftElementText(typeof xml === 'string' ? xml : decodeXmlBytes(xml), 'ContentTransferEncoded');
+  const r = readXml(lifted.xml);
   if (!r.root) {
     out.errors.push(r.error);
     return out;
   }
   const env = find(r.root, 'edXMLEnvelope');
-  if (!env && soapEnvelopeHeader(r.root)) readSoapEnvelope(r.root, out);
+  if (!env && soapEnvelopeHeader(r.root)) readSoapEnvelope(r.root, out, lifted.texts);
   else if (!env) out.errors.push('no edXMLEnvelope element');
   else {
     out.form = 'qcvn102';
@@ -135,7 +136,7 @@ export function parseEnvelope(xml: string | Buffer): EnvelopeParse {
     const manifest = find(env, 'edXMLManifest');
     for (const ref of kids(manifest, 'Reference')) out.attachments.push(readReference(ref, out.warnings));
     const encoded = find(r.root, 'AttachmentEncoded');
-    for (const a of kids(encoded, 'Attachment')) out.encodedAttachments.push(readEncoded(a));
+    for (const a of kids(encoded, 'Attachment')) out.encodedAttachments.push(readEncoded(a, lifted.texts));
   }
   dropUndefined(out);
   out.ok = out.errors.length === 0;

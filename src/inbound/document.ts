@@ -51,6 +51,7 @@ export async function checkDocument(deps: IntakeDeps, agency: HostedAgency, prep
   };
   const facts: DocumentFacts = {
     secrecy: meta.secrecy,
+    ...(meta.secrecyFrom ? { secrecyFrom: meta.secrecyFrom } : {}),
     pdfs: pdfs.map(p => ({ name: p.attachment.filename, check: p.check })),
     otherAttachments: otherAttachments(mail).map(a => a.filename),
     manifestProblems: manifestProblems(envelope, files),

@@ -16,6 +16,9 @@ import { readDocumentText, type TextFacts } from './document-text.js';
 import { parseSubject } from './subject.js';
 import type { ParsedMail } from './types.js';
 
+/** Where a secrecy mark was found. */
+export type SecrecySource = 'edxml' | 'pdf' | 'subject' | 'body';
+
 export type DocumentAttachmentMeta = { name: string; contentType: string; size: number; sha256: string; pages: number | null };
 
 export type DocumentMeta = {
@@ -30,6 +33,8 @@ export type DocumentMeta = {
   signer: { position: string | null; name: string | null; competence?: string };
   urgency: Urgency;
   secrecy: Secrecy | null;
+  /** Where the (highest) secrecy mark was found, when there is one. */
+  secrecyFrom?: SecrecySource;
   /** YYYY-MM-DD. */
   dueDate: string | null;
   attachments: DocumentAttachmentMeta[];
@@ -79,9 +84,10 @@ export function extractDocumentMetadata(
 
   const urgencies: Array<Urgency | null> = [urgencyFromPriority(env?.priority), pdfFacts?.urgency ?? null, subj.urgency, body.urgency];
   const urgency = urgencies.reduce<Urgency>((best, u) => (u && rank(u) > rank(best) ? u : best), 'normal');
-  // Only the older SOAP form carries a secrecy element (OtherInfo/Secret).
-  const secrecies = [env?.secret ? secrecyFromMark(env.secret) : null, pdfFacts?.secrecy ?? null, subj.secrecy, body.secrecy];
-  const secrecy = secrecies.reduce<Secrecy | null>((best, s) => (s && secrecyRank(s) > secrecyRank(best) ? s : best), null);
+  // Secrecy from every source counts (docs/hostile-input.md §Secrecy); the first source of the highest mark is kept.
+  // Only the older SOAP envelope carries a secrecy element (OtherInfo/Secret).
+  const secrecies: Array<[SecrecySource, Secrecy | null]> = [['edxml', env?.secret ? secrecyFromMark(env.secret) : null], ['pdf', pdfFacts?.secrecy ?? null], ['subject', subj.secrecy], ['body', body.secrecy]];
+  const [secrecyFrom, secrecy] = secrecies.reduce<[SecrecySource | null, Secrecy | null]>((best, [src, s]) => (s && secrecyRank(s) > secrecyRank(best[1]) ? [src, s] : best), [null, null]);
 
   const signerPosition = pick(env?.signer?.position, pdfFacts?.signer.position);
   const signerName = pick(env?.signer?.fullName, pdfFacts?.signer.name);
@@ -98,6 +104,7 @@ export function extractDocumentMetadata(
     signer: { position: signerPosition, name: signerName, ...(competence ? { competence } : {}) },
     urgency,
     secrecy,
+    ...(secrecyFrom ? { secrecyFrom } : {}),
     dueDate: pick(env?.dueDate, pdfFacts?.dueDate, body.dueDate),
     attachments: mail.attachments
       // Not the edXML files, forwarded containers, or inline images (logos in signatures).

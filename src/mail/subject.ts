@@ -6,7 +6,7 @@
  */
 import { NUMBER_NOTATION_IN_TEXT, parseNumberNotation } from '../domain/document/number-notation.js';
 import { parseVietnameseDate, isoDate } from '../domain/document/dates.js';
-import { secrecyFromMark, type Secrecy } from '../domain/document/secrecy.js';
+import { moreSecret, secrecyFromMark, secrecyFromSubject, type Secrecy } from '../domain/document/secrecy.js';
 import { rank, urgencyFromMark, type Urgency } from '../domain/document/urgency.js';
 import { DOCUMENT_TYPES, typeFromName } from '../domain/document/types.js';
 import { nfc, squash, toneFreeKey } from '../domain/document/text.js';
@@ -70,6 +70,8 @@ export function parseSubject(subject: string): SubjectInfo {
     }
     if (s === before) break;
   }
+  // Marks anywhere in the subject, not only leading tags (docs/hostile-input.md §Secrecy).
+  info.secrecy = moreSecret(info.secrecy, secrecyFromSubject(subject));
 
   const st = OURS_STATUS.exec(s);
   if (st) {

@@ -4,6 +4,8 @@ import { RECIPIENT_STATUS_LABEL, type RecipientStatus } from '../domain/outgoing
 import { vnDate, vnDateDisplay } from '../domain/vn-time.js';
 import { halfYearLines, halfYearReport, previousHalf } from '../register/half-year-report.js';
 import { raiseAlert } from './alerts.js';
+import { chainHead } from '../db/event-chain.js';
+import { appendEvent } from '../db/events.js';
 
 /** The day's figures for one hosted agency (all counted in the Vietnam calendar day). */
 export type DigestFacts = {
@@ -15,6 +17,8 @@ export type DigestFacts = {
   outgoingToday: number;
   /** Recipients of this agency's documents, by status, that are not finished. */
   waiting: Array<{ status: string; count: number }>;
+  /** The event chain head anchored today (docs/hostile-input.md §Audit chain). */
+  auditHead?: { lastId: number; hash: string };
 };
 
 /** Statuses that need nobody's attention any more. */
@@ -56,6 +60,7 @@ export function digestText(f: DigestFacts): { message: string; details: string }
     `- Thư đang cách ly chờ xử lý: ${f.quarantineOpen}`,
     `- Văn bản đi đăng ký hôm nay: ${f.outgoingToday}`,
     ...f.waiting.map(w => `- Nơi nhận văn bản đi đang ở trạng thái "${RECIPIENT_STATUS_LABEL[w.status as RecipientStatus] ?? w.status}": ${w.count}`),
+    ...(f.auditHead ? [`- Mã kiểm tra nhật ký (SHA-256 của bản ghi số ${f.auditHead.lastId}): ${f.auditHead.hash}`] : []),
   ];
   return { message: `Tổng hợp ngày ${f.day}`, details: lines.join('\n') };
 }
@@ -64,8 +69,12 @@ export function digestText(f: DigestFacts): { message: string; details: string }
 export async function runDigest(app: App): Promise<number> {
   const now = app.clock.now();
   let sent = 0;
+  // The day's anchor: the chain head, written to the log and into every digest, so a rewrite of the past shows.
+  const head = await chainHead(app.db);
+  await appendEvent(app.db, now, { event: 'AUDIT_ANCHOR', data: { headId: head.lastId, headHash: head.hash } });
+  app.log.info('AUDIT_ANCHOR', { headId: head.lastId, headHash: head.hash });
   for (const agency of app.config.agencies) {
-    const facts = await digestFacts(app, agency, now);
+    const facts = { ...(await digestFacts(app, agency, now)), auditHead: head };
     const { message, details } = digestText(facts);
     const queued = await raiseAlert(app.db, app.log, app.config.instance.domain, agency, { event: 'DIGEST_QUEUED', key: `digest.${agency.code}.${vnDate(now)}`, message, details, refType: 'agency', refId: 0, data: { ...facts, waiting: facts.waiting } }, now);
     if (queued) sent++;

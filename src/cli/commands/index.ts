@@ -36,5 +36,6 @@ export const COMMANDS: CommandEntry[] = [
   entry('agencies list', async () => (await import('./agencies.js')).agenciesListCommand),
   entry('db migrate', async () => (await import('./db.js')).dbMigrateCommand),
   entry('db backup', async () => (await import('./db-backup.js')).dbBackupCommand),
+  entry('audit verify', async () => (await import('./audit.js')).auditVerifyCommand),
   entry('config show', async () => (await import('./config-show.js')).configShowCommand),
 ];
