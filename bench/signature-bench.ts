@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { pki, NOW } from '../test/helpers/pki.js';
 import { samplePdf } from '../test/helpers/pki-pdf.js';
 import { sealPdf, stampPdf, verifyPdf } from '../src/signature/index.js';
+import { stampFont } from '../src/io/stamp-font.js';
 
 const seconds = Number(process.argv[2] ?? 3);
 const p = pki();
@@ -27,7 +28,7 @@ async function bench(name: string, pdf: Buffer): Promise<void> {
 const small = await sealPdf(await samplePdf('bench', 100 * 1024), p.key(p.agency), undefined, { now: NOW });
 const large = await sealPdf(await samplePdf('bench', 5 * 1024 * 1024), p.key(p.agency), undefined, { now: NOW });
 const leader = await sealPdf(await samplePdf('bench', 100 * 1024), p.key(p.leader), undefined, { now: NOW });
-const flow = await sealPdf(await stampPdf(leader, { numberNotation: '1/QĐ-UBND', date: NOW }), p.key(p.agency), undefined, { now: NOW });
+const flow = await sealPdf(await stampPdf(leader, { numberNotation: '1/QĐ-UBND', date: NOW }, { font: stampFont() }), p.key(p.agency), undefined, { now: NOW });
 await bench('100 KB, one signature', small);
 await bench('5 MB, one signature', large);
 await bench('100 KB, Decree 30 flow (2 sigs + stamp)', flow);

@@ -7,4 +7,4 @@ export { REASONS, WARNINGS, type ReasonCode, type WarningCode } from './reasons.
 export { loadAgencyKey, type AgencyKey } from './seal/agency-key.js';
 export { sealPdf, sealAttachments, stampPdf, timestampPdf, type StampSpec, type SealOptions, type TsaClient } from './seal/seal-pdf.js';
 export { agencyKeyFrom } from './seal/agency-key.js';
-export { httpTsa } from './seal/tsa-client.js';
+export { timeStampRequest, tokenFromResponse } from './seal/tsa-protocol.js';

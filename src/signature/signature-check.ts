@@ -60,7 +60,8 @@ function docMdpOf(ref: PdfValue | undefined): 1 | 2 | 3 | null {
 }
 
 /** Run all per-signature checks except the modification analysis. */
-export async function checkSignature(buf: Buffer, field: SigField, store: TrustStore, now: Date, docCrls: Buffer[] = []): Promise<Checked> {
+export async function checkSignature(buf: Buffer, field: SigField, store: TrustStore, env: { now: Date; fetch?: typeof globalThis.fetch }, docCrls: Buffer[] = []): Promise<Checked> {
+  const now = env.now;
   const sub = nameOf(field.dict.get('SubFilter'));
   const claimedM = pdfDate(textOf(field.dict.get('M')));
   const report: SignatureReport = {
@@ -127,7 +128,7 @@ export async function checkSignature(buf: Buffer, field: SigField, store: TrustS
   report.revokedAt = chain.revokedAt?.toISOString() ?? null;
   const reasons = [...chain.reasons];
   if (chain.status === 'trusted' && chain.revocation === 'unknown' && store.config.ocsp) {
-    const st = await ocspStatus(chain.path, store, poe ?? now);
+    const st = await ocspStatus(chain.path, store, env.fetch);
     if (st.status === 'unavailable') report.warnings.push('OCSP_UNAVAILABLE');
     else {
       // OCSP answers for the leaf only; an issuer with unknown status keeps the chain unknown.

@@ -64,8 +64,13 @@ export type DocumentVerification = {
 
 /** Options of verifyPdf. */
 export type VerifyOptions = {
-  /** Validation time (default: now). */
-  now?: Date;
+  /** Validation time: the caller's clock (signature/ never reads one). */
+  now: Date;
+  /**
+   * HTTP for OCSP requests (the `fetch` of the service's ports). Without it, and without
+   * `TrustConfig.ocspFetch`, no responder is asked (signature/ does no I/O of its own).
+   */
+  fetch?: typeof globalThis.fetch;
   /**
    * Changes allowed after a signature even when no later signature covers them. Changes up to
    * 'annotations' are always allowed when a later intact signature covers them (Decree 30 flow).

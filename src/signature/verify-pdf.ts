@@ -44,9 +44,8 @@ function dssCrls(file: PdfFile): Buffer[] {
 }
 
 /** Verify every signature in a PDF. Never throws on bad input: a non-PDF gives invalid/FORMAT_FAILURE. */
-export async function verifyPdf(pdf: Buffer, trust: TrustConfig, opts: VerifyOptions = {}): Promise<DocumentVerification> {
-  // The one clock read of this module: callers pass `now` to make verification reproducible.
-  const now = opts.now ?? new Date();
+export async function verifyPdf(pdf: Buffer, trust: TrustConfig, opts: VerifyOptions): Promise<DocumentVerification> {
+  const now = opts.now;
   try {
     return await verifyInner(pdf, trust, opts, now);
   } catch (e) {
@@ -73,7 +72,7 @@ async function verifyInner(pdf: Buffer, trust: TrustConfig, opts: VerifyOptions,
   const store = trustStore(trust);
   const checked: Checked[] = [];
   const docCrls = dssCrls(file);
-  for (const f of fields) checked.push(await checkSignature(pdf, f, store, now, docCrls));
+  for (const f of fields) checked.push(await checkSignature(pdf, f, store, { now, fetch: opts.fetch }, docCrls));
   const warnings = new Set<WarningCode>();
   if (raw > fields.length) warnings.add('ORPHAN_SIGNATURE_DICTIONARY');
   applyModificationPolicy(file, checked, opts, warnings);

@@ -1,7 +1,8 @@
 import test from 'ava';
 import { pki, NOW, d, makeToken } from '../helpers/pki.js';
 import { samplePdf } from '../helpers/pki-pdf.js';
-import { sealPdf, timestampPdf, httpTsa, verifyPdf } from '../../src/signature/index.js';
+import { sealPdf, timestampPdf, verifyPdf } from '../../src/signature/index.js';
+import { httpTsa } from '../../src/io/tsa-client.js';
 import { seq, int } from '../../src/signature/der-write.js';
 import { readDer, child, content, octets } from '../../src/signature/der.js';
 import { BridgeError } from '../../src/errors.js';

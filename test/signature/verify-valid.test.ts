@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import { pki, NOW, d, tsaAt, issue } from '../helpers/pki.js';
 import { samplePdf, signLegacy } from '../helpers/pki-pdf.js';
 import { sealPdf, verifyPdf, summarizeVi } from '../../src/signature/index.js';
+import { stampFont } from '../../src/io/stamp-font.js';
 
 const p = pki();
 const base = samplePdf();
@@ -70,7 +71,7 @@ test('valid with a warning: unsorted signed attributes are verified over the ori
 });
 
 test('valid: stamp with Vietnamese number and date, summary in Vietnamese (NFC)', async t => {
-  const signed = await sealPdf(await base, p.key(p.agency), { numberNotation: '12/QĐ-UBND', date: NOW, place: 'Hà Nội' }, { now: NOW, reason: 'Ban hành văn bản' });
+  const signed = await sealPdf(await base, p.key(p.agency), { numberNotation: '12/QĐ-UBND', date: NOW, place: 'Hà Nội' }, { now: NOW, reason: 'Ban hành văn bản', font: stampFont() });
   t.true(signed.includes('/Subtype /Stamp'));
   const v = await verifyPdf(signed, p.trust, { now: NOW });
   t.is(v.verdict, 'valid');
