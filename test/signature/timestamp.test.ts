@@ -42,7 +42,8 @@ test('document timestamp (ETSI.RFC3161) after a signature: both valid, timestamp
   t.deepEqual(v.signatures.map(s => s.kind), ['signature', 'document-timestamp']);
   t.is(v.signatures[1]!.signer, 'Test TSA');
   t.is(v.signatures[1]!.signingTime, '2026-06-01T03:00:05.000Z');
-  t.is(v.signatures[0]!.modification, 'none');
+  t.is(v.signatures[0]!.modification, 'ltv');
+  t.true(v.signatures[0]!.warnings.includes('LTV_DATA_ADDED'));
 });
 
 test('document timestamp over other bytes: invalid', async t => {
