@@ -101,12 +101,14 @@ async function checkCms(report: SignatureReport, sd: SignedData, buf: Buffer, ra
   let weakEncapsulated = false;
   if (sd.eContent) {
     // Encapsulated content (adbe.pkcs7.sha1, ISO 32000-1 §12.8.3.3.1): the signed content is a digest
-    // of the ranges; it must be this document's digest.
+    // of the ranges (or, from some signers, the ranges themselves); it must be this document's.
     const e = sd.eContent;
     const name = DIGEST_BY_LENGTH[e.length];
     if (report.subFilter !== 'adbe.pkcs7.sha1') report.warnings.push('CMS_ENCAPSULATED_CONTENT');
-    if (!name || !hashRanges(name, buf, ranges).equals(e)) { report.integrity = 'hash-mismatch'; return finish(report, ['HASH_FAILURE'], 'the encapsulated content is not the digest of the signed ranges'); }
-    weakEncapsulated = name === 'sha1';
+    const total = ranges.reduce((n, [, l]) => n + l, 0);
+    const isRanges = e.length === total && contentBytes().equals(e);
+    if (!isRanges && (!name || !hashRanges(name, buf, ranges).equals(e))) { report.integrity = 'hash-mismatch'; return finish(report, ['HASH_FAILURE'], 'the encapsulated content is neither the signed ranges nor their digest'); }
+    weakEncapsulated = !isRanges && name === 'sha1';
     digestOfContent = n => crypto.createHash(n).update(e).digest();
     contentBytes = () => e;
   }

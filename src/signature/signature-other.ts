@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import { checkTimestamp, TIMESTAMP_REASON } from './timestamp.js';
 import { validateChain, type TrustStore } from './chain.js';
-import { parseCert } from './cert.js';
+import { parseCert, type Cert } from './cert.js';
 import { readDer, octets } from './der.js';
 import { PdfString, type PdfValue } from './pdf-lexer.js';
 import { weakKey } from './cms-verify.js';
@@ -32,11 +32,13 @@ export function documentTimestamp(report: SignatureReport, cms: Buffer, digestOf
 export function x509RsaSha1(report: SignatureReport, buf: Buffer, ranges: Array<[number, number]>, contents: Buffer, certV: PdfValue | undefined, store: TrustStore, env: CheckEnv): void {
   let sig: Buffer;
   let cert;
+  let others: Cert[] = [];
   try {
     sig = octets(readDer(contents));
-    const first = Array.isArray(certV) ? certV[0] : certV;
-    if (!(first instanceof PdfString)) throw new Error('no /Cert');
-    cert = parseCert(first.bytes);
+    const list = Array.isArray(certV) ? certV : [certV];
+    if (!(list[0] instanceof PdfString)) throw new Error('no /Cert');
+    cert = parseCert(list[0].bytes);
+    others = list.slice(1).flatMap(x => { try { return x instanceof PdfString ? [parseCert(x.bytes)] : []; } catch { return []; } });
   } catch (e) {
     return finish(report, ['FORMAT_FAILURE'], `adbe.x509.rsa_sha1: ${(e as Error).message}`);
   }
@@ -52,7 +54,7 @@ export function x509RsaSha1(report: SignatureReport, buf: Buffer, ranges: Array<
   report.integrity = 'intact';
   report.warnings.push('CLAIMED_TIME_ONLY');
   const reasons: ReasonCode[] = ['WEAK_HASH_ALGORITHM', ...(weakKey(cert) ? ['WEAK_KEY_SIZE' as const] : [])];
-  const chain = validateChain(cert, env.material.certs, store, env.material.crls, { at: env.poe ?? env.now, proven: env.poe !== null, usage: 'signing' });
+  const chain = validateChain(cert, [...others, ...env.material.certs], store, env.material.crls, { at: env.poe ?? env.now, proven: env.poe !== null, usage: 'signing' });
   report.certificates = chain.path.map(certInfo);
   report.chain = chain.status;
   report.revocation = chain.revocation;

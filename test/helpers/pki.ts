@@ -128,7 +128,13 @@ function buildPki() {
   const key = (c: TestCert): AgencyKey => agencyKeyFrom(c.key, [c.der, inter.der]);
   /** Trust config with the test root and both CRLs. */
   const trust = { anchors: [root.der], crls: [rootCrl, subCrl] };
-  return { root, inter, agency, leader, expired, revoked, encOnly, ec, pss, tsa, ocspLeaf, rogueRoot, rogue, rootCrl, subCrl, revokedAt, key, trust };
+  // An ASCII-named branch: node-forge (under @signpdf) re-encodes UTF-8 names and breaks the CMS sid.
+  const asciiRoot = issue({ cn: 'Test ASCII Root', o: 'Test Trust Services', serial: 50n, ca: true });
+  const ascii = issue({ cn: 'Nguyen Van Ky', o: 'So Noi vu Thu Nghiem', issuer: asciiRoot, serial: 51n, notBefore: d('2025-01-01T00:00:00Z'), notAfter: d('2028-01-01T00:00:00Z'), eku: ['1.3.6.1.5.5.7.3.4'] });
+  const asciiCrl = makeCrl(asciiRoot, []);
+  /** Trust config with both roots and their CRLs. */
+  const trustAll = { anchors: [root.der, asciiRoot.der], crls: [rootCrl, subCrl, asciiCrl] };
+  return { root, inter, agency, leader, expired, revoked, encOnly, ec, pss, tsa, ocspLeaf, rogueRoot, rogue, rootCrl, subCrl, revokedAt, key, trust, asciiRoot, ascii, asciiCrl, trustAll };
 }
 
 let cached: Pki | undefined;
