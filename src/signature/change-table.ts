@@ -68,8 +68,7 @@ export const CHANGE_TABLE: ChangeRule[] = [
   { role: 'fields-item', key: 'added:signature-field', cls: 'signing', why: 'signature field added', clause: ISO_SIGN },
   { role: 'new', key: 'signature-dict', cls: 'signing', why: 'signature dictionary', clause: ISO_SIGN },
   { role: 'sig-field', key: 'signed-now', cls: 'signing', why: 'empty signature field signed', clause: ISO_SIGN },
-  { role: 'acroform', key: 'Fields', cls: 'signing', why: 'form fields (items judged one by one)', clause: ISO_SIGN },
-  { role: 'fields-array', key: '*', cls: 'signing', why: 'form fields (items judged one by one)', clause: ISO_SIGN },
+  { role: 'fields-array', key: '*', cls: 'none', why: 'form fields array (its items are judged one by one)', clause: ISO_SIGN },
   // Form filling (DocMDP P=2 and P=3, approval signatures; FieldMDP locks apply).
   { role: 'field', key: 'V', cls: 'form-filling', why: 'field value', clause: ISO_FORM },
   { role: 'field', key: 'I', cls: 'form-filling', why: 'selected list items', clause: ISO_FORM },

@@ -103,7 +103,9 @@ export async function formPdf(values: Record<string, string> = { so_van_ban: '12
 /** Fill text fields in an incremental update made with @cantoo/pdf-lib (what a viewer does). */
 export async function fillIncrementally(pdf: Buffer, values: Record<string, string>): Promise<Buffer> {
   const doc = await PDFDocument.load(pdf, { forIncrementalUpdate: true, updateMetadata: false });
-  for (const [name, value] of Object.entries(values)) doc.getForm().getTextField(name).setText(value);
+  const form = doc.getForm();
+  for (const [name, value] of Object.entries(values)) form.getTextField(name).setText(value);
+  form.updateFieldAppearances(await doc.embedFont(StandardFonts.Helvetica));
   return Buffer.from(await doc.commit({ useObjectStreams: false }));
 }
 

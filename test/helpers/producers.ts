@@ -22,12 +22,12 @@ const MARK = '/ByteRange [0 /********** /********** /**********]';
 const pdfDate = (d: Date) => `D:${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
 
 /** Append a signature field with an empty /Contents hole; `fill(content)` returns the CMS (or token) for the signed bytes. */
-export async function signRaw(pdf: Buffer, o: { subFilter: string; timestamp?: boolean; reserve?: number; now: Date; rect?: number[]; name?: string; sigExtra?: string; extra?: (u: RawUpdate) => void }, fill: (content: Buffer) => Promise<Buffer>): Promise<Buffer> {
+export async function signRaw(pdf: Buffer, o: { subFilter: string; timestamp?: boolean; reserve?: number; now: Date; rect?: number[]; name?: string; sigExtra?: string; widgetExtra?: string; extra?: (u: RawUpdate) => void }, fill: (content: Buffer) => Promise<Buffer>): Promise<Buffer> {
   const u = new RawUpdate(pdf);
   const page = firstPage(u);
   const reserve = o.reserve ?? 12000;
   const sig = u.add(`<< /Type /${o.timestamp ? 'DocTimeStamp' : 'Sig'} /Filter /Adobe.PPKLite /SubFilter /${o.subFilter} ${MARK} /Contents <${'0'.repeat(reserve * 2)}>${o.timestamp ? '' : ` /M (${pdfDate(o.now)})`}${o.sigExtra ?? ''} >>`);
-  const widget = u.add(`<< /Type /Annot /Subtype /Widget /FT /Sig /Rect [${(o.rect ?? [0, 0, 0, 0]).join(' ')}] /F 132 /P ${page} 0 R /T ${pdfText(o.name ?? `Sig${sig}`)} /V ${sig} 0 R >>`);
+  const widget = u.add(`<< /Type /Annot /Subtype /Widget /FT /Sig /Rect [${(o.rect ?? [0, 0, 0, 0]).join(' ')}] /F 132 /P ${page} 0 R /T ${pdfText(o.name ?? `Sig${sig}`)} /V ${sig} 0 R${o.widgetExtra ?? ''} >>`);
   appendAnnot(u, page, widget);
   appendField(u, widget, true);
   o.extra?.(u);
@@ -76,8 +76,8 @@ export function opensslRawSign(content: Buffer, cert: TestCert, md = 'sha1'): Bu
 }
 
 /** Sign with OpenSSL: adbe.pkcs7.detached, or ETSI.CAdES.detached with `cades`. */
-export function signWithOpenssl(pdf: Buffer, cert: TestCert, chain: TestCert[], o: { now: Date; md?: string; cades?: boolean; rect?: number[] }): Promise<Buffer> {
-  return signRaw(pdf, { subFilter: o.cades ? 'ETSI.CAdES.detached' : 'adbe.pkcs7.detached', now: o.now, rect: o.rect }, async content => opensslCms(content, cert, chain, o));
+export function signWithOpenssl(pdf: Buffer, cert: TestCert, chain: TestCert[], o: { now: Date; md?: string; cades?: boolean; rect?: number[]; widgetExtra?: string }): Promise<Buffer> {
+  return signRaw(pdf, { subFilter: o.cades ? 'ETSI.CAdES.detached' : 'adbe.pkcs7.detached', now: o.now, rect: o.rect, widgetExtra: o.widgetExtra }, async content => opensslCms(content, cert, chain, o));
 }
 
 /** A PKCS#12 of `cert` with `chain` (node-forge, 3DES), as a user's token export would be. */

@@ -4,7 +4,7 @@
  * update with a classic xref section. Attack fixtures need exactly this control.
  */
 import { PdfFile } from '../../src/signature/pdf-file.js';
-import { Lexer, PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue } from '../../src/signature/pdf-lexer.js';
+import { Lexer, PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue, textOf } from '../../src/signature/pdf-lexer.js';
 
 /** Parse PDF syntax (a dictionary, array…) written by a test. */
 export const parse = (text: string): PdfValue => new Lexer(Buffer.from(text, 'latin1')).value();
@@ -43,6 +43,7 @@ export class RawUpdate {
   private next: number;
   private trailerExtra = new Map<string, string>();
   private repoint = new Map<number, number>();
+  private repointOffset = new Map<number, number>();
 
   constructor(readonly pdf: Buffer) {
     this.file = new PdfFile(pdf);
@@ -93,6 +94,9 @@ export class RawUpdate {
   /** Point object `num`'s xref entry at the offset of object `target` in the signed bytes (shadow "hide"). */
   pointAt(num: number, target: number): this { this.repoint.set(num, target); return this; }
 
+  /** Point object `num`'s xref entry at byte `offset` (an older definition of the same object). */
+  pointAtOffset(num: number, offset: number): this { this.repointOffset.set(num, offset); return this; }
+
   /** Set a trailer entry (PDF syntax). */
   trailer(key: string, value: string): this { this.trailerExtra.set(key, value); return this; }
 
@@ -114,6 +118,7 @@ export class RawUpdate {
       if (!e || e.entry.type !== 'n') throw new Error(`object ${target} has no offset`);
       entries.push({ num, line: `${String(e.entry.offset).padStart(10, '0')} 00000 n ` });
     }
+    for (const [num, offset] of this.repointOffset) entries.push({ num, line: `${String(offset).padStart(10, '0')} 00000 n ` });
     const xrefAt = pdf.length + Buffer.byteLength(body, 'latin1');
     body += 'xref\n0 1\n0000000000 65535 f \n';
     for (const e of entries.sort((a, b) => a.num - b.num)) body += `${e.num} 1\n${e.line}\n`;
@@ -165,4 +170,44 @@ export function appendField(u: RawUpdate, ref: number, sig: boolean): void {
   if (sig) form.map.set('SigFlags', 3);
   if (formV instanceof PdfRef) u.put(formV.num, form);
   else { cat.map.set('AcroForm', new PdfRef(u.add(form), 0)); u.put(u.root, cat); }
+}
+
+/** The object number of the form field (or merged field/widget) named `name`. */
+export function fieldObject(u: RawUpdate, name: string): number {
+  const form = u.resolve(u.dict(u.root).get('AcroForm'));
+  const fields = u.resolve((form as PdfDict).get('Fields')) as PdfValue[];
+  for (const f of fields) {
+    const d = u.resolve(f) as PdfDict;
+    if (textOf(d.get('T')) === name) return (f as PdfRef).num;
+  }
+  throw new Error(`no field ${name}`);
+}
+
+/** The (first) widget of field `field`: its kid, or the field itself when merged. */
+export function widgetOf(u: RawUpdate, field: number): number {
+  const kids = u.resolve(u.dict(field).get('Kids'));
+  return Array.isArray(kids) ? (kids[0] as PdfRef).num : field;
+}
+
+/** The normal appearance stream object of a widget. */
+export function appearanceOf(u: RawUpdate, widget: number): number {
+  const ap = u.resolve(u.dict(widget).get('AP')) as PdfDict;
+  return (ap.get('N') as PdfRef).num;
+}
+
+/** The dictionary of stream object `num` without its encoding keys, as the inside of `<< >>` (for `stream()`). */
+export function streamDictText(u: RawUpdate, num: number, replace: Record<string, PdfValue> = {}): string {
+  const old = u.obj(num) as PdfStream;
+  const map = new Map([...old.dict.map].filter(([k]) => !['Length', 'Filter', 'DecodeParms'].includes(k)));
+  for (const [k, v] of Object.entries(replace)) map.set(k, v);
+  return serialize(new PdfDict(map, -1, -1)).replace(/^<<|>>$/g, '');
+}
+
+/** Give `widget` a new normal appearance with `content` (same dictionary as its current one, `replace` keys changed). */
+export function replaceAppearance(u: RawUpdate, widget: number, content: string, replace: Record<string, PdfValue> = {}): number {
+  const n = u.add(stream(content, streamDictText(u, appearanceOf(u, widget), replace)));
+  const w = u.dict(widget);
+  w.map.set('AP', parse(`<< /N ${n} 0 R >>`));
+  u.put(widget, w);
+  return n;
 }
