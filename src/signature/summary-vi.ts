@@ -48,5 +48,7 @@ export function summarizeVi(v: DocumentVerification): string {
     for (const r of v.reasons) lines.push(`- ${REASONS[r].vi}.`);
   }
   v.signatures.forEach((s, i) => lines.push(...signatureLine(s, i)));
+  // Document-level warnings (a rebuilt xref, encryption) that no signature carries.
+  for (const w of v.warnings) if (w !== 'CLAIMED_TIME_ONLY' && !v.signatures.some(s => s.warnings.includes(w))) lines.push(`(Lưu ý: ${WARNINGS[w]}.)`);
   return lines.join('\n').normalize('NFC');
 }

@@ -92,8 +92,9 @@ export function makeCrl(issuer: TestCert, revoked: Array<{ serial: bigint; at: D
 }
 
 /** An RFC 3161 TimeStampToken over `data` (a signature value) at `at`, signed by `tsa`. */
-export async function makeToken(tsa: TestCert, chain: TestCert[], data: Buffer, at: Date, serial = 1n, o: { imprint?: Buffer; nonce?: Buffer } = {}): Promise<Buffer> {
-  const imprint = seq(algId(OID.sha256), octetString(o.imprint ?? crypto.createHash('sha256').update(data).digest()));
+export async function makeToken(tsa: TestCert, chain: TestCert[], data: Buffer, at: Date, serial = 1n, o: { imprint?: Buffer; nonce?: Buffer; hash?: 'sha1' | 'sha256' } = {}): Promise<Buffer> {
+  const h = o.hash ?? 'sha256';
+  const imprint = seq(algId(h === 'sha1' ? OID.sha1 : OID.sha256), octetString(o.imprint ?? crypto.createHash(h).update(data).digest()));
   const tst = seq(int(1), oidDer('1.2.3.4.5.1'), imprint, int(serial), genTime(at), ...(o.nonce ? [int(o.nonce)] : []));
   return buildSignedData({
     hash: 'sha256', contentDigest: crypto.createHash('sha256').update(tst).digest(), signerCert: tsa.der,

@@ -123,8 +123,7 @@ export class RawUpdate {
     body += 'xref\n0 1\n0000000000 65535 f \n';
     for (const e of entries.sort((a, b) => a.num - b.num)) body += `${e.num} 1\n${e.line}\n`;
     const trailer = new Map<string, string>([['Size', String(Math.max(this.next, ...entries.map(e => e.num + 1)))], ['Root', `${this.root} 0 R`]]);
-    const info = this.file.trailer.get('Info');
-    if (info) trailer.set('Info', serialize(info));
+    for (const k of ['Info', 'Encrypt', 'ID']) { const v = this.file.trailer.get(k); if (v !== undefined) trailer.set(k, serialize(v)); }
     trailer.set('Prev', String(prev));
     for (const [k, v] of this.trailerExtra) trailer.set(k, v);
     body += `trailer\n<<${[...trailer].map(([k, v]) => ` /${k} ${v}`).join('')} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
