@@ -1,4 +1,4 @@
-/** The signature module (SPEC §4): Buffers in, verdicts out. */
+/** The signature module (docs/signatures.md): Buffers in, verdicts out; pure (time and I/O come in as parameters). */
 export type { Verdict, SignatureReport, DocumentVerification, VerifyOptions, CertInfo, ModLevel, Change } from './types.js';
 export type { TrustConfig } from './chain.js';
 export { verifyPdf } from './verify-pdf.js';

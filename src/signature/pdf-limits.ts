@@ -1,6 +1,6 @@
 /**
- * Resource limits for reading one untrusted PDF (docs/hostile-input.md §Decompression limits): total
- * and per-stream inflated bytes, the inflate ratio, and a parse-work budget that keeps the reader
+ * Resource limits for reading one untrusted PDF (docs/hostile-input.md §PDF signature verification
+ * limits): total and per-stream inflated bytes, the inflate ratio, and a parse-work budget that keeps the reader
  * linear in the file's size. Hitting one is a verdict (indeterminate, DECOMPRESSION_LIMIT or
  * PARSE_LIMIT), never an exception that escapes verifyPdf.
  */

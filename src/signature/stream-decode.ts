@@ -1,6 +1,6 @@
 /**
  * Stream filters we need for verification (ISO 32000-1 §7.4): FlateDecode with PNG predictors,
- * under the file's decompression budget (docs/hostile-input.md §Decompression limits).
+ * under the file's decompression budget (docs/hostile-input.md §PDF signature verification limits).
  */
 import zlib from 'node:zlib';
 import { PdfDict, PdfSyntaxError, type PdfValue } from './pdf-lexer.js';

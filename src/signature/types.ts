@@ -1,9 +1,9 @@
-/** Public result types of the signature module (SPEC §4). */
+/** Public result types of the signature module (docs/signatures.md §Verdicts). */
 import type { ModLevel } from './change-table.js';
 import type { Change } from './object-diff.js';
 import type { ReasonCode, WarningCode } from './reasons.js';
 
-/** Verdict per signature and per document (SPEC §4). */
+/** Verdict per signature and per document (docs/signatures.md §Verdicts). */
 export type Verdict = 'valid' | 'invalid' | 'indeterminate' | 'unsigned';
 export type { ModLevel, Change, ReasonCode, WarningCode };
 

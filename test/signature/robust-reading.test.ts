@@ -1,6 +1,6 @@
 /**
- * Reading hostile and damaged files (docs/hostile-input.md §Decompression limits; docs/signatures.md
- * §Reading damaged files): reference cycles terminate, a broken startxref is recovered by scanning
+ * Reading hostile and damaged files (docs/hostile-input.md §PDF signature verification limits;
+ * docs/signatures.md §Reading damaged and hostile files): reference cycles terminate, a broken startxref is recovered by scanning
  * and reported, encrypted files are ENCRYPTED, compression bombs hit a limit and become a verdict,
  * and a signer that is its own trust anchor is still checked.
  */

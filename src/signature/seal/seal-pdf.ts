@@ -1,5 +1,5 @@
 /**
- * Sealing outgoing documents (SPEC §4): stamp number and date, then a PAdES B-B (or B-T with a TSA)
+ * Sealing outgoing documents: stamp number and date, then a PAdES B-B (or B-T with a TSA)
  * signature with the agency key, appended as an incremental update (ISO 32000-1 §7.5.6) with
  * @cantoo/pdf-lib so earlier signatures stay valid.
  */
