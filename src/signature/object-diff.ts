@@ -9,7 +9,7 @@ import { PdfDict, PdfRef, PdfStream, type PdfValue, nameOf, sameValue } from './
 import { rethrowLimit } from './pdf-limits.js';
 import { CLASS_LEVEL, lookup, type ChangeClass, type ChangeRule, type ModLevel, type Role } from './change-table.js';
 import { dictAt, valueAt, refNum, fieldType, type Roles } from './revision-roles.js';
-import { sameAppearance } from './appearance.js';
+import { sameAppearance, deepHash } from './appearance.js';
 import { auditRevision } from './xref-audit.js';
 
 /** One classified change of an update. */
@@ -110,6 +110,8 @@ function judgeDict(c: Ctx, num: number, role: Role, a: PdfDict, b: PdfDict): voi
     else if ((role === 'acroform' && key === 'DR') || (role === 'page' && key === 'Resources')) judgeResources(c, num, ad ?? new PdfDict(new Map(), -1, -1), bd ?? new PdfDict(new Map(), -1, -1));
     else if (role === 'page' && key === 'Annots') judgeAnnots(c, num, av ?? null, bv ?? null);
     else if (role === 'acroform' && key === 'NeedAppearances' && b.get(key) !== true) continue;
+    // Rewritten under other object numbers with the same content (tools that renumber): not a change.
+    else if (sameDeep(c, a.get(key), b.get(key))) continue;
     else record(c, num, role, key, `/${key}`);
   }
 }
@@ -159,13 +161,19 @@ function judgeResources(c: Ctx, num: number, a: PdfDict, b: PdfDict): void {
     const av = valueAt(c.file, a.get(key), c.old);
     const bv = valueAt(c.file, b.get(key), c.cur);
     if (av === undefined && bv !== undefined) { record(c, num, 'resources', 'added', `/${key}`); continue; }
-    if (av instanceof PdfDict && bv instanceof PdfDict && refNum(b.get(key)) === refNum(a.get(key))) {
+    if (av instanceof PdfDict && bv instanceof PdfDict) {
       judgeResources(c, num, av, bv);
       continue;
     }
     if (key === 'ProcSet') continue;
     record(c, num, 'resources', '*', `/${key}`);
   }
+}
+
+/** Whether two values resolve to the same content (deep, object numbers ignored); false when too large to tell. */
+function sameDeep(c: Ctx, a: PdfValue | undefined, b: PdfValue | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  try { return deepHash(c.file, a, c.old) === deepHash(c.file, b, c.cur); } catch (e) { rethrowLimit(e); return false; }
 }
 
 /** Identity of an array item: the object it refers to, or its content. */

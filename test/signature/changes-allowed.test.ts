@@ -197,3 +197,24 @@ test('a later signature by another producer (OpenSSL after @signpdf, our sealer 
   t.is((await verify(thrice)).verdict, 'valid');
   t.is((await verify(twice, { changeTable: mutated('annots-item', 'added:signature-widget', 'forbidden') })).signatures[0]!.verdict, 'invalid');
 });
+
+test('the catalog\'s /Names rewritten under new object numbers with the same content: valid; a JavaScript name tree added: invalid', async t => {
+  const u0 = new RawUpdate(await samplePdf());
+  const dests = u0.add(`<< /Names [(muc-1) [${firstPage(u0)} 0 R /Fit]] >>`);
+  const cat0 = u0.dict(u0.root);
+  cat0.map.set('Names', parse(`<< /Dests ${dests} 0 R >>`));
+  const signed = await openssl(u0.put(u0.root, cat0).finish());
+  const u = new RawUpdate(signed);
+  const copy = u.add(`<< /Names [(muc-1) [${firstPage(u)} 0 R /Fit]] >>`);
+  const cat = u.dict(u.root);
+  cat.map.set('Names', new PdfRef(u.add(`<< /Dests ${copy} 0 R >>`), 0));
+  const renumbered = u.put(u.root, cat).finish();
+  t.is((await verify(renumbered)).verdict, 'valid', problems(await verify(renumbered)));
+  const u2 = new RawUpdate(signed);
+  const js = u2.add(`<< /Names [(x) << /S /JavaScript /JS (this.getField\\(1\\)) >>] >>`);
+  const cat2 = u2.dict(u2.root);
+  cat2.map.set('Names', parse(`<< /Dests ${dests} 0 R /JavaScript ${js} 0 R >>`));
+  const withJs = await verify(u2.put(u2.root, cat2).finish());
+  t.is(withJs.verdict, 'invalid');
+  t.regex(problems(withJs), /name trees/);
+});
