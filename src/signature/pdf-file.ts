@@ -61,7 +61,7 @@ export class PdfFile {
     }
   }
 
-  /** The whole file as latin1 text (one copy, for linear regular-expression scans). */
+  /** The whole file as latin1 text (one copy, for the linear scans of a broken file's recovery). */
   get text(): string {
     return (this.textCache ??= this.buf.toString('latin1'));
   }
@@ -90,7 +90,7 @@ export class PdfFile {
   private revisionEnd(off: number): number | null {
     if (!this.tailIndex) {
       this.tailIndex = new Map();
-      for (const t of scanTails(this.text)) {
+      for (const t of scanTails(this.buf)) {
         const list = this.tailIndex.get(t.offset) ?? [];
         list.push(t);
         this.tailIndex.set(t.offset, list);

@@ -46,10 +46,10 @@ export function auditRevision(file: PdfFile, r: number): AuditFinding[] {
   let k = 0;
   let reach = -1;
   const re = /(?:^|[\s>\]])(\d+)\s+(\d+)\s+obj\b/g;
-  re.lastIndex = prevEnd;
-  const text = file.text;
-  for (let m = re.exec(text); m && m.index < rev.end; m = re.exec(text)) {
-    const at = m.index + m[0].indexOf(m[1]!);
+  // The update's own bytes only: updates are disjoint, so all audits together read the file once.
+  const text = file.buf.toString('latin1', prevEnd, rev.end);
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const at = prevEnd + m.index + m[0].indexOf(m[1]!);
     // Matches come in increasing order: advance the sweep over the sorted extents.
     while (k < covered.length && covered[k]![0] <= at) { reach = Math.max(reach, covered[k]![1]); k++; }
     if (at < reach) continue;
