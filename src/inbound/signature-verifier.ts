@@ -20,12 +20,12 @@ export async function loadTrust(trust: Config['trust']): Promise<TrustConfig> {
 }
 
 /**
- * The intake verifier (docs/signatures.md §Checks in order, QĐ 1123 Art. 12.2): every PDF's signatures checked against the
+ * The intake verifier (docs/signatures.md §Verdict order, QĐ 1123 Art. 12.2): every PDF's signatures checked against the
  * trust anchors at the time of receipt; the Vietnamese summary goes into refusals and the register.
  */
-export function signatureVerifier(trust: TrustConfig): PdfVerifier {
+export function signatureVerifier(trust: TrustConfig, fetchImpl: typeof globalThis.fetch = globalThis.fetch): PdfVerifier {
   return async (pdf, now) => {
-    const v = await verifyPdf(pdf, trust, { now });
+    const v = await verifyPdf(pdf, trust, { now, fetch: fetchImpl });
     // Not a PDF at all: no signature and a format failure (the text extraction says the rest).
     const unreadable = v.signatures.length === 0 && v.reasons.includes('FORMAT_FAILURE');
     return {

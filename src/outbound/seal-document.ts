@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { HostedAgency } from '../config/schema.js';
 import { BridgeError } from '../errors.js';
 import { loadAgencyKey, sealPdf, stampPdf, type AgencyKey } from '../signature/index.js';
+import { stampFont } from '../io/stamp-font.js';
 
 /**
  * Stamp and seal an outgoing PDF (docs/signatures.md §Sealing outgoing documents: the number and date are stamped *before* the agency
@@ -29,6 +30,7 @@ export async function sealDocumentFile(
   stamp: { numberNotation: string; date: Date; place?: string; kind: 'document' | 'attachment' },
   reason: string,
 ): Promise<{ bytes: Buffer; sealed: boolean }> {
-  if (key) return { bytes: await sealPdf(pdf, key, stamp, { now: stamp.date, reason, location: stamp.place }), sealed: true };
-  return { bytes: await stampPdf(pdf, stamp), sealed: false };
+  const font = stampFont();
+  if (key) return { bytes: await sealPdf(pdf, key, stamp, { now: stamp.date, reason, location: stamp.place, font }), sealed: true };
+  return { bytes: await stampPdf(pdf, stamp, { font }), sealed: false };
 }

@@ -11,6 +11,7 @@ import { println, printJson } from '../command.js';
 import { BridgeError } from '../../errors.js';
 import { verifyPdf, summarizeVi, type TrustConfig, type DocumentVerification } from '../../signature/index.js';
 import { splitPem, parseCert } from '../../signature/cert.js';
+import { systemClock } from '../../io/clock.js';
 
 const USAGE = 'verify FILE.pdf [--trust CA.pem]... [--crl FILE]... [--intermediate CA.pem]... [--ocsp] [--allow none|form-filling|annotations] [--json]';
 
@@ -123,7 +124,7 @@ export const verifyCommand: Command = {
       return 1;
     }
     const trust = await trustFor(ctx, { trust: v.trust!, crl: v.crl!, intermediate: v.intermediate!, ocsp: v.ocsp! });
-    const result = await verifyPdf(pdf, trust, { allowedModification: allow as 'none' });
+    const result = await verifyPdf(pdf, trust, { now: systemClock.now(), fetch: globalThis.fetch, allowedModification: allow as 'none' });
     if (v.json) printJson(ctx, { file, ...result, summaryVi: summarizeVi(result) });
     else for (const line of formatVerification(file, result)) println(ctx.stdout, line);
     return 0;

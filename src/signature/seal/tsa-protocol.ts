@@ -1,11 +1,10 @@
-/** RFC 3161 client: TimeStampReq over HTTP (§3.4) and the checks on the TimeStampResp (§2.4.2). */
+/** RFC 3161 protocol pieces without transport: the TimeStampReq (§2.4.1) and the checks on the TimeStampResp (§2.4.2). */
 import crypto from 'node:crypto';
 import { seq, int, octetString, algId, bool } from '../der-write.js';
 import { readDer, child, content, raw, octets, smallInt } from '../der.js';
 import { parseSignedData } from '../cms-parse.js';
 import { BridgeError } from '../../errors.js';
 import { DIGEST_OID, OID } from '../oids.js';
-import type { TsaClient } from './seal-pdf.js';
 
 /** A TimeStampReq for the SHA-256 imprint of `data`, with a nonce and certReq (RFC 3161 §2.4.1). */
 export function timeStampRequest(data: Buffer, nonce: Buffer): Buffer {
@@ -27,18 +26,4 @@ export function tokenFromResponse(resp: Buffer, data: Buffer, nonce: Buffer): Bu
   const n = tst.children.find((c, i) => i > 4 && c.tag === 0x02);
   if (!n || !content(n).equals(content(readDer(int(nonce))))) throw new BridgeError('SIGNING_FAILED', 'the TSA answer has the wrong nonce');
   return token;
-}
-
-/** A TsaClient that POSTs application/timestamp-query to `url` (transport replaceable for tests). */
-export function httpTsa(url: string, transport?: (url: string, body: Buffer) => Promise<Buffer>): TsaClient {
-  const send = transport ?? (async (u: string, body: Buffer) => {
-    const res = await fetch(u, { method: 'POST', body, headers: { 'content-type': 'application/timestamp-query' }, signal: AbortSignal.timeout(10_000) });
-    if (!res.ok) throw new BridgeError('SIGNING_FAILED', `TSA HTTP ${res.status}`);
-    return Buffer.from(await res.arrayBuffer());
-  });
-  return async (data: Buffer) => {
-    const nonce = crypto.randomBytes(8);
-    nonce[0]! &= 0x7f;
-    return tokenFromResponse(await send(url, timeStampRequest(data, nonce)), data, nonce);
-  };
 }
