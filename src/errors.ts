@@ -36,6 +36,13 @@ export const ERROR_CODES = {
   SIGNING_FAILED: 'The agency signature could not be applied',
   KEY_UNAVAILABLE: 'The agency key or certificate could not be loaded',
 
+  // Web app and API (src/web/)
+  AUTH_REQUIRED: 'Login or API token required, or it is not valid',
+  FORBIDDEN: 'The account may not do this',
+  CSRF_REFUSED: 'Cross-site request refused (foreign Origin, or missing or wrong CSRF token)',
+  LOGIN_LOCKED: 'Too many failed logins: account or address locked for a while',
+  UPLOAD_TOO_LARGE: 'Uploaded file or request over the size limit',
+
   // Generic
   INTERNAL: 'Unexpected internal error',
 } as const;

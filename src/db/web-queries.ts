@@ -82,7 +82,7 @@ export async function fieldChanges(db: Db, entryId: number): Promise<Array<{ fie
 export async function completeEntryFields(
   db: Db,
   entry: EntryRow,
-  patch: Partial<Record<'issuer_name' | 'number_notation' | 'number' | 'notation' | 'doc_date' | 'doc_type' | 'summary', string>>,
+  patch: Partial<Record<'issuer_name' | 'number_notation' | 'number' | 'notation' | 'doc_date' | 'doc_type' | 'summary' | 'signer_position' | 'signer_name', string>>,
   missing: string[],
   searchText: string,
   actor: string,
@@ -216,4 +216,10 @@ export async function openQuarantineCount(db: Db, agencyCode: string): Promise<n
 /** The database answers (for /healthz). */
 export async function ping(db: Db): Promise<void> {
   await db.raw('select 1');
+}
+
+/** The last number given in a series (0 when none yet): the preview of the next one, not a reservation. */
+export async function peekNextNumber(db: Db, agencyCode: string, register: 'incoming' | 'outgoing', year: number): Promise<number> {
+  const row: { last_number: number } | undefined = await db('register_counters').where({ agency_code: agencyCode, register, year }).first('last_number');
+  return Number(row?.last_number ?? 0);
 }
