@@ -3,7 +3,7 @@
  * that a new route cannot skip them:
  *   onRequest   a state-changing request whose Origin (or Sec-Fetch-Site) is another site is
  *               refused before anything else runs;
- *   preHandler  the route's access rule: who (session account, API token, or public), the
+ *   onRequest   the route's access rule, before the body is read: who (session account, API token, or public), the
  *               agency scope of `:agency` (another agency's anything is 404), operator-only
  *               pages (404 for others), viewers refused on writes (403);
  *   preHandler  then the CSRF token on every state change made with a session cookie.
@@ -41,7 +41,7 @@ export function originCheck(app: App) {
   };
 }
 
-/** The access rule of the route, as a preHandler (after the body is parsed, so a form's _csrf is readable). */
+/** The access rule of the route, checked before any body is read (an upload to another agency is never read). */
 export function accessCheck(app: App) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const rule = req.routeOptions.config ?? {};

@@ -82,8 +82,8 @@ export async function buildWebServer(app: App): Promise<WebServer> {
   await fastify.register(session, {
     secret,
     cookieName: 'edoc_sid',
-    // Secure whenever the request came over TLS (or a trusted proxy says so); never sent cross-site.
-    cookie: { httpOnly: true, sameSite: 'strict', secure: 'auto', path: '/', maxAge: sessionMs },
+    // Never sent cross-site; Secure when the public address is https (and per request below).
+    cookie: { httpOnly: true, sameSite: 'strict', secure: app.config.http.publicUrl?.startsWith('https:') ?? false, path: '/', maxAge: sessionMs },
     saveUninitialized: false,
     store: databaseSessionStore(app.db, app.clock, sessionMs),
   });
@@ -101,13 +101,23 @@ export async function buildWebServer(app: App): Promise<WebServer> {
     },
   });
 
+  // A request that came over TLS (or through a trusted proxy that says so) gets a Secure cookie.
+  // (@fastify/session's own secure: 'auto' would lower SameSite to Lax on plain http.)
+  fastify.addHook('onSend', async (req, reply) => {
+    if (req.protocol !== 'https') return;
+    const set = reply.getHeader('set-cookie');
+    const list = Array.isArray(set) ? set : typeof set === 'string' ? [set] : [];
+    if (!list.some(c => c.startsWith('edoc_sid=') && !/;\s*Secure/i.test(c))) return;
+    reply.removeHeader('set-cookie'); // header() appends to set-cookie: replace the list instead
+    reply.header('set-cookie', list.map(c => (c.startsWith('edoc_sid=') && !/;\s*Secure/i.test(c) ? `${c}; Secure` : c)));
+  });
   fastify.addHook('onRequest', originCheck(app));
   fastify.addHook('onRequest', async req => {
     const files = req.routeOptions.config?.uploadFiles;
     const length = Number(req.headers['content-length'] ?? 0);
     if (files && length > files * http.maxUploadBytes + 1024 * 1024) throw Object.assign(new Error('request body over the upload limit'), { statusCode: 413, code: 'FST_REQ_FILE_TOO_LARGE' });
   });
-  fastify.addHook('preHandler', accessCheck(app));
+  fastify.addHook('onRequest', accessCheck(app));
   fastify.addHook('preHandler', csrfCheck(fastify));
 
   fastify.setErrorHandler(async (err, req, reply) => {

@@ -40,7 +40,7 @@ export function authRoutes(app: App): FastifyPluginAsync {
 
     f.post<{ Body: { username?: string; password?: string; next?: string } }>(
       '/login',
-      { config: { auth: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } }, schema: { hide: true } },
+      { config: { auth: 'public', rateLimit: { max: Math.max(10, Math.ceil(app.config.http.rateLimitPerMinute / 20)), timeWindow: '1 minute' } }, schema: { hide: true } },
       async (req, reply) => {
         const username = normaliseUsername(String(req.body?.username ?? '')).slice(0, 64);
         const password = String(req.body?.password ?? '');

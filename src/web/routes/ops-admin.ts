@@ -25,7 +25,7 @@ export function opsAdminRoutes(app: App): FastifyPluginAsync {
   const usersPage = async (req: Parameters<typeof page>[1], reply: Parameters<typeof page>[2], extra: Record<string, unknown> = {}, status = 200) =>
     page(app, req, reply, 'users', { title: 'Tài khoản và mã API', accounts: await listAccounts(app.db), tokens: await listTokens(app.db), hosted: app.config.agencies, error: null, newToken: null, ...extra }, status);
   return async f => {
-    f.get('/ops/directory', { config: op, schema: { hide: true } }, async (req, reply) => page(app, req, reply, 'directory', { title: 'Danh bạ cơ quan', agencies: await listAgencies(app.db), error: null }));
+    f.get('/ops/directory', { config: op, schema: { hide: true } }, async (req, reply) => page(app, req, reply, 'directory', { title: 'Danh bạ cơ quan', directory: await listAgencies(app.db), error: null }));
 
     f.post('/ops/directory/import', { config: { ...op, uploadFiles: 1 }, schema: { hide: true } }, async (req, reply) => {
       const upload = await readUpload(req, Math.min(app.config.http.maxUploadBytes, 10 * 1024 * 1024));
@@ -33,7 +33,7 @@ export function opsAdminRoutes(app: App): FastifyPluginAsync {
         const file = upload.files.find(x => x.field === 'csv');
         if (!file) throw new BridgeError('USAGE', 'chọn tệp CSV danh bạ');
         const r = await importDirectory(app, file.path);
-        if (!r.ok) return page(app, req, reply, 'directory', { title: 'Danh bạ cơ quan', agencies: await listAgencies(app.db), error: `Tệp bị từ chối, chưa nhập gì: ${r.problemText}. Sửa tệp rồi nhập lại.` }, 400);
+        if (!r.ok) return page(app, req, reply, 'directory', { title: 'Danh bạ cơ quan', directory: await listAgencies(app.db), error: `Tệp bị từ chối, chưa nhập gì: ${r.problemText}. Sửa tệp rồi nhập lại.` }, 400);
         await appendEvent(app.db, app.clock.now(), { event: 'DIRECTORY_IMPORTED', data: { file: file.name, agencies: r.agencies, created: r.created, actor: actorLabel(actorOf(req)) } });
         app.log.info('DIRECTORY_IMPORTED', { file: file.name, agencies: r.agencies, created: r.created });
         await audit(app, req, 'directory.import', { data: { file: file.name, agencies: r.agencies, created: r.created, updated: r.updated } });
