@@ -46,7 +46,7 @@ export function apiRoutes(app: App): FastifyPluginAsync {
             required: ['to', 'files', 'meta'],
             properties: {
               from: { type: 'string', description: "The token's agency (may be left out)" },
-              to: { oneOf: [{ type: 'array', items: { type: 'string' }, minItems: 1 }, { type: 'string' }], description: 'Agency codes from the directory, or e-mail addresses' },
+              to: { anyOf: [{ type: 'array', items: { type: 'string' }, minItems: 1 }, { type: 'string' }], description: 'Agency codes from the directory, or e-mail addresses' },
               files: { type: 'array', minItems: 1, items: { type: 'object', required: ['name', 'contentBase64'], properties: { name: { type: 'string' }, contentBase64: { type: 'string' }, role: { type: 'string', enum: ['main', 'annex'] } } } },
               meta: { type: 'object', additionalProperties: true, description: 'type, notation, summary, signer {position, name}, urgency, dueDate, processingDays, toPlaces' },
             },

@@ -79,7 +79,8 @@ export function registerRoutes(app: App): FastifyPluginAsync {
       let range: PrintRange;
       if (from && to && DAY.test(from) && DAY.test(to) && from <= to) range = { from, to };
       else if (year && /^\d{4}$/.test(year)) range = { year: Number(year) };
-      else throw new BridgeError('USAGE', 'give a year, or a from and to date');
+      else if (!year && !from && !to) range = { year: vnYear(app.clock.now()) };
+      else throw new BridgeError('USAGE', 'give a year, or a from and to date (from before to)');
       const table = await registerTable(app, agency, kind, range);
       const bytes = await registerFile(app, table, format);
       const period = 'year' in range ? String(range.year) : `${range.from}_${range.to}`;
