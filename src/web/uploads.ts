@@ -37,6 +37,8 @@ export async function readUpload(req: FastifyRequest, maxFileBytes: number): Pro
         continue;
       }
       const target = path.join(dir, `${files.length}.upload`);
+      // busboy only ends a truncated file at the part's end (after reading the rest): stop at the limit instead.
+      part.file.once('limit', () => part.file.destroy(new BridgeError('UPLOAD_TOO_LARGE', `${cleanName(part.filename)} is over ${maxFileBytes} bytes`)));
       await pipeline(part.file, createWriteStream(target));
       if (part.file.truncated) throw new BridgeError('UPLOAD_TOO_LARGE', `${cleanName(part.filename)} is over ${maxFileBytes} bytes`);
       files.push({ field: part.fieldname, name: cleanName(part.filename), path: target, size: part.file.bytesRead, mimetype: part.mimetype });

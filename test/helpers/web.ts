@@ -40,7 +40,7 @@ export class WebClient {
   constructor(readonly base: string) {}
 
   /** Send a request (no redirects followed: tests look at them). */
-  async request(method: string, path: string, opts: { body?: BodyInit; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(method: string, path: string, opts: { body?: RequestInit['body']; headers?: Record<string, string> } = {}): Promise<Response> {
     const res = await fetch(this.base + path, { method, redirect: 'manual', body: opts.body, headers: { ...(this.cookie ? { Cookie: this.cookie } : {}), ...opts.headers } });
     const set = res.headers.getSetCookie().find(c => c.startsWith('edoc_sid='));
     if (set) this.cookie = set.split(';')[0]!;

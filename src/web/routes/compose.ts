@@ -44,6 +44,7 @@ export function composeRoutes(app: App): FastifyPluginAsync {
     f.post<{ Params: AgencyParams }>('/a/:agency/paper', { config: { uploadFiles: 1 }, schema: { hide: true } }, async (req, reply) => {
       const { agency } = req.params;
       const upload = await readUpload(req, max);
+      let location: string;
       try {
         const scan = upload.files.find(x => x.field === 'scan');
         if (!scan) throw new BridgeError('USAGE', 'chọn tệp PDF bản quét');
@@ -58,10 +59,11 @@ export function composeRoutes(app: App): FastifyPluginAsync {
         const r = await registerPaper(app, agency, { name: scan.name, content: await upload.read(scan) }, meta);
         await audit(app, req, 'paper.register', { agency, refType: 'entry', refId: r.entryId, data: { arrivalNumber: r.arrivalNumber, file: scan.name } });
         flash(req, `Đã vào sổ văn bản giấy, số đến ${r.arrivalNumber}.`);
-        return reply.redirect(`/a/${encodeURIComponent(agency)}/entries/${r.entryId}`, 303);
+        location = `/a/${encodeURIComponent(agency)}/entries/${r.entryId}`;
       } finally {
-        await upload.cleanup();
+        await upload.cleanup(); // before answering: nothing of the upload outlives the request
       }
+      return reply.redirect(location, 303);
     });
 
     f.get<{ Params: AgencyParams }>('/a/:agency/outgoing/new', { schema: { hide: true } }, async (req, reply) =>
@@ -71,6 +73,7 @@ export function composeRoutes(app: App): FastifyPluginAsync {
     f.post<{ Params: AgencyParams }>('/a/:agency/outgoing/drafts', { config: { uploadFiles: 10 }, schema: { hide: true } }, async (req, reply) => {
       const { agency } = req.params;
       const upload = await readUpload(req, max);
+      let location: string;
       try {
         const main = upload.files.filter(x => x.field === 'main');
         if (main.length !== 1) throw new BridgeError('USAGE', 'chọn đúng một tệp PDF văn bản chính');
@@ -86,10 +89,11 @@ export function composeRoutes(app: App): FastifyPluginAsync {
         const form: DraftForm = { to, meta: metaFromForm(upload.fields) };
         const id = await insertDraft(app.db, { agencyCode: agency, accountId: req.account!.id, files, form }, app.clock.now());
         await audit(app, req, 'outgoing.draft', { agency, refType: 'draft', refId: id, data: { files: files.map(x => x.name), to } });
-        return reply.redirect(`/a/${encodeURIComponent(agency)}/outgoing/drafts/${id}`, 303);
+        location = `/a/${encodeURIComponent(agency)}/outgoing/drafts/${id}`;
       } finally {
         await upload.cleanup();
       }
+      return reply.redirect(location, 303);
     });
 
     f.get<{ Params: AgencyParams & { id: string } }>('/a/:agency/outgoing/drafts/:id', { schema: { hide: true } }, async (req, reply) => {

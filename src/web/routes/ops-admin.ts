@@ -29,19 +29,23 @@ export function opsAdminRoutes(app: App): FastifyPluginAsync {
 
     f.post('/ops/directory/import', { config: { ...op, uploadFiles: 1 }, schema: { hide: true } }, async (req, reply) => {
       const upload = await readUpload(req, Math.min(app.config.http.maxUploadBytes, 10 * 1024 * 1024));
+      let result: Awaited<ReturnType<typeof importDirectory>>;
+      let fileName: string;
       try {
         const file = upload.files.find(x => x.field === 'csv');
         if (!file) throw new BridgeError('USAGE', 'chọn tệp CSV danh bạ');
-        const r = await importDirectory(app, file.path);
-        if (!r.ok) return page(app, req, reply, 'directory', { title: 'Danh bạ cơ quan', directory: await listAgencies(app.db), error: `Tệp bị từ chối, chưa nhập gì: ${r.problemText}. Sửa tệp rồi nhập lại.` }, 400);
-        await appendEvent(app.db, app.clock.now(), { event: 'DIRECTORY_IMPORTED', data: { file: file.name, agencies: r.agencies, created: r.created, actor: actorLabel(actorOf(req)) } });
-        app.log.info('DIRECTORY_IMPORTED', { file: file.name, agencies: r.agencies, created: r.created });
-        await audit(app, req, 'directory.import', { data: { file: file.name, agencies: r.agencies, created: r.created, updated: r.updated } });
-        flash(req, `Đã nhập ${r.agencies} cơ quan (${r.created} mới, ${r.updated} cập nhật, ${r.addresses} địa chỉ thư).`);
-        return reply.redirect('/ops/directory', 303);
+        fileName = file.name;
+        result = await importDirectory(app, file.path);
       } finally {
         await upload.cleanup();
       }
+      if (!result.ok) return page(app, req, reply, 'directory', { title: 'Danh bạ cơ quan', directory: await listAgencies(app.db), error: `Tệp bị từ chối, chưa nhập gì: ${result.problemText}. Sửa tệp rồi nhập lại.` }, 400);
+      const r = result;
+      await appendEvent(app.db, app.clock.now(), { event: 'DIRECTORY_IMPORTED', data: { file: fileName, agencies: r.agencies, created: r.created, actor: actorLabel(actorOf(req)) } });
+      app.log.info('DIRECTORY_IMPORTED', { file: fileName, agencies: r.agencies, created: r.created });
+      await audit(app, req, 'directory.import', { data: { file: fileName, agencies: r.agencies, created: r.created, updated: r.updated } });
+      flash(req, `Đã nhập ${r.agencies} cơ quan (${r.created} mới, ${r.updated} cập nhật, ${r.addresses} địa chỉ thư).`);
+      return reply.redirect('/ops/directory', 303);
     });
 
     f.get('/ops/users', { config: op, schema: { hide: true } }, async (req, reply) => usersPage(req, reply));
