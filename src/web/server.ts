@@ -72,7 +72,8 @@ export async function buildWebServer(app: App): Promise<WebServer> {
   await fastify.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: PAGE_CSP },
     frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
+    // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on our own form posts.
+    referrerPolicy: { policy: 'same-origin' },
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
   await fastify.register(rateLimit, { max: http.rateLimitPerMinute, timeWindow: '1 minute' });

@@ -13,6 +13,7 @@ import { insertEntry, nextNumber, type EntryInput } from '../../src/db/register.
 import { vnYear } from '../../src/domain/vn-time.js';
 import { submitDocument } from '../../src/outbound/submit.js';
 import { parseSubmissionMeta } from '../../src/outbound/submission.js';
+import { parseMail } from '../../src/mail/parse.js';
 import { pdf } from '../outbound/_helpers.js';
 
 const EML = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/eml');
@@ -26,6 +27,10 @@ let seq = 0;
 
 /** A received mail row (state done unless told), its raw bytes in the blob store. */
 export async function addReceived(app: App, agency: string, m: { raw?: Buffer; from?: string; subject?: string; state?: 'done' | 'quarantined' } = {}): Promise<number> {
+  if (m.raw && m.subject === undefined) {
+    const parsed = await parseMail(m.raw); // what intake would have noted from the mail itself
+    m = { ...m, subject: parsed.subject, from: m.from ?? parsed.from?.address };
+  }
   const raw = m.raw ?? Buffer.from(`From: ${m.from ?? 'x@example.test'}\r\nSubject: ${m.subject ?? 'thử'}\r\nMessage-ID: <t${++seq}.${Date.now()}@example.test>\r\n\r\nNội dung\r\n`);
   const blob = await app.blobs.put(raw);
   const now = app.clock.now();
@@ -69,7 +74,7 @@ export async function addQuarantined(app: App, agency: string, m: { raw?: Buffer
 
 /** An orphan report (a status packet that matched nothing) in `agency`'s mailbox; returns its id. */
 export async function addOrphan(app: App, agency: string, raw = eml('status-03.eml')): Promise<number> {
-  const received = await addReceived(app, agency, { raw, from: 'snv@vinhlong.gov.vn', subject: '[VBĐT-TT] 03 Đã tiếp nhận: 12/QĐ-UBND' });
+  const received = await addReceived(app, agency, { raw });
   const [row] = await app.db('inbound_reports').insert({ received_mail_id: received, agency_code: agency, kind: 'status', data: '{}', state: 'orphan', created_at: app.clock.now().toISOString() }).returning('id');
   return typeof row === 'object' ? Number(row.id) : Number(row);
 }
