@@ -87,7 +87,7 @@ test('XSS payloads in every sender-controlled field stay inert text on every pag
     const text = await page.locator('main').innerText();
     await shot(page, dir, name);
     for (const f of fields) t.true(text.includes(`<script>window.__xss=(window.__xss||[]).concat('${f}')</script>`), `${name}: the ${f} payload is shown as text`);
-    t.is(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss), undefined, `${name}: nothing ran`);
+    t.is(await page.evaluate(() => (globalThis as unknown as { __xss?: unknown }).__xss), undefined, `${name}: nothing ran`);
     t.is(await page.locator('main img[src=x], main svg[onload], main script').count(), 0, `${name}: no element was made from sender text`);
     await shot(page, dir, name);
   }
@@ -97,7 +97,7 @@ test('XSS payloads in every sender-controlled field stay inert text on every pag
   // The search box gives the query back as typed, as a value, not as markup.
   await page.goto(`${base}/register?q=${encodeURIComponent(P('query'))}`);
   t.is(await page.inputValue('input[name=q]'), P('query'));
-  t.is(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss), undefined);
+  t.is(await page.evaluate(() => (globalThis as unknown as { __xss?: unknown }).__xss), undefined);
   t.deepEqual(b.dialogs, []);
   t.deepEqual(b.errors, []);
   t.log(`screenshots: ${dir}`);
