@@ -154,3 +154,12 @@ export const QUARANTINE_REASON_VI: Record<string, string> = {
   UNKNOWN_KIND: 'Không nhận dạng được loại thư',
   TOO_MANY_ATTEMPTS: 'Xử lý lỗi nhiều lần',
 };
+
+/** Who did something, from an event's data: an actor object (web, API) or a name (CLI, services); "Hệ thống" otherwise. */
+export function actorText(data: Record<string, unknown>): string {
+  const a = data.actor;
+  if (typeof a === 'string') return a;
+  if (a && typeof a === 'object' && typeof (a as { label?: unknown }).label === 'string') return (a as { label: string }).label;
+  if (typeof data.source === 'string') return `Nguồn: ${data.source}`;
+  return 'Hệ thống';
+}

@@ -8,6 +8,7 @@ import { actorOf, audit } from '../audit.js';
 import { sendBlob } from '../blob.js';
 import { actorLabel } from '../types.js';
 import { attachOrphanReport, closeQuarantine, parseStoredMail, retryQuarantine } from '../services.js';
+import { EFFECT_VI } from '../format.js';
 import { flash, page } from '../views.js';
 import { idParam } from './entry.js';
 
@@ -104,7 +105,7 @@ export function opsRoutes(app: App): FastifyPluginAsync {
       if (!report) throw new BridgeError('NOT_FOUND', 'not found');
       const r = await attachOrphanReport(app, id, recipient, actorLabel(actorOf(req)));
       await audit(app, req, 'orphan.attach', { agency: report.agency_code, refType: 'outgoing', refId: r.documentId, data: { report: id, recipient, effects: r.effects } });
-      flash(req, `Đã gắn phản hồi #${id} vào nơi nhận đã chọn (${r.effects.join(', ') || 'ghi nhận'}).`);
+      flash(req, `Đã gắn phản hồi #${id} vào nơi nhận đã chọn: ${r.effects.map(e => EFFECT_VI[e] ?? e).join(', ') || 'đã ghi nhận'}.`);
       return reply.redirect(`/a/${encodeURIComponent(report.agency_code)}/outgoing/${r.documentId}`, 303);
     });
 
