@@ -38,6 +38,17 @@ export const FIELD_VI: Record<string, string> = {
   summary: 'Trích yếu',
 };
 
+/** Register columns a clerk may complete, as the change history names them. */
+export const COLUMN_VI: Record<string, string> = {
+  issuer_name: 'Cơ quan ban hành',
+  number_notation: 'Số, ký hiệu',
+  doc_date: 'Ngày văn bản',
+  doc_type: 'Tên loại',
+  summary: 'Trích yếu',
+  signer_position: 'Chức vụ người ký',
+  signer_name: 'Họ tên người ký',
+};
+
 export const QUARANTINE_STATE_VI: Record<string, string> = { open: 'Đang chờ xử lý', retried: 'Đã xử lý lại', released: 'Đã chuyển văn thư', discarded: 'Đã đóng' };
 
 export const ROLE_VI: Record<string, string> = { operator: 'Quản trị', clerk: 'Văn thư', viewer: 'Chỉ xem' };
