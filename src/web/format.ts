@@ -9,9 +9,9 @@ import { STATUS_CODES } from '../edxml/codes.js';
 export const ENTRY_STATUS_VI: Record<string, string> = {
   registered: 'Đã vào sổ',
   held: 'Chờ văn thư xem xét',
-  assigned: 'Đã phân công (04)',
-  processing: 'Đang xử lý (05)',
-  done: 'Hoàn thành (06)',
+  assigned: 'Đã phân công',
+  processing: 'Đang xử lý',
+  done: 'Hoàn thành',
   cancelled: 'Đã bị thu hồi',
 };
 
