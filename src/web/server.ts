@@ -22,6 +22,7 @@ import session from '@fastify/session';
 import swagger from '@fastify/swagger';
 import type { App } from '../app.js';
 import { readSecret } from '../config/load.js';
+import { purgeExpiredSessions } from '../db/sessions.js';
 import { settingOrCreate } from '../db/web-settings.js';
 import { describeError } from '../errors.js';
 import { databaseSessionStore } from './auth/session-store.js';
@@ -161,5 +162,15 @@ export async function startWebServer(app: App): Promise<WebHandle> {
   const host = app.config.http.host.includes(':') ? `[${app.config.http.host}]` : app.config.http.host;
   const url = `http://${host}:${address.port}`;
   app.log.info('HTTP_LISTEN', { url });
-  return { url, server, close: () => server.fastify.close() };
+  // Expired sessions (anonymous ones too: the login form's CSRF secret) are dropped once an hour.
+  const purge = setInterval(() => void purgeExpiredSessions(app.db, app.clock.now()).catch(err => app.log.warn('WEB_ERROR', { job: 'session-purge', error: describeError(err) })), 3600_000);
+  purge.unref();
+  return {
+    url,
+    server,
+    close: async () => {
+      clearInterval(purge);
+      await server.fastify.close();
+    },
+  };
 }
