@@ -174,3 +174,21 @@ export function actorText(data: Record<string, unknown>): string {
   if (typeof data.source === 'string') return `Nguồn: ${data.source}`;
   return 'Hệ thống';
 }
+
+/** Short Vietnamese words for the codes intake writes into an entry's history notes. */
+const NOTE_CODES_VI: Record<string, string> = {
+  UNSIGNED: 'không có chữ ký số',
+  SIGNATURE_INDETERMINATE: 'chưa xác định được chữ ký số',
+  SIGNATURE_NOT_VERIFIED: 'có tệp chưa kiểm tra được chữ ký',
+  ANNEX_UNSIGNED: 'phụ lục không ký số',
+  NON_PDF_ATTACHMENTS: 'có tệp không phải PDF',
+  WRONG_RECIPIENT: 'không ghi cơ quan mình là nơi nhận',
+  SCAN_NOT_SEALED: 'bản quét chưa ký số',
+};
+
+/** A history note with intake's codes in words (DUPLICATE_OF:2026/3 → "có thể trùng số đến 3/2026"). */
+export function noteText(note: string | null | undefined): string {
+  return (note ?? '')
+    .replace(/\bDUPLICATE_OF:(\d{4})\/(\d+)/g, (_m, y: string, n: string) => `có thể trùng số đến ${n}/${y}`)
+    .replace(/\b[A-Z][A-Z_]{4,}\b/g, code => NOTE_CODES_VI[code] ?? code);
+}

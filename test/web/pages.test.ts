@@ -78,6 +78,18 @@ test('search is accent-insensitive and filters by date, status and urgency; the 
   t.regex(all.text, /Đã vào sổ/);
 });
 
+test('a possible duplicate is a link to the earlier entry; history notes are words, not codes', async t => {
+  const { w, c } = t.context;
+  const first = await addEntry(w.app, A.code);
+  const second = await addEntry(w.app, A.code, { warnings: ['UNSIGNED', `DUPLICATE_OF:${vnYear(w.clock.now())}/1`] });
+  await w.app.db('status_history').insert({ subject_type: 'entry', subject_id: second, from_state: null, to_state: 'registered', code: '03', note: 'UNSIGNED', evidence_sha256: null, at: w.clock.now().toISOString() });
+  const html = (await c.get(`${base}/entries/${second}`)).text;
+  t.regex(html, new RegExp(`Có thể trùng với văn bản đã vào sổ: <a href="${base.replace(/\./g, '\\.')}/entries/${first}">số đến 1/2026</a>`));
+  t.regex(html, /Văn bản không có chữ ký số: chỉ có giá trị tham khảo\./);
+  t.regex(html, /Đã vào sổ \(03\): không có chữ ký số/);
+  t.notRegex(html, /UNSIGNED|DUPLICATE_OF/);
+});
+
 test('an empty register says how documents get there', async t => {
   t.regex((await t.context.c.get(`${base}/register`)).text, /chưa có văn bản nào/);
   t.regex((await t.context.c.get(`${base}/outgoing`)).text, /Chưa có văn bản đi nào/);
