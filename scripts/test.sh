@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Every test: typecheck, unit tests, then the integration tests against a real Postfix + Dovecot
+# Every test: typecheck, unit tests, the integration tests against a real Postfix + Dovecot
 # on loopback (installed and started by scripts/mailserver.sh; stopped again if we started it)
-# and a real clamd (scripts/clamav.sh, same rule).
+# and a real clamd (scripts/clamav.sh, same rule), then the browser tests (Chromium from scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +35,8 @@ echo "== unit tests"
 npx ava 2>&1 | tee -a "$log" || status=1
 echo "== integration tests (real Postfix + Dovecot in $MAILSRV_DIR)"
 npx ava --config ava.integration.config.js 2>&1 | tee -a "$log" || status=1
+echo "== browser tests (Debian's Chromium; the journey also uses the mail servers)"
+npx ava --config ava.browser.config.js 2>&1 | tee -a "$log" || status=1
 
 # One closing line for CI: "N passed, N failed".
 count() { { grep -Eo "([0-9]+) tests? $1" "$log" || true; } | awk '{s+=$1} END {print s+0}'; }

@@ -39,6 +39,12 @@ export const ERROR_CODES = {
   // Malware scanning (docs/hostile-input.md §Scanning)
   SCANNER_UNAVAILABLE: 'The malware scanner (clamd) cannot be reached or did not answer in time',
   SCANNER_FAILED: 'The malware scanner answered with an error (e.g. stream size limit)',
+  // Web app and API (src/web/)
+  AUTH_REQUIRED: 'Login or API token required, or it is not valid',
+  FORBIDDEN: 'The account may not do this',
+  CSRF_REFUSED: 'Cross-site request refused (foreign Origin, or missing or wrong CSRF token)',
+  LOGIN_LOCKED: 'Too many failed logins: account or address locked for a while',
+  UPLOAD_TOO_LARGE: 'Uploaded file or request over the size limit',
 
   // Generic
   INTERNAL: 'Unexpected internal error',

@@ -3,14 +3,14 @@ import { describeError } from './errors.js';
 import { runIntakeCycle } from './inbound/pipeline.js';
 import { watchMailbox } from './io/imap.js';
 import { watchDropFolders } from './outbound/drop-folder.js';
-import { startHttp } from './http/server.js';
+import { startWebServer } from './web/server.js';
 import { JOBS } from './schedule/jobs.js';
 import { singleFlight, startScheduler } from './schedule/scheduler.js';
 
 /**
  * The long-running service (`edoc-bridge start`): the cron jobs, one IDLE listener per mailbox
  * (its EXISTS triggers that mailbox's intake at once, then the outbox), the drop-folder watchers,
- * and the HTTP dashboard/API. Returns a stop function for SIGTERM.
+ * and the web app and API (src/web/). Returns a stop function for SIGTERM.
  */
 export async function startService(app: App): Promise<() => Promise<void>> {
   const scheduler = startScheduler(app, JOBS);
@@ -42,7 +42,7 @@ export async function startService(app: App): Promise<() => Promise<void>> {
   // Drop folders: fs.watch submits at once; the cron job scans anyway (a missed event only delays).
   const stopDropFolders = watchDropFolders(app);
   stops.push(async () => stopDropFolders());
-  const http = await startHttp(app);
+  const http = await startWebServer(app);
   app.log.info('SERVICE_START', { agencies: app.config.agencies.map(a => a.code), http: http.url });
   return async () => {
     app.log.info('SERVICE_STOP', {});

@@ -223,9 +223,19 @@ export const configSchema = z
       .object({
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8025),
-        /** Dashboard login: user name, and the env var holding the password. */
-        user: z.string().default('admin'),
-        passwordEnv: secretRef.optional(),
+        // Web app (docs/security.md): accounts live in the database (`users add`), API clients use tokens (`tokens create`).
+        /** The address people type (e.g. https://vanthu.vinhlong.gov.vn): state changes must come from this origin; default: the Host header's. */
+        publicUrl: z.string().url().optional(),
+        /** Behind a reverse proxy: take the client address and protocol from X-Forwarded-* (set only when a proxy is in front). */
+        trustProxy: z.boolean().default(false),
+        /** Env var holding the session-cookie signing secret (≥ 32 characters); default: one generated and kept in the database. */
+        sessionSecretEnv: secretRef.optional(),
+        /** How long a login lasts, in hours. */
+        sessionHours: z.number().positive().max(24 * 14).default(8),
+        /** Largest uploaded file (a PDF, a scan, a directory CSV); larger uploads are refused while they stream. */
+        maxUploadBytes: z.number().int().positive().default(50 * 1024 * 1024),
+        /** Requests per minute from one client address (rate limit); logins have their own, lower limit. */
+        rateLimitPerMinute: z.number().int().positive().default(600),
       })
       .strict()
       .default({}),

@@ -1,7 +1,7 @@
 import type { Db } from './connect.js';
 
 /** How a report was matched (docs/status-codes.md §Matching reports), or the internal sources of events. */
-export type MatchMethod = 'message-id' | 'envid' | 'original-message-id' | 'in-reply-to' | 'response-for' | 'subject-guess' | 'outbox' | 'deadline' | 'clerk';
+export type MatchMethod = 'message-id' | 'envid' | 'original-message-id' | 'in-reply-to' | 'response-for' | 'subject-guess' | 'outbox' | 'deadline' | 'clerk' | 'manual';
 
 export type ReconcileEffect = 'moved' | 'duplicate' | 'out-of-order' | 'illegal' | 'noted' | 'orphan' | 'cancelled';
 

@@ -1,5 +1,6 @@
 import type { Db } from './connect.js';
 import { BridgeError } from '../errors.js';
+import { entrySearchText } from './search-text.js';
 
 export type RegisterKind = 'incoming' | 'outgoing';
 
@@ -121,6 +122,7 @@ export async function insertEntry(trx: Db, e: EntryInput, now: Date): Promise<nu
       sender_address: e.senderAddress,
       sender_message_id: e.senderMessageId,
       created_at: now.toISOString(),
+      search_text: entrySearchText({ number_notation: e.numberNotation, issuer_name: e.issuerName, issuer_code: e.issuerCode, doc_type: e.docType, summary: e.summary, sender_address: e.senderAddress }),
     })
     .returning('id');
   return typeof row === 'object' ? Number(row.id) : Number(row);

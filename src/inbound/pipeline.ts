@@ -48,6 +48,7 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
     return { ...report, skipped: 'lease-busy' };
   }
   let mailbox: Mailbox | undefined;
+  let cycleError: string | undefined;
   try {
     mailbox = await deps.openMailbox(agency);
     const { listed, uidvalidity } = await listInbox(deps, agency, mailbox);
@@ -103,9 +104,12 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
       }
     }
     report.moved = await moveFinished(deps, agency, mailbox, finished);
+  } catch (err) {
+    cycleError = describeError(err);
+    throw err;
   } finally {
     await mailbox?.close().catch(() => undefined);
-    await releaseLease(deps.db, agency.code, folder, deps.workerId, deps.clock.now());
+    await releaseLease(deps.db, agency.code, folder, deps.workerId, deps.clock.now(), { error: cycleError ?? report.failed.at(-1)?.error });
   }
   deps.log.info('INTAKE_CYCLE', { agency: agency.code, listed: report.listed, processed: report.processed.length, duplicates: report.duplicates, failed: report.failed.length, moved: report.moved });
   return report;

@@ -16,7 +16,7 @@ import type { OutgoingDeps } from './deps.js';
 import { documentMessageId, edxmlDocumentId, envidFor } from './document-ids.js';
 import { resolveRecipients } from './recipients.js';
 import { loadSealKey, sealDocumentFile } from './seal-document.js';
-import { notationFor, type Submission } from './submission.js';
+import { notationFor, sealedFileName, type Submission } from './submission.js';
 
 export type SubmitResult = {
   documentId: number;
@@ -59,12 +59,14 @@ export async function submitDocument(deps: OutgoingDeps, s: Submission): Promise
     const number = await nextNumber(trx, agency.code, 'outgoing', year);
     const numberNotation = formatNumberNotation(number, notation);
     const files: OutgoingFile[] = [];
+    let annexes = 0;
     for (const f of s.files) {
+      const name = s.nameAfterNumber ? sealedFileName(numberNotation, f.role, f.role === 'annex' ? ++annexes : 0) : f.name;
       const original = await deps.blobs.put(f.content);
       const stamp = { numberNotation, date: now, place: agency.place, kind: f.role === 'main' ? ('document' as const) : ('attachment' as const) };
       const sealed = await sealDocumentFile(f.content, key, stamp, `${agency.name} ban hành văn bản ${numberNotation}`);
       const ref = await deps.blobs.put(sealed.bytes);
-      files.push({ name: f.name, role: f.role, originalSha256: original.sha256, sha256: ref.sha256, size: ref.size, sealed: sealed.sealed });
+      files.push({ name, role: f.role, originalSha256: original.sha256, sha256: ref.sha256, size: ref.size, sealed: sealed.sealed });
     }
     const urgent = URGENT_SEND_MINUTES[s.meta.urgency];
     const deadline = urgent ? new Date(now.getTime() + urgent * 60_000) : sendDeadline(now, cal, deps.config.instance.sendCutoff);

@@ -21,7 +21,7 @@ export type Alert = {
 };
 
 /**
- * Raise an alert three ways (docs/mail.md §Notices to the clerk): a log line, the event log (the dashboard reads it), and a
+ * Raise an alert three ways (docs/mail.md §Notices to the clerk): a log line, the event log (the web app reads it), and a
  * notice in the clerk's mailbox (agency.noticeTo, else the official mailbox) queued through the
  * outbox. Marked Auto-Submitted: auto-generated (RFC 3834) so no one answers it. Idempotent on `key`.
  */

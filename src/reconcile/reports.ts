@@ -68,7 +68,7 @@ async function ourOtherMail(deps: OutgoingDeps, keys: Observation['keys']): Prom
 }
 
 /** The events for one recipient: those naming its address, else (a DSN about a forwarded copy, a status) all of them. */
-function eventsFor(observed: Observed[], address: string): Observed[] {
+export function eventsFor(observed: Observed[], address: string): Observed[] {
   const own = observed.filter(o => o.address === address);
   if (own.length) return own;
   const unnamed = observed.filter(o => o.address === null);
