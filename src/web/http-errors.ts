@@ -1,6 +1,6 @@
 /**
  * The one place an error becomes an HTTP status and a message for a person (docs/security.md
- * §Errors). BridgeError codes map by the table below; Fastify's own errors (body too large,
+ * §Layers). BridgeError codes map by the table below; Fastify's own errors (body too large,
  * bad media type, schema validation, rate limit) carry a statusCode; anything else is a 500
  * whose detail stays in the log.
  */
