@@ -43,7 +43,7 @@ export async function up(knex) {
     t.bigInteger('uidvalidity').nullable();
     t.bigInteger('uid').nullable();
     t.string('state', 16).notNullable().comment('stored | failed | done | quarantined');
-    t.string('kind', 20).nullable().comment('Classifier result (SPEC §2.4)');
+    t.string('kind', 20).nullable().comment('Classifier result (docs/mail.md §Classification)');
     t.string('outcome', 20).nullable().comment('registered | refused | report | auto-reply | held | released | discarded | duplicate');
     t.string('from_address', 254).nullable();
     t.string('subject', 998).nullable();
@@ -122,7 +122,7 @@ export async function up(knex) {
   });
 
   await knex.schema.createTable('signature_results', t => {
-    t.comment('Verification report per PDF attachment (SPEC §4)');
+    t.comment('Verification report per PDF attachment (docs/signatures.md §Verdicts)');
     t.increments('id');
     t.integer('attachment_id').notNullable().references('id').inTable('attachments');
     t.string('verdict', 16).notNullable();

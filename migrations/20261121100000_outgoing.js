@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Outgoing documents and reconciliation (SPEC §3): the outgoing register (sổ văn bản đi, NĐ 30
+ * Outgoing documents and reconciliation (docs/registers.md §Outgoing register and numbering, docs/status-codes.md §Recipient states): the outgoing register (sổ văn bản đi, NĐ 30
  * Art. 15, numbered from register_counters with register = 'outgoing'), one row per (document,
  * recipient) with its state machine (src/domain/outgoing/recipient-state.ts), and the operator's
  * reconciliation log (append-only). Additive only: inbound_reports gains the reconciliation result.

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# `npm run bench`: intake throughput, latency with IDLE and peak memory (bench/intake-bench.ts),
-# then signature verification throughput (bench/signature-bench.ts), against a mail server
+# `npm run bench`: hostile input (bench/fuzz-bench.ts: parser fuzz, FUZZ_COUNT mutants, must end
+# with 0 internal errors; bench/hostile-bench.ts: compression bombs through inspect, peak RSS each),
+# then intake throughput, latency with IDLE and peak memory (bench/intake-bench.ts),
+# then signature verification throughput (bench/signature-bench.ts), then the web app's register
+# paging and upload memory (bench/web-bench.ts, no mail server), against a mail server
 # instance of their own (port offset 400, 100 MiB message limit for the 50 MB mail).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+EDOC_BRIDGE_LOG_LEVEL=silent node --import tsx bench/fuzz-bench.ts
+EDOC_BRIDGE_LOG_LEVEL=silent node --import tsx bench/hostile-bench.ts
 export MAILSRV_DIR="${EDOC_BENCH_MAILSRV_DIR:-/tmp/edoc-bench-mailsrv}"
 export MAILSRV_PORT_OFFSET="${EDOC_BENCH_PORT_OFFSET:-400}"
 export MAILSRV_MAX_MSG=$((100 * 1024 * 1024))
@@ -12,3 +17,4 @@ bash scripts/mailserver.sh start "$MAILSRV_DIR" >/dev/null
 export EDOC_BRIDGE_LOG_LEVEL=silent
 node --import tsx bench/intake-bench.ts
 if [ -f bench/signature-bench.ts ]; then node --import tsx bench/signature-bench.ts; fi
+node --import tsx bench/web-bench.ts

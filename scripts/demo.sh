@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job end to end on the embedded default (SQLite + file store): a local Postfix +
 # Dovecot with two agencies' official mailboxes, a document mailed from one to the other, the
-# gateway run once, the register entry and the receipt that came back.
+# gateway run once, the register entry and the receipt that came back; then the web app's
+# address and logins (`npm run demo -- --serve` keeps the service and the web app running).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,4 +15,4 @@ export MAILSRV_PORT_OFFSET="${EDOC_DEMO_PORT_OFFSET:-300}"
 bash scripts/mailserver.sh start "$MAILSRV_DIR" >/dev/null
 bash scripts/mailserver.sh reset "$MAILSRV_DIR" >/dev/null
 
-node --import tsx scripts/demo.ts
+node --import tsx scripts/demo.ts "$@"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test: typecheck, unit tests, then the integration tests against a real Postfix + Dovecot
-# on loopback (installed and started by scripts/mailserver.sh; stopped again if we started it).
+# Every test: typecheck, unit tests, the integration tests against a real Postfix + Dovecot
+# on loopback (installed and started by scripts/mailserver.sh; stopped again if we started it)
+# and a real clamd (scripts/clamav.sh, same rule), then the browser tests (Chromium from scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,17 @@ if ! bash scripts/mailserver.sh status "$MAILSRV_DIR" >/dev/null 2>&1; then
   bash scripts/mailserver.sh start "$MAILSRV_DIR" >/dev/null
   started=yes
 fi
-cleanup() { if [ "$started" = yes ]; then bash scripts/mailserver.sh stop "$MAILSRV_DIR" >/dev/null 2>&1 || true; fi; }
+# The test clamd (scripts/clamav.sh: clamav-daemon with a tiny test database), same rule.
+export CLAMAV_DIR="${CLAMAV_DIR:-${MAILSRV_DIR}-clamav}"
+clam_started=no
+if ! bash scripts/clamav.sh status "$CLAMAV_DIR" >/dev/null 2>&1; then
+  bash scripts/clamav.sh start "$CLAMAV_DIR" >/dev/null
+  clam_started=yes
+fi
+cleanup() {
+  if [ "$started" = yes ]; then bash scripts/mailserver.sh stop "$MAILSRV_DIR" >/dev/null 2>&1 || true; fi
+  if [ "$clam_started" = yes ]; then bash scripts/clamav.sh stop "$CLAMAV_DIR" >/dev/null 2>&1 || true; fi
+}
 trap cleanup EXIT
 
 log=$(mktemp)
@@ -24,6 +35,8 @@ echo "== unit tests"
 npx ava 2>&1 | tee -a "$log" || status=1
 echo "== integration tests (real Postfix + Dovecot in $MAILSRV_DIR)"
 npx ava --config ava.integration.config.js 2>&1 | tee -a "$log" || status=1
+echo "== browser tests (Debian's Chromium; the journey also uses the mail servers)"
+npx ava --config ava.browser.config.js 2>&1 | tee -a "$log" || status=1
 
 # One closing line for CI: "N passed, N failed, N skipped, N todo". A skipped or todo test is a
 # failure here: a test that did not run proves nothing (e.g. the mail server was missing).

@@ -12,6 +12,7 @@ import type { IntakeDeps } from './inbound/deps.js';
 import { inProcessPreparer, workerPreparer } from './inbound/preparer.js';
 import { loadTrust, signatureVerifier } from './inbound/signature-verifier.js';
 import { systemClock } from './io/clock.js';
+import { stampFont } from './io/stamp-font.js';
 import { createLog } from './log.js';
 import { documentSealer, type Sealer } from './outbound/seal-document.js';
 import type { Deps, Ports } from './ports.js';
@@ -44,15 +45,6 @@ const smtpMailerFor: Ports['mailerFor'] = agency => {
   };
 };
 
-/** The OCSP transport over the fetch port (signature/ asks through TrustConfig.ocspFetch, never the global fetch). */
-function ocspOver(fetch: Ports['fetch']): NonNullable<TrustConfig['ocspFetch']> {
-  return async (url, body) => {
-    const r = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/ocsp-request' }, signal: AbortSignal.timeout(5000) });
-    if (!r.ok) throw new Error(`OCSP HTTP ${r.status}`);
-    return Buffer.from(await r.arrayBuffer());
-  };
-}
-
 /**
  * Open the database (migrating it), the blob store and the logger for a validated config, and
  * build the ports. Tests replace ports (`opts.ports`: a fake mailbox, a fake mailer, a clock).
@@ -82,14 +74,15 @@ export async function openApp(config: Config, opts: { ports?: Partial<Ports>; en
       await syncAgenciesFromConfig(db, config, clock.now());
       if (config.directoryCsv) await syncDirectoryCsv(db, config.directoryCsv, clock.now());
     }
-    trust = { ...(await loadTrust(config.trust)), ocspFetch: ocspOver(ports.fetch) };
+    trust = await loadTrust(config.trust);
     // The SMTP reply policy is data: config/smtp-responses.txt, shipped with the package.
     smtpPolicy = await readSmtpPolicy();
   } catch (err) {
     await db.destroy(); // a failed start must not leave the pool open (it would keep the process alive)
     throw err;
   }
-  const verifier = signatureVerifier(trust);
+  // OCSP look-ups go through the fetch port; the time of each check is the intake's clock (prepare(raw, now)).
+  const verifier = signatureVerifier(trust, ports.fetch);
   // Parse + PDF checks on other cores (worker threads, started on first use), or in this thread.
   const workers = config.limits.intakeWorkers;
   const preparer = workers > 0 ? workerPreparer(workers, trust, config.limits.maxAttachments) : inProcessPreparer(verifier, config.limits.maxAttachments);
@@ -99,7 +92,9 @@ export async function openApp(config: Config, opts: { ports?: Partial<Ports>; en
     workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     verifier,
     preparer,
-    sealer: documentSealer({ fetch: ports.fetch }),
+    // The stamp font is read on the first stamp. No timestamp authority is configured yet; one would be
+    // `tsa: httpTsa(url, fetchTransport(ports.fetch))` (src/io/tsa-client.ts).
+    sealer: documentSealer({ font: () => stampFont() }),
     smtpPolicy,
     env,
     close: async () => {

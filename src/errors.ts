@@ -29,13 +29,14 @@ export const ERROR_CODES = {
 
   // Storage
   DB_CONFLICT: code('Row changed concurrently (compare-and-set lost)', { http: 409, retry: true }),
+  DB_DUPLICATE: code('Row already exists (unique constraint)', { http: 409 }),
   NOT_FOUND: code('No such record', { http: 404 }),
   BLOB_MISSING: 'Content-addressed blob not found or corrupt',
 
   // Mail intake
   IMAP_UNAVAILABLE: code('Mailbox server unreachable or connection dropped', { http: 503, retry: true }),
   MAIL_TOO_LARGE: 'Mail exceeds the configured size limit',
-  MAIL_UNPARSEABLE: 'Mail could not be parsed as MIME',
+  MAIL_UNPARSEABLE: code('Mail could not be parsed as MIME', { http: 400 }),
   STATUS_CONFLICT: code('Status changed concurrently or transition not allowed', { http: 409 }),
 
   // Mail sending
@@ -46,6 +47,17 @@ export const ERROR_CODES = {
   EDXML_INVALID: code('edXML package is malformed', { http: 400 }),
   SIGNING_FAILED: 'The agency signature could not be applied',
   KEY_UNAVAILABLE: code('The agency key or certificate could not be loaded', { http: 503, retry: true }),
+
+  // Malware scanning (docs/hostile-input.md §Scanning)
+  SCANNER_UNAVAILABLE: code('The malware scanner (clamd) cannot be reached or did not answer in time', { http: 503, retry: true }),
+  SCANNER_FAILED: code('The malware scanner answered with an error (e.g. stream size limit)', { retry: true }),
+
+  // Web app and API (src/web/; docs/security.md)
+  AUTH_REQUIRED: code('Login or API token required, or it is not valid', { http: 401 }),
+  FORBIDDEN: code('The account may not do this', { http: 403 }),
+  CSRF_REFUSED: code('Cross-site request refused (foreign Origin, or missing or wrong CSRF token)', { http: 403 }),
+  LOGIN_LOCKED: code('Too many failed logins: account or address locked for a while', { http: 429 }),
+  UPLOAD_TOO_LARGE: code('Uploaded file or request over the size limit', { http: 413 }),
 
   // Generic
   INTERNAL: code('Unexpected internal error', { retry: true }),

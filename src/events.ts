@@ -14,7 +14,7 @@ export const EVENTS = {
   JOB_FAILED: 'Scheduled job failed',
   DIGEST_QUEUED: 'Daily digest queued for the clerk',
   REPORT_QUEUED: 'Six-monthly report (QĐ 1123 Art. 24) queued for the clerk',
-  HTTP_LISTEN: 'HTTP dashboard/API listening',
+  HTTP_LISTEN: 'Web app and API listening',
 
   // Intake (incoming pipeline)
   INTAKE_CYCLE: 'Intake cycle for one mailbox finished',
@@ -62,6 +62,25 @@ export const EVENTS = {
   ENTRY_STATUS: 'Incoming entry moved on by the clerk; status packet queued',
   DROP_SUBMITTED: 'Drop-folder file submitted as an outgoing document',
   DROP_FAILED: 'Drop-folder file could not be submitted; moved aside with the reason',
+
+  // Hostile input and audit (docs/hostile-input.md)
+  AUDIT_ANCHOR: 'Daily anchor: the event chain head hash, also sent in the digest',
+  // Web app and API (actor = account or token, and the client address)
+  WEB_LOGIN: 'Web login succeeded',
+  WEB_LOGIN_FAILED: 'Web login failed (unknown name, wrong password, disabled or locked)',
+  WEB_LOGIN_LOCKED: 'Account or client address locked after repeated failed logins',
+  WEB_LOGOUT: 'Web logout',
+  WEB_ACTION: 'Action taken from the web app or the API, with its actor',
+  WEB_REFUSED: 'State-changing request refused (cross-site Origin or bad CSRF token)',
+  WEB_ERROR: 'Web request failed with an unexpected error',
+  ENTRY_FIELDS_COMPLETED: 'Clerk completed missing fields of an incoming entry',
+  ORPHAN_ATTACHED: 'Orphan report attached by hand to a document recipient',
+  DIRECTORY_IMPORTED: 'Agency directory imported from CSV',
+  ACCOUNT_CREATED: 'Web account created',
+  ACCOUNT_DISABLED: 'Web account disabled',
+  ACCOUNT_PASSWORD_CHANGED: 'Web account password changed',
+  TOKEN_CREATED: 'API token created',
+  TOKEN_REVOKED: 'API token revoked',
 } as const;
 
 export type EventCode = keyof typeof EVENTS;

@@ -1,8 +1,8 @@
 import type { App } from './app.js';
 import { describeError } from './errors.js';
-import { startHttp } from './http/server.js';
 import { watchMailbox } from './io/imap.js';
 import { watchDropFolders } from './outbound/drop-folder.js';
+import { startWebServer } from './web/server.js';
 import { cycleRunner } from './schedule/cycle-runner.js';
 import { JOBS } from './schedule/jobs.js';
 import { startScheduler } from './schedule/scheduler.js';
@@ -10,8 +10,8 @@ import { startScheduler } from './schedule/scheduler.js';
 /**
  * The long-running service (`edoc-bridge start`): one cycle runner (src/cycle.ts) triggered by the
  * cron jobs and by one IDLE listener per mailbox (its EXISTS asks for that mailbox's intake and the
- * outbox at once), the drop-folder watchers, and the HTTP dashboard/API. Returns a stop function
- * for SIGTERM.
+ * outbox at once), the drop-folder watchers, and the web app and API (src/web/). Returns a stop
+ * function for SIGTERM.
  */
 export async function startService(app: App): Promise<() => Promise<void>> {
   const { log } = app.ports;
@@ -39,7 +39,7 @@ export async function startService(app: App): Promise<() => Promise<void>> {
   // Drop folders: fs.watch submits at once; the send schedule scans anyway (a missed event only delays).
   const stopDropFolders = watchDropFolders(app, () => cycle({ only: ['submissions'] }));
   stops.push(async () => stopDropFolders());
-  const http = await startHttp(app);
+  const http = await startWebServer(app);
   log.info('SERVICE_START', { agencies: app.config.agencies.map(a => a.code), http: http.url });
   return async () => {
     log.info('SERVICE_STOP', {});

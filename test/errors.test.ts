@@ -23,6 +23,15 @@ const behaviour: Array<[ErrorCode, 1 | 2, number, boolean]> = [
   ['EDXML_INVALID', 1, 400, false],
   ['SIGNING_FAILED', 1, 500, false],
   ['KEY_UNAVAILABLE', 1, 503, true],
+  ['DB_DUPLICATE', 1, 409, false],
+  ['MAIL_UNPARSEABLE', 1, 400, false],
+  ['SCANNER_UNAVAILABLE', 1, 503, true],
+  ['SCANNER_FAILED', 1, 500, true],
+  ['AUTH_REQUIRED', 1, 401, false],
+  ['FORBIDDEN', 1, 403, false],
+  ['CSRF_REFUSED', 1, 403, false],
+  ['LOGIN_LOCKED', 1, 429, false],
+  ['UPLOAD_TOO_LARGE', 1, 413, false],
   ['INTERNAL', 1, 500, true],
 ];
 for (const [code, exit, http, retry] of behaviour) {

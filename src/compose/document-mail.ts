@@ -12,7 +12,7 @@ import type { Template } from './templates.js';
 export type DocumentRecipient = { agencyCode: string | null; name: string | null; address: string };
 
 /**
- * The document mail (SPEC §5): subject `[KHẨN] [VBĐT] <số ký hiệu> ngày <dd/mm/yyyy>: <trích yếu>`,
+ * The document mail (docs/mail.md §Document mail): subject `[KHẨN] [VBĐT] <số ký hiệu> ngày <dd/mm/yyyy>: <trích yếu>`,
  * Vietnamese text + HTML from templates/document.*, the sealed PDFs, and `vanban.edxml` whose
  * manifest lists every file with its SHA-256. DSN (RFC 3461 NOTIFY=SUCCESS,FAILURE,DELAY + ENVID)
  * and an MDN (RFC 8098 Disposition-Notification-To) are requested on every document mail.

@@ -19,7 +19,7 @@ export function recipientKey(r: { agency_code: string | null; address: string })
   return r.agency_code ?? r.address.toLowerCase();
 }
 
-/** Message-ID of the document mail to one recipient (SPEC §5: derived from (document, recipient)). */
+/** Message-ID of the document mail to one recipient (docs/mail.md §Message-IDs: derived from (document, recipient)). */
 export function documentMessageId(doc: { agency_code: string; year: number; number: number }, r: { agency_code: string | null; address: string }, domain: string): string {
   return messageIdFor('document', { docId: documentKey(doc), recipient: recipientKey(r) }, domain);
 }
@@ -47,7 +47,7 @@ export function envidFor(messageId: string): string {
   return `edoc-${createHash('sha256').update(messageId).digest('hex').slice(0, 24)}`;
 }
 
-/** The edXML DocumentId of an outgoing document: `OrganId,yyyy/MM/dd,Số/Ký hiệu` (domain-vn §1.3). */
+/** The edXML DocumentId of an outgoing document: `OrganId,yyyy/MM/dd,Số/Ký hiệu` (docs/edxml.md §DocumentId). */
 export function edxmlDocumentId(agencyCode: string, docDate: string, numberNotation: string): string {
   return `${agencyCode},${docDate.replace(/-/g, '/')},${numberNotation}`;
 }

@@ -102,6 +102,48 @@ const directoryEntry = z
   })
   .strict();
 
+/**
+ * Limits on what hostile input may make us decode (docs/hostile-input.md §Limits): the one table.
+ * Pure code (src/mail, src/edxml, src/pdf) takes these as a parameter; exceeding one is a typed
+ * result with a reason code, never an exception.
+ */
+export const decodeLimits = z
+  .object({
+    /** MIME parts (attachments, report parts, nested messages) kept per mail; more → MIME_TOO_MANY_PARTS. */
+    mimeMaxParts: z.number().int().positive().default(500),
+    /** Total decoded bytes of all parts of one mail, nested copies included → MIME_TOO_LARGE. */
+    mimeMaxDecodedBytes: z.number().int().positive().default(192 * 1024 * 1024),
+    /** Levels of message/rfc822 and S/MIME wrapping we parse; deeper ones stay unparsed attachments. */
+    mimeMaxDepth: z.number().int().min(0).max(10).default(3),
+    /** Entries of one ZIP (edXML AttachmentEncoded), nested ones counted → ZIP_TOO_MANY_ENTRIES. */
+    zipMaxEntries: z.number().int().positive().default(64),
+    /** Declared uncompressed size of one ZIP entry → ZIP_TOO_LARGE. */
+    zipMaxEntryBytes: z.number().int().positive().default(64 * 1024 * 1024),
+    /** Uncompressed bytes of all ZIP entries of one mail → ZIP_TOO_LARGE. */
+    zipMaxTotalBytes: z.number().int().positive().default(128 * 1024 * 1024),
+    /** Uncompressed/compressed ratio of one ZIP entry (entries above 1 MiB) → ZIP_RATIO. */
+    zipMaxRatio: z.number().positive().default(200),
+    /** ZIP archives inside ZIP archives: 1 = a ZIP, not a ZIP inside it → ZIP_NESTING. */
+    zipMaxNesting: z.number().int().min(1).max(8).default(2),
+    /** Decoded bytes of one PDF stream (FlateDecode, chained filters included) → PDF_STREAM_TOO_LARGE. */
+    pdfMaxStreamBytes: z.number().int().positive().default(32 * 1024 * 1024),
+    /** Decoded bytes of all streams of one PDF → PDF_TOO_LARGE. */
+    pdfMaxDecodedBytes: z.number().int().positive().default(256 * 1024 * 1024),
+    /** Decoded/encoded ratio of one PDF stream (streams above 8 MiB decoded) → PDF_RATIO. */
+    pdfMaxRatio: z.number().positive().default(500),
+    /** Streams of one PDF → PDF_TOO_MANY_STREAMS. */
+    pdfMaxStreams: z.number().int().positive().default(100_000),
+    /** Pages of one PDF whose text we read (the first ones and the last). */
+    pdfMaxTextPages: z.number().int().positive().default(3),
+  })
+  .strict();
+
+/** The decompression limits (see decodeLimits). */
+export type DecodeLimits = z.infer<typeof decodeLimits>;
+
+/** The defaults, for pure code called without a configuration (inspect, tests). */
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = Object.freeze(decodeLimits.parse({}));
+
 export const configSchema = z
   .object({
     instance: z
@@ -145,8 +187,24 @@ export const configSchema = z
          * it with spare cores: on 2 cores shared with the mail server it gained ~5 % and cost memory.
          */
         intakeWorkers: z.number().int().min(0).max(16).default(0),
+        /** Decompression and parsing limits for hostile input (docs/hostile-input.md §Limits). */
+        decode: decodeLimits.default({}),
       })
       .strict()
+      .default({}),
+    /** Malware scanning with ClamAV's clamd (docs/hostile-input.md §Scanning). */
+    scan: z
+      .object({
+        /** off | warn | quarantine; default quarantine when a socket is configured, off when not. */
+        mode: z.enum(['off', 'warn', 'quarantine']).optional(),
+        /** clamd's LocalSocket (absolute path), e.g. /run/clamav/clamd.ctl. */
+        socket: z.string().min(1).optional(),
+        /** Deadline for one file's scan, connect to answer. */
+        timeoutMs: z.number().int().positive().default(30_000),
+      })
+      .strict()
+      .refine(s => s.mode === undefined || s.mode === 'off' || !!s.socket, { message: 'scan.mode warn or quarantine needs scan.socket' })
+      .transform(s => ({ ...s, mode: s.mode ?? (s.socket ? 'quarantine' : 'off') }))
       .default({}),
     schedules: z
       .object({
@@ -165,9 +223,19 @@ export const configSchema = z
       .object({
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8025),
-        /** Dashboard login: user name, and the env var holding the password. */
-        user: z.string().default('admin'),
-        passwordEnv: secretRef.optional(),
+        // Web app (docs/security.md): accounts live in the database (`users add`), API clients use tokens (`tokens create`).
+        /** The address people type (e.g. https://vanthu.vinhlong.gov.vn): state changes must come from this origin; default: the Host header's. */
+        publicUrl: z.string().url().optional(),
+        /** Behind a reverse proxy: take the client address and protocol from X-Forwarded-* (set only when a proxy is in front). */
+        trustProxy: z.boolean().default(false),
+        /** Env var holding the session-cookie signing secret (≥ 32 characters); default: one generated and kept in the database. */
+        sessionSecretEnv: secretRef.optional(),
+        /** How long a login lasts, in hours. */
+        sessionHours: z.number().positive().max(24 * 14).default(8),
+        /** Largest uploaded file (a PDF, a scan, a directory CSV); larger uploads are refused while they stream. */
+        maxUploadBytes: z.number().int().positive().default(50 * 1024 * 1024),
+        /** Requests per minute from one client address (rate limit); logins have their own, lower limit. */
+        rateLimitPerMinute: z.number().int().positive().default(600),
       })
       .strict()
       .default({}),

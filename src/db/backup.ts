@@ -1,11 +1,11 @@
 /**
- * Online backup (SPEC §7) of the database and the raw-mail store, while the service runs.
+ * Online backup (docs/operations.md §Backups) of the database and the raw-mail store, while the service runs.
  *
  * SQLite: `VACUUM INTO` writes a consistent snapshot from one read transaction. In WAL mode a
  * reader never blocks the writer, so intake and the outbox go on (https://sqlite.org/lang_vacuum.html#vacuuminto).
  * It runs on a connection of its own, so the service's single pooled connection stays free.
  * Blobs are content-addressed and immutable, and every blob is renamed into place before the row
- * that names it commits ("keep raw first", SPEC §2.2): so a store walked *after* the snapshot holds
+ * that names it commits (docs/mail.md §Keep raw first): so a store walked *after* the snapshot holds
  * every blob the snapshot references. They go to a shared `<dir>/blobs` (incremental: a blob
  * already there is skipped), hard-linked when on the same filesystem, copied otherwise.
  * A hard link costs nothing but shares the disk: keep `--to` on another disk, or ship the folder away.

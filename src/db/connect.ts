@@ -7,14 +7,14 @@ import { packagePath } from '../paths.js';
 export type Db = Knex;
 
 /** migrations/ at the package root (works from src/ via tsx and from dist/src/ after tsc). */
-function migrationsDir(): string {
+export function migrationsDir(): string {
   return packagePath('migrations');
 }
 
 /**
  * Open the database. SQLite: foreign keys are off per connection unless set, so the PRAGMAs run
  * in pool.afterCreate for every connection; WAL is 2.5× faster per commit than the rollback journal
- * (reference/mailserver.md §3d), and synchronous=FULL makes every commit survive a power cut:
+ * (docs/operations.md §SQLite settings), and synchronous=FULL makes every commit survive a power cut:
  * intake moves mails out of the server's inbox right after their commit, so a commit that could
  * roll back would lose a register entry. (Group commit — NORMAL plus a checkpoint per cycle — was
  * measured: no throughput gain, intake is CPU-bound, and worse latency.) busy_timeout lets two

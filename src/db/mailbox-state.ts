@@ -3,7 +3,7 @@ import type { Db } from './connect.js';
 export type MailboxState = { uidvalidity: number | null; lastUid: number };
 
 /**
- * Take the single-worker lease of a mailbox (SPEC §2.1: never two workers on one mailbox, also
+ * Take the single-worker lease of a mailbox (docs/mail.md §Intake order: never two workers on one mailbox, also
  * across processes). Compare-and-set: the row is taken only if free, expired, or already ours.
  */
 export async function acquireLease(
@@ -44,11 +44,16 @@ export function deadOnThisHost(hostname: string): (owner: string) => boolean {
   };
 }
 
-/** Give the lease back (only if still ours). */
-export async function releaseLease(db: Db, agencyCode: string, folder: string, owner: string, now: Date): Promise<void> {
+/**
+ * Give the lease back (only if still ours), and note how the cycle ended: its last error, or the
+ * time of the last cycle that ended without one (the operator's health page shows both).
+ */
+export async function releaseLease(db: Db, agencyCode: string, folder: string, owner: string, now: Date, outcome: { error?: string } = {}): Promise<void> {
+  const at = now.toISOString();
+  const health = outcome.error ? { last_error: outcome.error.slice(0, 2000), last_error_at: at } : { last_success_at: at };
   await db('mailbox_state')
     .where({ agency_code: agencyCode, folder, lease_owner: owner })
-    .update({ lease_owner: null, lease_until: null, last_cycle_at: now.toISOString() });
+    .update({ lease_owner: null, lease_until: null, last_cycle_at: at, ...health });
 }
 
 /** Current UIDVALIDITY and last UID seen. */

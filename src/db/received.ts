@@ -36,7 +36,7 @@ export type NewReceived = {
 };
 
 /**
- * Commit the `received` row (SPEC §2.2: before anything else is done with the mail). The
+ * Commit the `received` row (docs/mail.md §Keep raw first: before anything else is done with the mail). The
  * dedupe key is (mailbox agency, message key): a second delivery finds the first row.
  */
 export async function recordReceived(db: Db, m: NewReceived, now: Date): Promise<{ row: ReceivedRow; isNew: boolean }> {

@@ -1,8 +1,8 @@
 import type { Db } from './connect.js';
 import { insertedId } from './inserted-id.js';
 
-/** How a report was matched (SPEC §3 order), or the internal sources of events. */
-export type MatchMethod = 'message-id' | 'envid' | 'original-message-id' | 'in-reply-to' | 'response-for' | 'subject-guess' | 'outbox' | 'deadline' | 'clerk';
+/** How a report was matched (docs/status-codes.md §Matching reports), or the internal sources of events. */
+export type MatchMethod = 'message-id' | 'envid' | 'original-message-id' | 'in-reply-to' | 'response-for' | 'subject-guess' | 'outbox' | 'deadline' | 'clerk' | 'manual';
 
 export type ReconcileEffect = 'moved' | 'duplicate' | 'out-of-order' | 'illegal' | 'noted' | 'orphan' | 'cancelled';
 

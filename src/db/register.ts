@@ -3,6 +3,7 @@ import { vnYear } from '../domain/vn-time.js';
 import { BridgeError } from '../errors.js';
 import { recordTransition } from './history.js';
 import { insertedId } from './inserted-id.js';
+import { entrySearchText } from './search-text.js';
 
 export type RegisterKind = 'incoming' | 'outgoing';
 
@@ -128,6 +129,7 @@ export async function insertEntry(trx: Db, e: EntryInput, now: Date): Promise<nu
       sender_message_id: e.senderMessageId,
       ...(e.scan ? { scan_sha256: e.scan.sha256, scan_name: e.scan.name } : {}),
       created_at: now.toISOString(),
+      search_text: entrySearchText({ number_notation: e.numberNotation, issuer_name: e.issuerName, issuer_code: e.issuerCode, doc_type: e.docType, summary: e.summary, sender_address: e.senderAddress }),
     }),
   );
 }

@@ -1,5 +1,5 @@
 /**
- * The agency directory from a CSV file (SPEC §1 "Directory … importable from CSV"): columns
+ * The agency directory from a CSV file (docs/edxml.md §Agency directory): columns
  * `code,name,emails,kind`, a header row, UTF-8 with or without BOM (spreadsheet programs write
  * one), text NFC. Every row is checked before anything is written: a bad row refuses the whole
  * file (all-or-nothing), naming its line and field, so an operator fixes the sheet and imports again.
@@ -83,7 +83,7 @@ export function parseDirectoryCsv(input: Buffer | string): DirectoryCsvResult {
     const name = at(r.record, 'name');
     if (!name) return fail(line, 'name', 'empty');
 
-    // Separated by ';' or white space (SPEC §1); a trailing ';' is harmless.
+    // Separated by ';' or white space (docs/edxml.md §Agency directory); a trailing ';' is harmless.
     const emails = at(r.record, 'emails').split(/[;\s]+/).filter(Boolean).map(e => e.toLowerCase());
     if (emails.length === 0) return fail(line, 'emails', 'no e-mail address');
     for (const address of emails) {

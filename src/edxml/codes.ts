@@ -1,5 +1,5 @@
 /**
- * edXML constants: the QCVN 102:2016 namespace, status codes (domain-vn §1.5: five codebases agree,
+ * edXML constants: the QCVN 102:2016 namespace, status codes (docs/status-codes.md §Status codes: the
  * "9 mã trạng thái QĐ 28") and business document types (Bussiness/BussinessDocType, Bkav enum
  * NEW, REVOKE, UPDATE, REPLACE). The misspelling "Bussiness" is the wire name.
  */
@@ -7,7 +7,7 @@
 /** XML namespace of QCVN 102:2016/BTTTT; every element inside the envelope carries the `edXML:` prefix. */
 export const EDXML_NS = 'http://www.mic.gov.vn/TBT/QCVN_102_2016';
 
-/** Attachment file names on the mail channel (SPEC §5). */
+/** Attachment file names on the mail channel (docs/edxml.md §File names). */
 export const ENVELOPE_FILENAME = 'vanban.edxml';
 export const STATUS_FILENAME = 'trangthai.edxml';
 

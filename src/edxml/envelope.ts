@@ -1,19 +1,21 @@
 /**
- * The edXML envelope `vanban.edxml` (QCVN 102:2016, skeleton of domain-vn §1.2). Every element inside
+ * The edXML envelope `vanban.edxml` (QCVN 102:2016, docs/edxml.md §The envelope). Every element inside
  * the envelope carries the `edXML:` prefix (the VPCP .NET XmlSerializer rejects prefix-less output).
  *
  * Manifest digest convention (ours, documented): each `edXML:Reference` has
  * `<edXML:Description>SHA-256:<64 hex></edXML:Description>`; a peer's free-text Description is kept
  * after a `; `. The parser also accepts a `Digest` child with the hex. Sizes are not carried.
+ *
+ * The parser also reads the older SOAP form (envelope-soap.ts); `form` says which one it was.
  */
-import { formatEdxmlDate, formatEdxmlTimestamp, parseEdxmlDate, parseEdxmlTimestamp } from '../domain/document/dates.js';
+import { formatEdxmlDate, formatEdxmlTimestamp } from '../domain/document/dates.js';
 import { padNumber } from '../domain/document/number-notation.js';
-import { EDXML_NS, normalizeBusinessDocType } from './codes.js';
-import { buildOrgan, buildResponseFor, buildStaff, dropUndefined, intOf, parseOrgan, parseResponseFor, parseStaff } from './common.js';
-import { child, el, esc, find, group, kids, path, readXml, text, type XNode } from './xml.js';
-import type { EnvelopeInput, EnvelopeParse, ManifestEntry } from './types.js';
-
-const SHA256_IN_TEXT = /SHA-?256\s*[:=]\s*([0-9a-fA-F]{64})/u;
+import { EDXML_NS } from './codes.js';
+import { buildOrgan, buildResponseFor, buildStaff, dropUndefined } from './common.js';
+import { readEncoded, readMessageHeader, readReference, readTraceList } from './envelope-read.js';
+import { readSoapEnvelope, soapEnvelopeHeader } from './envelope-soap.js';
+import { decodeXmlBytes, el, esc, find, group, kids, liftElementText, readXml } from './xml.js';
+import type { EnvelopeInput, EnvelopeParse } from './types.js';
 
 /** Build `vanban.edxml` from plain data (UTF-8 text; write it as UTF-8 bytes). */
 export function buildEnvelope(doc: EnvelopeInput): string {
@@ -116,101 +118,27 @@ export function buildEnvelope(doc: EnvelopeInput): string {
 /** Parse an edXML envelope leniently: never throws; unusable input gives `ok: false` with errors. */
 export function parseEnvelope(xml: string | Buffer): EnvelopeParse {
   const out: EnvelopeParse = { ok: false, errors: [], warnings: [], to: [], toPlaces: [], appendixes: [], traces: [], attachments: [], encodedAttachments: [] };
-  const r = readXml(xml);
+  const lifted = liftElementText(typeof xml === 'string' ? xml : decodeXmlBytes(xml), 'ContentTransferEncoded');
+  const r = readXml(lifted.xml);
   if (!r.root) {
     out.errors.push(r.error);
     return out;
   }
   const env = find(r.root, 'edXMLEnvelope');
-  if (!env) {
-    out.errors.push('no edXMLEnvelope element');
-    return out;
-  }
-  const mh = find(env, 'MessageHeader');
-  if (!mh) out.errors.push('no MessageHeader element');
-  else readMessageHeader(mh, out);
-
-  const trace = find(env, 'TraceHeaderList');
-  if (trace) {
-    for (const t of kids(trace, 'TraceHeader')) {
-      out.traces.push(dropUndefined({ organId: text(t, 'OrganId'), timestamp: parseEdxmlTimestamp(text(t, 'Timestamp')) ?? text(t, 'Timestamp') }));
-    }
-    const bus = child(trace, 'Bussiness') ?? child(trace, 'Business');
-    if (bus) {
-      const raw = text(bus, 'BussinessDocType') ?? text(bus, 'BusinessDocType');
-      const bt = normalizeBusinessDocType(raw);
-      if (bt !== null) out.businessDocType = bt;
-      else if (raw !== undefined) out.warnings.push(`unknown BussinessDocType ${raw}`);
-      out.businessDocReason = text(bus, 'BussinessDocReason') ?? text(bus, 'BusinessDocReason');
-      out.staff = parseStaff(child(bus, 'StaffInfo'));
-    }
-  }
-
-  const manifest = find(env, 'edXMLManifest');
-  for (const ref of kids(manifest, 'Reference')) out.attachments.push(readReference(ref));
-
-  const encoded = find(r.root, 'AttachmentEncoded');
-  for (const a of kids(encoded, 'Attachment')) {
-    const b64 = text(a, 'ContentTransferEncoded') ?? '';
-    const content = Buffer.from(b64.replace(/\s+/gu, ''), 'base64');
-    out.encodedAttachments.push(
-      dropUndefined({
-        name: text(a, 'AttachmentName'),
-        contentType: text(a, 'ContentType'),
-        contentId: text(a, 'ContentId'),
-        content,
-        zipped: content.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])),
-      }),
-    );
+  if (!env && soapEnvelopeHeader(r.root)) readSoapEnvelope(r.root, out, lifted.texts);
+  else if (!env) out.errors.push('no edXMLEnvelope element');
+  else {
+    out.form = 'qcvn102';
+    const mh = find(env, 'MessageHeader');
+    if (!mh) out.errors.push('no MessageHeader element');
+    else readMessageHeader(mh, out);
+    readTraceList(find(env, 'TraceHeaderList'), out);
+    const manifest = find(env, 'edXMLManifest');
+    for (const ref of kids(manifest, 'Reference')) out.attachments.push(readReference(ref, out.warnings));
+    const encoded = find(r.root, 'AttachmentEncoded');
+    for (const a of kids(encoded, 'Attachment')) out.encodedAttachments.push(readEncoded(a, lifted.texts));
   }
   dropUndefined(out);
   out.ok = out.errors.length === 0;
   return out;
-}
-
-function readMessageHeader(mh: XNode, out: EnvelopeParse): void {
-  out.from = parseOrgan(child(mh, 'From'));
-  out.to = kids(mh, 'To').map(t => parseOrgan(t)!).filter(Boolean);
-  out.codeNumber = text(path(mh, 'Code'), 'CodeNumber');
-  out.codeNotation = text(path(mh, 'Code'), 'CodeNotation');
-  if (out.codeNumber && out.codeNotation) out.numberNotation = `${padNumber(out.codeNumber)}/${out.codeNotation}`;
-  const pi = child(mh, 'PromulgationInfo');
-  out.place = text(pi, 'Place');
-  const rawDate = text(pi, 'PromulgationDate');
-  out.promulgationDate = parseEdxmlDate(rawDate) ?? undefined;
-  if (rawDate && !out.promulgationDate) out.warnings.push(`unreadable PromulgationDate ${rawDate}`);
-  const dt = child(mh, 'DocumentType');
-  out.typeName = text(dt, 'TypeName');
-  out.type = text(dt, 'Type');
-  out.subject = text(mh, 'Subject');
-  out.content = text(mh, 'Content');
-  const si = child(mh, 'SignerInfo');
-  if (si) {
-    const signer = dropUndefined({ competence: text(si, 'Competence'), position: text(si, 'Position'), fullName: text(si, 'FullName') });
-    if (Object.keys(signer).length > 0) out.signer = signer;
-  }
-  out.dueDate = parseEdxmlDate(text(mh, 'DueDate')) ?? undefined;
-  out.toPlaces = kids(child(mh, 'ToPlaces'), 'Place').map(p => text(p)).filter((p): p is string => !!p);
-  const oi = child(mh, 'OtherInfo');
-  out.priority = intOf(text(oi, 'Priority'));
-  out.pageAmount = intOf(text(oi, 'PageAmount'));
-  out.appendixes = kids(child(oi, 'Appendixes'), 'Appendix').map(p => text(p)).filter((p): p is string => !!p);
-  out.responseFor = parseResponseFor(child(mh, 'ResponseFor'));
-  out.steeringType = intOf(text(mh, 'SteeringType'));
-  out.documentId = text(mh, 'DocumentId');
-}
-
-function readReference(ref: XNode): ManifestEntry {
-  const description = text(ref, 'Description');
-  const digest = text(ref, 'Digest');
-  const m = SHA256_IN_TEXT.exec(description ?? '');
-  const sha = digest && /^[0-9a-fA-F]{64}$/u.test(digest) ? digest : m?.[1];
-  const rest = description?.replace(SHA256_IN_TEXT, '').replace(/^[\s;]+|[\s;]+$/gu, '');
-  return dropUndefined({
-    name: text(ref, 'AttachmentName') ?? '',
-    contentType: text(ref, 'ContentType') ?? 'application/octet-stream',
-    sha256: sha?.toLowerCase(),
-    contentId: text(ref, 'ContentId') ?? (ref['@_href'] as string | undefined),
-    description: rest || undefined,
-  });
 }

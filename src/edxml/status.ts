@@ -1,5 +1,5 @@
 /**
- * The edXML Status packet `trangthai.edxml` (domain-vn §1.4). We emit a bare `edXML:Status` root in
+ * The edXML Status packet `trangthai.edxml` (docs/edxml.md §The status packet). We emit a bare `edXML:Status` root in
  * the QCVN namespace; the parser also accepts the SOAP-wrapped form seen from a C# peer
  * (`SOAP-ENV:Envelope/SOAP-ENV:Header/edXML:Status`), with either namespace on the prefix.
  */

@@ -1,4 +1,4 @@
-/** Plain-object shapes for edXML builders and parsers (field meanings: domain-vn §1.3). */
+/** Plain-object shapes for edXML builders and parsers (field meanings: docs/edxml.md §Elements we read). */
 import type { BusinessDocType, StatusCode } from './codes.js';
 
 /** From / To (and Status From): an organisation. */
@@ -64,9 +64,14 @@ export type EnvelopeInput = {
   attachments: ManifestEntry[];
 };
 
+/** Which envelope form a document came in: QCVN 102:2016 (`edXML/edXMLEnvelope`) or the older SOAP form. */
+export type EdxmlForm = 'qcvn102' | 'soap';
+
 /** Result of parseEnvelope: every field optional (lenient); `errors` says why something is unusable. */
 export type EnvelopeParse = {
   ok: boolean;
+  /** Set when an envelope of either form was found (docs/edxml.md §Older SOAP form). */
+  form?: EdxmlForm;
   errors: string[];
   warnings: string[];
   from?: Organ;
@@ -85,6 +90,8 @@ export type EnvelopeParse = {
   dueDate?: string;
   toPlaces: string[];
   priority?: number;
+  /** OtherInfo/Secret of the older form, as written (e.g. "Mật"); QCVN 102:2016 has no such element. */
+  secret?: string;
   pageAmount?: number;
   appendixes: string[];
   responseFor?: ResponseFor;

@@ -1,7 +1,7 @@
 /**
  * Minimal XML plumbing for edXML: escaping for the builders, and a lenient reader over
  * fast-xml-parser that ignores namespace prefixes (peers send `edXML:`-prefixed and prefix-less
- * elements, domain-vn §1.2) and never throws.
+ * elements, docs/edxml.md §Elements we read) and never throws.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
@@ -60,8 +60,32 @@ export function readXml(input: string | Buffer): { root: XNode; error?: undefine
   }
 }
 
-/** UTF-8 unless the declaration or a BOM says UTF-16. */
-function decodeXmlBytes(b: Buffer): string {
+/**
+ * Take the text of every `name` element (any prefix) out of an XML string before parsing, leaving
+ * `@N` in its place: fast-xml-parser holds ~36 bytes per byte of a large text node (a 10 MB base64
+ * attachment cost 385 MB), and these texts need no parsing (docs/hostile-input.md §Limits).
+ */
+export function liftElementText(xml: string, name: string): { xml: string; texts: string[] } {
+  const texts: string[] = [];
+  const open = new RegExp(`<(?:[\\w.-]+:)?${name}\\b[^>]*>`, 'gu');
+  const close = new RegExp(`^</(?:[\\w.-]+:)?${name}\\s*>`, 'u');
+  const parts: string[] = [];
+  let from = 0;
+  for (let m = open.exec(xml); m; m = open.exec(xml)) {
+    if (m[0].endsWith('/>')) continue;
+    const start = m.index + m[0].length;
+    const end = xml.indexOf('<', start);
+    if (end < 0 || !close.test(xml.slice(end, end + name.length + 64))) continue;
+    parts.push(xml.slice(from, start), `@${texts.push(xml.slice(start, end)) - 1}`);
+    from = end;
+    open.lastIndex = end;
+  }
+  parts.push(xml.slice(from));
+  return { xml: parts.join(''), texts };
+}
+
+/** The characters of an XML document: UTF-8 unless a BOM says UTF-16. */
+export function decodeXmlBytes(b: Buffer): string {
   if (b[0] === 0xff && b[1] === 0xfe) return b.subarray(2).toString('utf16le');
   return b.toString('utf8');
 }

@@ -4,6 +4,8 @@ import type { PdfCheck } from './pdf-check.js';
 /** The facts intake has gathered about a document mail (all pure data). */
 export type DocumentFacts = {
   secrecy: string | null;
+  /** Where the mark was found: 'pdf', 'subject' or 'body' (docs/hostile-input.md §Secrecy). */
+  secrecyFrom?: string;
   pdfs: Array<{ name: string; check: PdfCheck }>;
   otherAttachments: string[];
   /** Files the edXML manifest lists that are missing or whose SHA-256 differs. */
@@ -19,6 +21,7 @@ export type DocumentDecision =
 type Rule = (f: DocumentFacts, policy: HostedAgency['policy']) => DocumentDecision | null;
 
 const SECRECY_VI: Record<string, string> = { mat: 'MẬT', 'toi-mat': 'TỐI MẬT', 'tuyet-mat': 'TUYỆT MẬT' };
+const SECRECY_WHERE_VI: Record<string, string> = { edxml: ' (trong gói tin edXML)', pdf: ' (trên tệp văn bản)', subject: ' (ở tiêu đề thư)', body: ' (trong nội dung thư)' };
 
 /**
  * The checks of QĐ 1123 Art. 12 and NĐ 30 Art. 21.2 as an ordered table: the first rule that
@@ -30,7 +33,7 @@ const RULES: Rule[] = [
       ? {
           action: 'refuse',
           reasonCode: 'SECRET_DOCUMENT',
-          reasonVi: `Văn bản có dấu chỉ mức độ mật "${SECRECY_VI[f.secrecy] ?? f.secrecy}" không thuộc phạm vi gửi, nhận qua hệ thống thư điện tử (QĐ 1123/QĐ-UBND, Điều 1 khoản 2).`,
+          reasonVi: `Văn bản có dấu chỉ mức độ mật "${SECRECY_VI[f.secrecy] ?? f.secrecy}"${SECRECY_WHERE_VI[f.secrecyFrom ?? ''] ?? ''} không thuộc phạm vi gửi, nhận qua hệ thống thư điện tử (QĐ 1123/QĐ-UBND, Điều 1 khoản 2).`,
         }
       : null,
   f =>

@@ -47,6 +47,7 @@ export function checkDocument(agency: HostedAgency, prepared: Extract<Prepared, 
   };
   const facts: DocumentFacts = {
     secrecy: meta.secrecy,
+    ...(meta.secrecyFrom ? { secrecyFrom: meta.secrecyFrom } : {}),
     pdfs: pdfs.map(p => ({ name: p.attachment.filename, check: p.check })),
     otherAttachments: otherAttachments(mail).map(a => a.filename),
     manifestProblems: manifestProblems(envelope, files),

@@ -3,7 +3,7 @@ import { normalizeMessageId } from '../mail/headers.js';
 
 /**
  * Headers added on every delivery hop: two deliveries of the same mail differ only there, so the
- * content key of a mail without a Message-ID leaves them out (SPEC §2.1).
+ * content key of a mail without a Message-ID leaves them out (docs/mail.md §Dedupe keys).
  */
 const TRACE_HEADERS = new Set(['received', 'return-path', 'delivered-to', 'x-original-to', 'x-delivered-to']);
 

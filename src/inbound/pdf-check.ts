@@ -1,4 +1,4 @@
-/** What intake records about one PDF: pages, signatures and the verdict (SPEC §4). */
+/** What intake records about one PDF: pages, signatures and the verdict (docs/signatures.md §Verdicts). */
 export type PdfCheck = {
   pages: number | null;
   signaturesFound: number;

@@ -12,7 +12,7 @@ import { prepareStored, processReceived, type ProcessOutcome } from './process.j
 import { intakeWindow, unwrap, type WindowSlot, type WindowStages } from './window.js';
 
 /**
- * Intake for one mailbox, top to bottom:
+ * Intake for one mailbox, top to bottom (docs/mail.md §Intake order):
  *   lease    one worker per mailbox, also across processes (DB compare-and-set)
  *   list     UIDs, sizes and Message-IDs of the inbox in one FETCH; mails finished before are known
  *   window   up to WINDOW mails in flight (window.ts): download → keep raw (blob + `received` row),
@@ -54,6 +54,7 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
     return { ...report, skipped: 'lease-busy' };
   }
   let mailbox: Mailbox | undefined;
+  let cycleError: string | undefined;
   try {
     mailbox = await deps.ports.openMailbox(agency);
     const { listed, uidvalidity } = await listInbox(deps, agency, mailbox);
@@ -65,10 +66,13 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
       if (done) finished.push(done);
     }
     report.moved = await moveFinished(deps, agency, mailbox, finished);
+  } catch (err) {
+    cycleError = describeError(err);
+    throw err;
   } finally {
     // Closing a connection that already dropped throws again: nothing left to close.
     await mailbox?.close().catch(() => undefined);
-    await releaseLease(deps.db, agency.code, folder, deps.workerId, clock.now());
+    await releaseLease(deps.db, agency.code, folder, deps.workerId, clock.now(), { error: cycleError ?? report.failed.at(-1)?.error });
   }
   log.info('INTAKE_CYCLE', { agency: agency.code, listed: report.listed, processed: report.processed.length, duplicates: report.duplicates, failed: report.failed.length, moved: report.moved });
   return report;

@@ -18,7 +18,7 @@ export type Prepared =
   | { ok: true; mail: ParsedMail; envelope: EnvelopeParse | null; files: MailAttachment[]; pdfs: PreparedPdf[]; meta: DocumentMeta }
   | { ok: false; error: string };
 
-/** Parse a raw mail and check its PDFs (SPEC §2.3, §2.5); an unreadable mail is data, not an exception. */
+/** Parse a raw mail and check its PDFs (docs/mail.md §Parsing, docs/signatures.md §Verdict order); an unreadable mail is data, not an exception. */
 export async function prepareMail(raw: Buffer, now: Date, verifier: PdfVerifier, maxAttachments: number): Promise<Prepared> {
   let mail: ParsedMail;
   try {

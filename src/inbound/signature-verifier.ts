@@ -20,15 +20,15 @@ export async function loadTrust(trust: Config['trust']): Promise<TrustConfig> {
 }
 
 /**
- * The intake verifier (SPEC §4, QĐ 1123 Art. 12.2): every PDF's signatures checked against the
+ * The intake verifier (docs/signatures.md §Verdict order, QĐ 1123 Art. 12.2): every PDF's signatures checked against the
  * trust anchors at the time of receipt; the Vietnamese summary goes into refusals and the register.
  */
-export function signatureVerifier(trust: TrustConfig): PdfVerifier {
+export function signatureVerifier(trust: TrustConfig, fetchImpl: typeof globalThis.fetch = globalThis.fetch): PdfVerifier {
   // The signature module (and its PDF libraries) loads on the first PDF: a command that checks none starts fast.
   let signature: Promise<typeof import('../signature/index.js')> | undefined;
   return async (pdf, now) => {
     const { verifyPdf, summarizeVi } = await (signature ??= import('../signature/index.js'));
-    const v = await verifyPdf(pdf, trust, { now });
+    const v = await verifyPdf(pdf, trust, { now, fetch: fetchImpl });
     // Not a PDF at all: no signature and a format failure (the text extraction says the rest).
     const unreadable = v.signatures.length === 0 && v.reasons.includes('FORMAT_FAILURE');
     return {

@@ -22,7 +22,7 @@ export type Mailbox = {
   close(): Promise<void>;
 };
 
-/** TLS options: the CA is verified, never `rejectUnauthorized: false` (SPEC §7). */
+/** TLS options: the CA is verified, never `rejectUnauthorized: false` (docs/mail.md §TLS). */
 function tlsOf(tls: { caFile?: string; servername?: string }): { ca?: Buffer; servername?: string } {
   return { ...(tls.caFile ? { ca: readFileSync(tls.caFile) } : {}), ...(tls.servername ? { servername: tls.servername } : {}) };
 }
@@ -39,7 +39,7 @@ export function imapOptions(agency: HostedAgency): ConstructorParameters<typeof 
     auth: { user: imap.user, pass: agency.imapPassword },
     tls: tlsOf(imap.tls),
     logger: false,
-    // We call idle() ourselves; imapflow's default waits 15 s of inactivity first (reference/mailserver.md).
+    // We call idle() ourselves; imapflow's default waits 15 s of inactivity first (docs/mail.md §IDLE and polling).
     disableAutoIdle: true,
     emitLogs: false,
   };
@@ -83,7 +83,7 @@ export async function openImapMailbox(agency: HostedAgency): Promise<Mailbox> {
       return out;
     },
     async download(uid) {
-      // 1 MiB partial fetches: 2.7× faster than the 64 KiB default (reference/mailserver.md §3b).
+      // 1 MiB partial fetches: 2.7× faster than the 64 KiB default (docs/mail.md §Two-phase IMAP fetch).
       const res = await client.download(String(uid), undefined, { uid: true, chunkSize: 1 << 20 });
       if (!res?.content) throw new BridgeError('IMAP_UNAVAILABLE', `UID ${uid} vanished before download`);
       return res.content;

@@ -1,5 +1,5 @@
 /**
- * Loop guard: we never answer auto-generated mail (SPEC §2.7). Rules as a table, after the checks
+ * Loop guard: we never answer auto-generated mail (docs/mail.md §Loop guards). Rules as a table, after the checks
  * zone-mta runs before sending a bounce (RFC 3834 §2, RFC 5230 §4.6, Microsoft's
  * X-Auto-Response-Suppress, Precedence as used by list managers).
  */

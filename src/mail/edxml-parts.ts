@@ -7,7 +7,9 @@ import { detectEdxml } from '../edxml/detect.js';
 import { parseEnvelope } from '../edxml/envelope.js';
 import { parseStatus } from '../edxml/status.js';
 import type { EnvelopeParse, StatusParse } from '../edxml/types.js';
-import { unzip } from '../edxml/zip.js';
+import { unzip, type ZipBudget } from '../edxml/zip.js';
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from '../config/schema.js';
+import type { LimitExceeded } from '../domain/limits.js';
 import { hasPdfMagic, sha256Hex } from './parse.js';
 import { sanitizeFilename } from './filename.js';
 import type { MailAttachment, ParsedMail } from './types.js';
@@ -40,20 +42,38 @@ export function findEdxml(mail: ParsedMail): MailEdxml {
   return out;
 }
 
+/** The files an envelope carries, what stopped unzipping (a limit), and damaged archives. */
+export type EnvelopeFiles = { files: MailAttachment[]; exceeded: LimitExceeded | null; problems: string[] };
+
 /**
  * The attachments an edXML envelope carries inside itself (AttachmentEncoded), as mail attachments,
- * unzipped when a peer zipped them. Their digests are computed here, so the manifest check applies.
+ * unzipped under `limits` when a peer zipped them (one budget for the whole envelope). Their digests
+ * are computed here, so the manifest check applies. An exceeded limit stops unzipping and is returned
+ * (the intake quarantines with it); a damaged archive is a problem, and its files are missing.
  */
-export function envelopeAttachments(env: EnvelopeParse): MailAttachment[] {
-  const out: MailAttachment[] = [];
-  env.encodedAttachments.forEach((e, i) => {
-    const files = e.zipped ? unzip(e.content).map(z => ({ name: z.name, content: z.content })) : [{ name: e.name ?? '', content: e.content }];
+export function unpackEnvelopeAttachments(env: EnvelopeParse, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): EnvelopeFiles {
+  const out: EnvelopeFiles = { files: [], exceeded: null, problems: [] };
+  const budget: ZipBudget = { entries: 0, bytes: 0 };
+  for (const [i, e] of env.encodedAttachments.entries()) {
+    let files: Array<{ name: string; content: Buffer }> = [{ name: e.name ?? '', content: e.content }];
+    if (e.zipped) {
+      const z = unzip(e.content, limits, budget);
+      if (z.exceeded) return { ...out, exceeded: z.exceeded };
+      if (z.problem) out.problems.push(`${e.name ?? `attachment ${i + 1}`}: ${z.problem}`);
+      files = z.entries;
+    }
     for (const f of files) {
       const pdf = hasPdfMagic(f.content);
       const filename = sanitizeFilename(f.name || e.name, `edxml-attachment-${i + 1}${pdf ? '.pdf' : ''}`);
-      const contentType = pdf ? 'application/pdf' : (e.contentType ?? 'application/octet-stream').toLowerCase();
-      out.push({ filename, contentType, size: f.content.length, sha256: sha256Hex(f.content), content: f.content, isPdf: pdf || /\.pdf$/iu.test(filename), inline: false, forwarded: false });
+      const declared = typeof e.contentType === 'string' && e.contentType ? e.contentType.toLowerCase() : 'application/octet-stream';
+      const contentType = pdf ? 'application/pdf' : declared;
+      out.files.push({ filename, contentType, size: f.content.length, sha256: sha256Hex(f.content), content: f.content, isPdf: pdf || /\.pdf$/iu.test(filename), inline: false, forwarded: false });
     }
-  });
+  }
   return out;
+}
+
+/** The files of unpackEnvelopeAttachments alone (callers that check the limit elsewhere). */
+export function envelopeAttachments(env: EnvelopeParse, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): MailAttachment[] {
+  return unpackEnvelopeAttachments(env, limits).files;
 }

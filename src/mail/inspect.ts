@@ -1,6 +1,6 @@
 /**
- * `edoc-bridge inspect`: classify and extract without side effects (SPEC §6). Pure apart from CPU:
- * no DB, no network, no clock. The JSON shape is the contract of SPEC §6.
+ * `edoc-bridge inspect`: classify and extract without side effects (docs/mail.md §The inspect JSON). Pure apart from CPU:
+ * no DB, no network, no clock. The JSON shape is the contract of docs/mail.md §The inspect JSON.
  */
 import { isBridgeError } from '../errors.js';
 import { extractPdfText } from '../pdf/text.js';
@@ -8,7 +8,10 @@ import { pdfInfo } from '../pdf/info.js';
 import type { EnvelopeParse, ResponseFor } from '../edxml/types.js';
 import { parseNumberNotation } from '../domain/document/number-notation.js';
 import { classify, mailFacts, type Classification, type MailKind } from './classify.js';
-import { envelopeAttachments } from './edxml-parts.js';
+import { unpackEnvelopeAttachments } from './edxml-parts.js';
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from '../config/schema.js';
+import type { LimitExceeded } from '../domain/limits.js';
+import { checkPdfStreams } from '../pdf/stream-budget.js';
 import { extractDocumentMetadata, type DocumentMeta } from './metadata.js';
 import { parseDeliveryReport, type DeliveryReport } from './delivery-report.js';
 import { parseReadReceipt, type ReadReceipt } from './read-receipt.js';
@@ -22,24 +25,30 @@ export type InspectResult = {
   subject: string;
   document?: DocumentMeta;
   status?: { code: string | null; responseFor: ResponseFor | null };
-  deliveryReport?: Omit<DeliveryReport, 'source'>;
+  /** `source` is 'rfc3464' or the recogniser that read the text; `recogniser` the family whose wording matched. */
+  deliveryReport?: DeliveryReport;
   readReceipt?: ReadReceipt;
+  /** Set when the mail exceeded a decompression or parsing limit: the reason the intake quarantines with. */
+  quarantine?: LimitExceeded;
   warnings: string[];
 };
+
+export type InspectOptions = { limits?: DecodeLimits };
 
 /** PDFs read per mail (text and page count); more are listed without pages. */
 const MAX_PDFS = 10;
 
-/** Inspect raw mail bytes: the SPEC §6 JSON object. Never throws on bad input (it says so in `warnings`). */
-export async function inspectMail(raw: Buffer): Promise<InspectResult> {
-  return (await inspectMailDetailed(raw)).result;
+/** Inspect raw mail bytes: the JSON object of docs/mail.md §The inspect JSON. Never throws on bad input (it says so in `warnings`). */
+export async function inspectMail(raw: Buffer, opts: InspectOptions = {}): Promise<InspectResult> {
+  return (await inspectMailDetailed(raw, opts)).result;
 }
 
 /** inspectMail plus the classification reasons and the parsed mail (for the CLI's text output and the pipeline). */
-export async function inspectMailDetailed(raw: Buffer): Promise<{ result: InspectResult; classification: Classification; mail: ParsedMail | null }> {
+export async function inspectMailDetailed(raw: Buffer, opts: InspectOptions = {}): Promise<{ result: InspectResult; classification: Classification; mail: ParsedMail | null }> {
+  const limits = opts.limits ?? DEFAULT_DECODE_LIMITS;
   let mail: ParsedMail;
   try {
-    mail = await parseMail(raw);
+    mail = await parseMail(raw, { limits });
   } catch (err) {
     if (!isBridgeError(err, 'MAIL_UNPARSEABLE')) throw err;
     const result: InspectResult = { kind: 'unknown', messageId: null, inReplyTo: null, subject: '', warnings: [`MAIL_UNPARSEABLE: ${err.message}`] };
@@ -49,6 +58,11 @@ export async function inspectMailDetailed(raw: Buffer): Promise<{ result: Inspec
   const facts = mailFacts(mail);
   const warnings = [...mail.warnings, ...facts.edxml.problems];
   const result: InspectResult = { kind: classification.kind, messageId: mail.messageId, inReplyTo: mail.inReplyTo, subject: mail.subject, warnings };
+  if (mail.limitExceeded) {
+    // Nothing more is decoded from a mail that exceeded a limit: the reason is the answer.
+    result.quarantine = mail.limitExceeded;
+    return { result, classification, mail };
+  }
   const env = facts.edxml.envelope?.parse;
   if (env && !env.ok) warnings.push(...env.errors.map(e => `edXML envelope: ${e}`));
   if (env) warnings.push(...env.warnings.map(e => `edXML envelope: ${e}`));
@@ -61,13 +75,26 @@ export async function inspectMailDetailed(raw: Buffer): Promise<{ result: Inspec
       // A full system's envelope may carry the files itself (AttachmentEncoded).
       if (env?.encodedAttachments.length) {
         const have = new Set(mail.attachments.map(a => a.sha256));
-        mail.attachments.push(...envelopeAttachments(env).filter(a => !have.has(a.sha256)));
+        const unpacked = unpackEnvelopeAttachments(env, limits);
+        warnings.push(...unpacked.problems.map(p => `edXML attachment: ${p}`));
+        if (unpacked.exceeded) {
+          result.quarantine = unpacked.exceeded;
+          return { result, classification, mail };
+        }
+        mail.attachments.push(...unpacked.files.filter(a => !have.has(a.sha256)));
       }
       const texts = new Map<string, string>();
       const pages = new Map<string, number | null>();
       for (const a of mail.attachments.filter(x => x.isPdf).slice(0, MAX_PDFS)) {
         if (texts.has(a.sha256) || pages.has(a.sha256)) continue;
-        const [t, info] = await Promise.all([extractPdfText(a.content), pdfInfo(a.content)]);
+        // One decompression check per PDF, before pdfjs or pdf-lib allocate anything (stream-budget.ts).
+        const budget = checkPdfStreams(a.content, limits);
+        if (!budget.ok) {
+          result.quarantine = { ...budget.exceeded, detail: `${a.filename}: ${budget.exceeded.detail}` };
+          return { result, classification, mail };
+        }
+        const read = { limits, budgetChecked: true };
+        const [t, info] = await Promise.all([extractPdfText(a.content, read), pdfInfo(a.content, read)]);
         if ('text' in t) {
           texts.set(a.sha256, t.text);
           if (!t.text.trim()) warnings.push(`${a.filename}: no text layer (scanned document?); metadata from the mail only`);
@@ -93,7 +120,7 @@ export async function inspectMailDetailed(raw: Buffer): Promise<{ result: Inspec
       break;
     case 'delivery-report': {
       const dr = parseDeliveryReport(mail);
-      if (dr) result.deliveryReport = { originalMessageId: dr.originalMessageId, originalEnvelopeId: dr.originalEnvelopeId, recipients: dr.recipients };
+      if (dr) result.deliveryReport = { originalMessageId: dr.originalMessageId, originalEnvelopeId: dr.originalEnvelopeId, recipients: dr.recipients, source: dr.source, recogniser: dr.recogniser };
       else warnings.push('delivery report: no recipient found');
       break;
     }

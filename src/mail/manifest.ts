@@ -1,5 +1,5 @@
 /**
- * Check the attachments a mail carries against its edXML manifest (SPEC §2.5, QĐ 1123 Art. 12.3:
+ * Check the attachments a mail carries against its edXML manifest (docs/edxml.md §The manifest, QĐ 1123 Art. 12.3:
  * attachments present and intact). Entries are matched by SHA-256 first (names are rewritten by
  * clients and by our sanitiser), then by name; a name match with another digest is a mismatch.
  */

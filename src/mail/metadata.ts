@@ -1,5 +1,5 @@
 /**
- * Document metadata for the register (SPEC §2.6, shape of SPEC §6 `document`). Sources in order of
+ * Document metadata for the register (docs/registers.md §Where entry fields come from; shape: `document` of docs/mail.md §The inspect JSON). Sources in order of
  * trust: the edXML envelope (machine-written by the sender), then the PDF text (the signed document
  * itself), then our own `[VBĐT]` subject, then a free-form subject, then the mail body. Urgency and
  * secrecy take the highest mark found anywhere (a missed HỎA TỐC or MẬT costs more than a false one).
@@ -7,14 +7,17 @@
  */
 import { parseNumberNotation } from '../domain/document/number-notation.js';
 import { rank, urgencyFromPriority, type Urgency } from '../domain/document/urgency.js';
-import type { Secrecy } from '../domain/document/secrecy.js';
+import { secrecyFromMark, type Secrecy } from '../domain/document/secrecy.js';
 import { typeFromName } from '../domain/document/types.js';
 import type { BusinessDocType } from '../edxml/codes.js';
-import type { EnvelopeParse, ResponseFor } from '../edxml/types.js';
+import type { EdxmlForm, EnvelopeParse, ResponseFor } from '../edxml/types.js';
 import { isEdxmlCandidate } from './edxml-parts.js';
 import { readDocumentText, type TextFacts } from './document-text.js';
 import { parseSubject } from './subject.js';
 import type { ParsedMail } from './types.js';
+
+/** Where a secrecy mark was found. */
+export type SecrecySource = 'edxml' | 'pdf' | 'subject' | 'body';
 
 export type DocumentAttachmentMeta = { name: string; contentType: string; size: number; sha256: string; pages: number | null };
 
@@ -30,6 +33,8 @@ export type DocumentMeta = {
   signer: { position: string | null; name: string | null; competence?: string };
   urgency: Urgency;
   secrecy: Secrecy | null;
+  /** Where the (highest) secrecy mark was found, when there is one. */
+  secrecyFrom?: SecrecySource;
   /** YYYY-MM-DD. */
   dueDate: string | null;
   attachments: DocumentAttachmentMeta[];
@@ -38,6 +43,8 @@ export type DocumentMeta = {
   documentId?: string;
   businessDocType?: BusinessDocType;
   responseFor?: ResponseFor;
+  /** Which edXML envelope form gave the metadata, when one did (docs/edxml.md §Older SOAP form). */
+  edxmlForm?: EdxmlForm;
 };
 
 export type MetadataOptions = {
@@ -77,8 +84,10 @@ export function extractDocumentMetadata(
 
   const urgencies: Array<Urgency | null> = [urgencyFromPriority(env?.priority), pdfFacts?.urgency ?? null, subj.urgency, body.urgency];
   const urgency = urgencies.reduce<Urgency>((best, u) => (u && rank(u) > rank(best) ? u : best), 'normal');
-  const secrecies = [pdfFacts?.secrecy ?? null, subj.secrecy, body.secrecy];
-  const secrecy = secrecies.reduce<Secrecy | null>((best, s) => (s && secrecyRank(s) > secrecyRank(best) ? s : best), null);
+  // Secrecy from every source counts (docs/hostile-input.md §Secrecy); the first source of the highest mark is kept.
+  // Only the older SOAP envelope carries a secrecy element (OtherInfo/Secret).
+  const secrecies: Array<[SecrecySource, Secrecy | null]> = [['edxml', env?.secret ? secrecyFromMark(env.secret) : null], ['pdf', pdfFacts?.secrecy ?? null], ['subject', subj.secrecy], ['body', body.secrecy]];
+  const [secrecyFrom, secrecy] = secrecies.reduce<[SecrecySource | null, Secrecy | null]>((best, [src, s]) => (s && secrecyRank(s) > secrecyRank(best[1]) ? [src, s] : best), [null, null]);
 
   const signerPosition = pick(env?.signer?.position, pdfFacts?.signer.position);
   const signerName = pick(env?.signer?.fullName, pdfFacts?.signer.name);
@@ -95,6 +104,7 @@ export function extractDocumentMetadata(
     signer: { position: signerPosition, name: signerName, ...(competence ? { competence } : {}) },
     urgency,
     secrecy,
+    ...(secrecyFrom ? { secrecyFrom } : {}),
     dueDate: pick(env?.dueDate, pdfFacts?.dueDate, body.dueDate),
     attachments: mail.attachments
       // Not the edXML files, forwarded containers, or inline images (logos in signatures).
@@ -105,6 +115,7 @@ export function extractDocumentMetadata(
   if (env?.documentId) meta.documentId = env.documentId;
   if (env?.businessDocType !== undefined) meta.businessDocType = env.businessDocType;
   if (env?.responseFor) meta.responseFor = env.responseFor;
+  if (env?.form) meta.edxmlForm = env.form;
 
   const checks: Array<[string, boolean]> = [
     ['issuer', !meta.issuer.code && !meta.issuer.name],

@@ -1,11 +1,11 @@
 /**
- * Parse a raw RFC 5322 mail into a ParsedMail (SPEC §2.3): mailparser, lenient, everything NFC.
+ * Parse a raw RFC 5322 mail into a ParsedMail (docs/mail.md §Parsing): mailparser, lenient, everything NFC.
  *
  * Failure policy: parseMail never throws on hostile input. Broken MIME, a header-only mail or
  * NUL bytes give a ParsedMail with `warnings`. It throws BridgeError('MAIL_UNPARSEABLE') only when
  * nothing at all is readable: an empty input, or bytes with neither a header field nor readable text.
  *
- * Choices (cite: anchors-mail.md failure modes 21–26, 31):
+ * Choices (docs/mail.md §Parsing):
  * - `message/rfc822` parts are never inlined (mailsplit `ignoreEmbedded`): each is an attachment
  *   (`*.eml`), and its own attachments are added after it with `forwarded: true`. Inside a
  *   multipart/report the returned message goes to `reportParts` instead (it is the bounced original).
@@ -17,6 +17,8 @@
  */
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail as MpParsedMail } from 'mailparser';
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from '../config/schema.js';
+import { limitExceeded, mib, type LimitExceeded } from '../domain/limits.js';
 import { BridgeError } from '../errors.js';
 import { decodeWords, normalizeMessageId, parseMessageIds, unfold } from './headers.js';
 import { sanitizeFilename } from './filename.js';
@@ -26,9 +28,13 @@ import type { MailAddress, MailAttachment, ParsedMail, ReportPart } from './type
 export type ParseOptions = {
   /** Attachments kept (default 100); the rest are dropped with a warning. */
   maxAttachments?: number;
+  /** Decompression and parsing limits (default: the schema's defaults). */
+  limits?: DecodeLimits;
 };
 
-const MAX_DEPTH = 3;
+type Resolved = { maxAttachments: number; limits: DecodeLimits };
+/** What the parts of one mail (nested messages included) have used so far. */
+type Usage = { parts: number; bytes: number; exceeded: LimitExceeded | null };
 const REPORT_TYPES = new Set([
   'message/delivery-status',
   'message/global-delivery-status',
@@ -41,7 +47,10 @@ const SMIME_TYPES = new Set(['application/pkcs7-mime', 'application/x-pkcs7-mime
 
 /** Parse raw mail bytes; see the module comment for the failure policy. */
 export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<ParsedMail> {
-  return parseAt(raw, { maxAttachments: opts.maxAttachments ?? 100 }, 0);
+  const usage: Usage = { parts: 0, bytes: 0, exceeded: null };
+  const mail = await parseAt(raw, { maxAttachments: opts.maxAttachments ?? 100, limits: opts.limits ?? DEFAULT_DECODE_LIMITS }, 0, usage);
+  if (usage.exceeded) mail.limitExceeded = usage.exceeded;
+  return mail;
 }
 
 /** SHA-256 hex of a buffer. */
@@ -54,7 +63,7 @@ export function hasPdfMagic(b: Buffer): boolean {
   return b.subarray(0, 1024).includes('%PDF-', 0, 'latin1');
 }
 
-async function parseAt(raw: Buffer, opts: Required<ParseOptions>, depth: number): Promise<ParsedMail> {
+async function parseAt(raw: Buffer, opts: Resolved, depth: number, usage: Usage): Promise<ParsedMail> {
   if (raw.length === 0) throw new BridgeError('MAIL_UNPARSEABLE', 'empty input');
   const warnings: string[] = [];
   const hasHeader = /^[!-9;-~]{1,76}:/mu.test(raw.subarray(0, 64 * 1024).toString('latin1'));
@@ -90,7 +99,7 @@ async function parseAt(raw: Buffer, opts: Required<ParseOptions>, depth: number)
   }
 
   const headers = collectHeaders(mp);
-  const topHeader = headers['content-type']?.[0] ?? 'text/plain';
+  const topHeader = str(headers['content-type']?.[0]) || 'text/plain';
   const isReport = /^\s*multipart\/report\b/iu.test(topHeader);
   checkStructure(input, topHeader, warnings);
 
@@ -98,7 +107,7 @@ async function parseAt(raw: Buffer, opts: Required<ParseOptions>, depth: number)
     messageId: normalizeMessageId(headers['message-id']?.[0]),
     inReplyTo: normalizeMessageId(headers['in-reply-to']?.[0]),
     references: parseMessageIds((headers['references'] ?? []).join(' ')),
-    subject: nfc(mp.subject ?? headers['subject']?.[0] ?? ''),
+    subject: nfc(str(mp.subject) || str(headers['subject']?.[0])),
     from: firstAddress(mp.from),
     to: addresses(mp.to),
     cc: addresses(mp.cc),
@@ -106,7 +115,7 @@ async function parseAt(raw: Buffer, opts: Required<ParseOptions>, depth: number)
     // Not mp.date: mailparser substitutes the current time for an unreadable Date (no clock here).
     date: parseMailDate(headers['date']?.[0]),
     headers,
-    text: nfc(mp.text ?? ''),
+    text: nfc(str(mp.text)),
     html: typeof mp.html === 'string' ? nfc(mp.html) : null,
     attachments: [],
     reportParts: [],
@@ -115,9 +124,15 @@ async function parseAt(raw: Buffer, opts: Required<ParseOptions>, depth: number)
   if (headers['date'] && !out.date) warnings.push('unreadable Date header');
 
   let n = 0;
-  for (const a of mp.attachments) {
+  for (const a of Array.isArray(mp.attachments) ? mp.attachments : []) {
     n++;
-    await addPart(out, a, n, { isReport, depth, opts });
+    // Every part counts against the mail's budget, nested messages included (docs/hostile-input.md §Limits).
+    usage.parts++;
+    usage.bytes += Buffer.isBuffer(a?.content) ? a.content.length : 0;
+    if (!usage.exceeded && usage.parts > opts.limits.mimeMaxParts) usage.exceeded = limitExceeded('MIME_TOO_MANY_PARTS', `more than ${opts.limits.mimeMaxParts} MIME parts`);
+    if (!usage.exceeded && usage.bytes > opts.limits.mimeMaxDecodedBytes) usage.exceeded = limitExceeded('MIME_TOO_LARGE', `MIME parts decode to more than ${mib(opts.limits.mimeMaxDecodedBytes)}`);
+    if (usage.exceeded) break;
+    await addPart(out, a, n, { isReport, depth, opts, usage });
   }
   if (out.attachments.length > opts.maxAttachments) {
     warnings.push(`too many attachments: kept ${opts.maxAttachments} of ${out.attachments.length}`);
@@ -126,17 +141,18 @@ async function parseAt(raw: Buffer, opts: Required<ParseOptions>, depth: number)
   return out;
 }
 
-type PartCtx = { isReport: boolean; depth: number; opts: Required<ParseOptions> };
+type PartCtx = { isReport: boolean; depth: number; opts: Resolved; usage: Usage };
 
 async function addPart(out: ParsedMail, a: Attachment, n: number, ctx: PartCtx): Promise<void> {
-  const contentType = (a.contentType ?? 'application/octet-stream').toLowerCase();
-  const content = a.content ?? Buffer.alloc(0);
-  const rawName = a.filename ? nfc(decodeWords(a.filename)) : '';
+  // Every field mailparser gives comes from the sender: a mangled Content-Type gives `false`, not a string.
+  const contentType = mimeType(a.contentType);
+  const content = Buffer.isBuffer(a.content) ? a.content : Buffer.alloc(0);
+  const rawName = str(a.filename) ? nfc(decodeWords(str(a.filename))) : '';
   if (REPORT_TYPES.has(contentType) || (ctx.isReport && contentType === 'message/rfc822')) {
     out.reportParts.push({ contentType, content } satisfies ReportPart);
     return;
   }
-  const inline = a.contentDisposition !== 'attachment';
+  const inline = str(a.contentDisposition).toLowerCase() !== 'attachment';
 
   if (SMIME_TYPES.has(contentType) || /\.p7m$/iu.test(rawName)) {
     const inner = unwrapSignedData(content);
@@ -147,9 +163,9 @@ async function addPart(out: ParsedMail, a: Attachment, n: number, ctx: PartCtx):
         out.warnings.push(`unwrapped CMS signed file ${sanitizeFilename(rawName, 'p7m')} (its signature not verified)`);
         return;
       }
-      if (ctx.depth < MAX_DEPTH) {
+      if (ctx.depth < ctx.opts.limits.mimeMaxDepth) {
         try {
-          const sub = await parseAt(inner, ctx.opts, ctx.depth + 1);
+          const sub = await parseAt(inner, ctx.opts, ctx.depth + 1, ctx.usage);
           out.warnings.push('unwrapped S/MIME signed-data (its signature not verified)', ...sub.warnings.map(w => `in S/MIME content: ${w}`));
           if (!out.text.trim()) out.text = sub.text;
           if (out.html === null) out.html = sub.html;
@@ -166,7 +182,7 @@ async function addPart(out: ParsedMail, a: Attachment, n: number, ctx: PartCtx):
   }
 
   if (contentType === 'message/rfc822') {
-    const sub = ctx.depth < MAX_DEPTH ? await parseAt(content, ctx.opts, ctx.depth + 1).catch(() => null) : null;
+    const sub = ctx.depth < ctx.opts.limits.mimeMaxDepth && content.length > 0 ? await parseAt(content, ctx.opts, ctx.depth + 1, ctx.usage).catch(() => null) : null;
     const base = rawName || (sub?.subject ? `${sub.subject}.eml` : `forwarded-${n}.eml`);
     out.attachments.push(makeAttachment(sanitizeFilename(base, `forwarded-${n}.eml`), contentType, content, inline, false));
     if (sub) {
@@ -179,7 +195,7 @@ async function addPart(out: ParsedMail, a: Attachment, n: number, ctx: PartCtx):
   }
 
   if (contentType === 'application/ms-tnef' || contentType === 'application/vnd.ms-tnef' || /^winmail\.dat$/iu.test(rawName)) {
-    // Outlook's TNEF hides the real attachments (anchors-mail failure mode 25); we do not decode it.
+    // Outlook's TNEF hides the real attachments (docs/mail.md §Parsing); we do not decode it.
     out.warnings.push(`TNEF ${sanitizeFilename(rawName, 'winmail.dat')}: the attachments inside are not extracted; ask the sender to resend without rich text`);
   }
   const pdf = hasPdfMagic(content);
@@ -195,7 +211,10 @@ function makeAttachment(filename: string, contentType: string, content: Buffer, 
 
 function collectHeaders(mp: MpParsedMail): Record<string, string[]> {
   const headers: Record<string, string[]> = {};
-  for (const { key, line } of mp.headerLines ?? []) {
+  for (const h of Array.isArray(mp.headerLines) ? mp.headerLines : []) {
+    const key = str(h?.key);
+    const line = str(h?.line);
+    if (!key) continue;
     const name = key.toLowerCase();
     const colon = line.indexOf(':');
     const value = nfc(decodeWords(unfold(raw8bit(colon >= 0 ? line.slice(colon + 1) : line))).trim());
@@ -244,9 +263,9 @@ function addresses(a: AddressObject | AddressObject[] | undefined): MailAddress[
   const out: MailAddress[] = [];
   const visit = (v: { address?: string; name?: string; group?: unknown[] }): void => {
     if (Array.isArray(v.group)) for (const g of v.group) visit(g as typeof v);
-    else if (v.address || v.name) out.push({ address: nfc(v.address ?? '').toLowerCase(), name: nfc(decodeWords(v.name ?? '')) });
+    else if (str(v.address) || str(v.name)) out.push({ address: nfc(str(v.address)).toLowerCase(), name: nfc(decodeWords(str(v.name))) });
   };
-  for (const obj of a === undefined ? [] : Array.isArray(a) ? a : [a]) for (const v of obj.value ?? []) visit(v);
+  for (const obj of a === undefined || a === null ? [] : Array.isArray(a) ? a : [a]) for (const v of Array.isArray(obj?.value) ? obj.value : []) if (v && typeof v === 'object') visit(v);
   return out;
 }
 
@@ -295,4 +314,15 @@ function countByte(b: Buffer, v: number): number {
 
 function nfc(s: string): string {
   return s.normalize('NFC');
+}
+
+/** A value from the parser as a string: '' for anything that is not one (false, undefined, an object). */
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+/** A declared MIME type, lower-case `type/subtype`; application/octet-stream when absent or not a type. */
+export function mimeType(v: unknown): string {
+  const t = str(v).trim().toLowerCase();
+  return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/u.test(t) ? t : 'application/octet-stream';
 }

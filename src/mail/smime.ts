@@ -2,7 +2,7 @@
  * S/MIME opaque-signed mail (`application/pkcs7-mime; smime-type=signed-data`, `smime.p7m`, RFC 8551
  * §3.5.2) and CAdES `.p7m` files wrap the real content inside a CMS SignedData (RFC 5652). We do not
  * verify it here (the PDFs inside carry their own signatures); we only take the encapsulated content
- * out with a small BER/DER walk, so the PDFs inside are not lost (anchors-mail failure mode 26).
+ * out with a small BER/DER walk, so the PDFs inside are not lost (docs/mail.md §Parsing).
  */
 
 type Tlv = { tag: number; constructed: boolean; start: number; contentStart: number; end: number; indefinite: boolean };

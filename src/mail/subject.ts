@@ -1,5 +1,5 @@
 /**
- * The one subject parser: our own formats (written by src/compose/subject.ts; docs/mail.md) and
+ * The one subject parser: our own formats (written by src/compose/subject.ts; docs/mail.md §Subjects) and
  * the free-form ones people write. Tolerant, because it is also reconciliation's last resort: reply
  * and forward prefixes in many languages (with counters: Re[2]:, Re(2):), tags in any case and with
  * lost diacritics ([vbdt]), NFC or NFD input, extra spaces.
@@ -9,7 +9,7 @@
  */
 import { NUMBER_NOTATION_IN_TEXT, parseNumberNotation } from '../domain/document/number-notation.js';
 import { parseVietnameseDate, isoDate } from '../domain/document/dates.js';
-import { secrecyFromMark, type Secrecy } from '../domain/document/secrecy.js';
+import { moreSecret, secrecyFromMark, secrecyFromSubject, type Secrecy } from '../domain/document/secrecy.js';
 import { rank, urgencyFromMark, type Urgency } from '../domain/document/urgency.js';
 import { DOCUMENT_TYPES, typeFromName } from '../domain/document/types.js';
 import { nfc, squash, toneFreeKey } from '../domain/document/text.js';
@@ -76,6 +76,8 @@ export function parseSubject(subject: string): SubjectInfo {
     }
     if (s === before) break;
   }
+  // Marks anywhere in the subject, not only leading tags (docs/hostile-input.md §Secrecy).
+  info.secrecy = moreSecret(info.secrecy, secrecyFromSubject(subject));
 
   const st = OURS_STATUS.exec(s);
   if (st) {

@@ -1,4 +1,5 @@
 /** The shapes of the pure mail layer (parse → classify → extract). */
+import type { LimitExceeded } from '../domain/limits.js';
 
 export type MailAddress = { address: string; name: string };
 
@@ -42,4 +43,6 @@ export type ParsedMail = {
   /** message/delivery-status, message/global-delivery-status, message/disposition-notification, text/rfc822-headers. */
   reportParts: ReportPart[];
   warnings: string[];
+  /** A decompression or parsing limit the mail exceeded (docs/hostile-input.md §Limits): quarantine with it. */
+  limitExceeded?: LimitExceeded;
 };

@@ -7,9 +7,10 @@ import type { Deps } from '../ports.js';
 export type { Alert };
 
 /**
- * Raise an alert three ways: a log line, the event log (the dashboard reads it), and a notice in
- * the clerk's mailbox queued through the outbox (compose/notice.ts). Idempotent on `alert.key`:
- * the second time nothing is queued, logged or recorded. True when it was raised now.
+ * Raise an alert three ways (docs/mail.md §Notices to the clerk): a log line, the event log (the
+ * web app reads it), and a notice in the clerk's mailbox queued through the outbox
+ * (compose/notice.ts). Idempotent on `alert.key`: the second time nothing is queued, logged or
+ * recorded. True when it was raised now.
  */
 export async function raiseAlert(deps: Deps, agency: HostedAgency, alert: Alert, now: Date): Promise<boolean> {
   const mail = await noticeMail(agency, alert, deps.config.instance.domain, now);

@@ -9,7 +9,7 @@ import { BridgeError } from '../errors.js';
 import type { Deps } from '../ports.js';
 import { hostedAgency } from './submit.js';
 
-/** The receiving clerk's steps after registration, and the status code each sends back (docs/status-codes.md). */
+/** The receiving clerk's steps after registration, and the status code each sends back (docs/status-codes.md §Incoming entry states). */
 export const CLERK_STEPS = {
   assigned: { code: '04', from: ['registered'] },
   processing: { code: '05', from: ['registered', 'assigned'] },

@@ -5,7 +5,7 @@ import { hasPdfMagic } from '../mail/parse.js';
 import { parseSubmissionMeta, type Submission } from './submission.js';
 
 /**
- * An edXML package as a submission (SPEC §3: "an edXML package counts as a submission"): the
+ * An edXML package as a submission (docs/registers.md §Submitting outgoing documents: an edXML package counts as a submission): the
  * envelope's To/OrganId (or To/Email) are the recipients, its metadata the register fields, its
  * AttachmentEncoded parts the files (the first PDF is the document, the others annexes). The
  * number is ours (the outgoing register numbers it); the package's CodeNotation is kept.

@@ -12,7 +12,7 @@ import { hostedAgency } from './submit.js';
 export type RecallResult = { documentId: number; numberNotation: string; requested: Array<{ recipientId: number; address: string; messageId: string }>; skipped: Array<{ recipientId: number; address: string; status: string }> };
 
 /**
- * Recall an outgoing document (thu hồi, NĐ 30 Art. 18.4; status 13, docs/status-codes.md):
+ * Recall an outgoing document (thu hồi, NĐ 30 Art. 18.4; status 13 of docs/status-codes.md §Recall):
  *   1. freeze    the document's state → recalled (compare-and-set), reason and time kept
  *   2. per recipient that has the document (sent and not closed): a recall mail in the outbox
  *                (compose/recall-mail.ts) and the event recall-sent (→ recall-requested)

@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { HostedAgency } from '../config/schema.js';
 import { BridgeError } from '../errors.js';
-import type { AgencyKey } from '../signature/index.js';
+import type { AgencyKey, TsaClient } from '../signature/index.js';
 
 /**
- * Stamp and seal an outgoing PDF (the number and date are stamped *before* the agency signature,
- * NĐ 30 App. I). With an agency certificate configured: stamp + PAdES seal in one incremental
- * update; without one: the stamp only (the document then travels as the leader signed it, and the
- * receiver registers it by that signature or as a reference copy).
+ * Stamp and seal an outgoing PDF (docs/signatures.md §Sealing outgoing documents: the number and
+ * date are stamped *before* the agency signature, NĐ 30 App. I). With an agency certificate
+ * configured: stamp + PAdES seal in one incremental update; without one: the stamp only (the
+ * document then travels as the leader signed it, and the receiver registers it by that signature
+ * or as a reference copy).
  */
 export type Stamp = { numberNotation: string; date: Date; place?: string; kind: 'document' | 'attachment' };
 
@@ -20,11 +21,13 @@ export type Sealer = {
 };
 
 /**
- * The sealer over signature/. `io.fetch` is the HTTP port for a timestamp authority (PAdES B-T):
- * no TSA is configured yet, so it is unused; it is wired here so signature/ never reaches for the
- * global one.
+ * The sealer over signature/, which does no I/O: its I/O comes in here from the composition root.
+ * `io.font` gives the bytes of the stamp's Unicode font (src/io/stamp-font.ts reads them, on the
+ * first stamp); `io.tsa`, when given, timestamps each seal (PAdES B-T: src/io/tsa-client.ts over
+ * the fetch port). The signing time is the stamp's date: the clock's time when the document was
+ * numbered (kept as `signed_at`, so a seal finished after a crash carries the same time).
  */
-export function documentSealer(_io: { fetch: typeof globalThis.fetch }): Sealer {
+export function documentSealer(io: { font: () => Buffer; tsa?: TsaClient }): Sealer {
   // The signature module (and its PDF libraries) loads on the first seal: commands that seal nothing start fast.
   let signature: Promise<typeof import('../signature/index.js')> | undefined;
   const lib = () => (signature ??= import('../signature/index.js'));
@@ -41,8 +44,9 @@ export function documentSealer(_io: { fetch: typeof globalThis.fetch }): Sealer 
     },
     async seal(pdf, key, stamp, reason) {
       const { sealPdf, stampPdf } = await lib();
-      if (key) return { bytes: await sealPdf(pdf, key, stamp, { now: stamp.date, reason, location: stamp.place }), sealed: true };
-      return { bytes: await stampPdf(pdf, stamp), sealed: false };
+      const font = io.font();
+      if (key) return { bytes: await sealPdf(pdf, key, stamp, { now: stamp.date, reason, location: stamp.place, font, tsa: io.tsa }), sealed: true };
+      return { bytes: await stampPdf(pdf, stamp, { font }), sealed: false };
     },
   };
 }

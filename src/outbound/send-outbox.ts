@@ -18,7 +18,7 @@ const SENDERS = 3;
 const CLAIM_MS = 10 * 60 * 1000;
 
 /**
- * Send what is due, urgent first (SPEC §3 "Send"):
+ * Send what is due, urgent first (docs/mail.md §Sending and retries):
  *   1. claim      compare-and-set queued|deferred → sending (a crashed worker's claim expires)
  *   2. compose    the stored rendering + attachment bytes from the blob store; same Message-ID
  *   3. send       SMTP through the sending agency's mailbox, DSN requested when asked

@@ -39,7 +39,18 @@ export type Submission = {
   source: 'cli' | 'http' | 'drop' | 'edxml';
   /** Idempotency: a second submission with the same key returns the first document (drop folder, API retries). */
   submissionKey?: string;
+  /** Name the sealed files after the number and notation (sealedFileName) instead of the draft's file names. */
+  nameAfterNumber?: boolean;
 };
+
+/**
+ * The file name of a sealed file, after its number and notation: '05/QĐ-SYT' → '05-QĐ-SYT.pdf',
+ * its annexes '05-QĐ-SYT-phu-luc-1.pdf' (a slash cannot stand in a file name).
+ */
+export function sealedFileName(numberNotation: string, role: 'main' | 'annex', annexIndex: number): string {
+  const base = numberNotation.normalize('NFC').replace(/[/\\]/g, '-').replace(/[^\p{L}\p{N}.&-]+/gu, '');
+  return role === 'main' ? `${base}.pdf` : `${base}-phu-luc-${annexIndex}.pdf`;
+}
 
 /** Validate metadata (from meta.json, flags or an HTTP body); throws USAGE naming the bad key. */
 export function parseSubmissionMeta(raw: unknown): SubmissionMeta {

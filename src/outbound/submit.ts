@@ -12,7 +12,7 @@ import { hasPdfMagic } from '../mail/parse.js';
 import type { Deps } from '../ports.js';
 import { finishSubmission, submitResult, type SubmitDeps, type SubmitResult } from './finish-submission.js';
 import { resolveRecipients } from './recipients.js';
-import { notationFor, type Submission } from './submission.js';
+import { notationFor, sealedFileName, type Submission } from './submission.js';
 
 export type { SubmitDeps, SubmitResult };
 
@@ -20,12 +20,13 @@ export type { SubmitDeps, SubmitResult };
 const URGENT_SEND_MINUTES: Readonly<Record<string, number>> = { 'hoa-toc': 15, 'thuong-khan': 30, khan: 60 };
 
 /**
- * Submit an outgoing document, top to bottom:
+ * Submit an outgoing document (docs/registers.md §Submitting outgoing documents), top to bottom:
  *   1. check      hosted agency, recipients in the directory, every file a PDF that can be stamped,
  *                 the agency key when a certificate is configured — all before a number is taken
  *   2. keep       the clerk's originals in the blob store
  *   3. number     one transaction: the next number of the outgoing register (per agency and year,
- *                 gapless, NĐ 30 Art. 15) and the document row, in state `sealing`
+ *                 gapless, NĐ 30 Art. 15) and the document row, in state `sealing` (the files named
+ *                 after the number when the submission asks for it)
  *   4. finish     stamp + seal each file, the edXML envelope, then one transaction: the sealed files,
  *                 a recipient row and a queued mail per recipient (finish-submission.ts)
  * A crash between 3 and 4 leaves the document in `sealing`: the next cycle finishes it, so the
@@ -60,6 +61,8 @@ export async function submitDocument(deps: SubmitDeps, s: Submission): Promise<S
   const doc = await inTransaction(deps.db, async trx => {
     const number = await nextNumber(trx, agency.code, 'outgoing', year);
     const numberNotation = formatNumberNotation(number, notation);
+    let annexes = 0;
+    const files = s.nameAfterNumber ? originals.map(f => ({ ...f, name: sealedFileName(numberNotation, f.role, f.role === 'annex' ? ++annexes : 0) })) : originals;
     const id = await insertOutgoingDocument(
       trx,
       {
@@ -78,7 +81,7 @@ export async function submitDocument(deps: SubmitDeps, s: Submission): Promise<S
         document_id: edxmlDocumentId(agency.code, docDate, numberNotation),
         state: 'sealing',
         source: s.source,
-        files: originals,
+        files,
         sealed: false,
         signed_at: now.toISOString(),
         send_deadline: deadline.toISOString(),

@@ -5,6 +5,10 @@
  * in Node), no font loading, no eval.
  */
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { DEFAULT_DECODE_LIMITS } from '../config/schema.js';
+import type { LimitExceeded } from '../domain/limits.js';
+import { checkPdfStreams } from './stream-budget.js';
+import { withoutTrailingJunk, type PdfBudgetOptions } from './info.js';
 
 // pdfjs takes ~0.6 s to load: loaded on first use, so commands that never read a PDF start fast.
 let pdfjs: Promise<typeof import('pdfjs-dist/legacy/build/pdf.mjs')> | undefined;
@@ -14,14 +18,25 @@ type TextItemLike = { str: string; hasEOL?: boolean; transform?: number[] };
 /** Default number of pages read: the header, date and type are on page 1, the signer block often on the last. */
 export const DEFAULT_MAX_PAGES = 3;
 
-/** Extract the text of the first `maxPages` pages (and the last page), lines joined with '\n', NFC. */
-export async function extractPdfText(pdf: Buffer, opts: { maxPages?: number } = {}): Promise<{ text: string; pages: number } | { error: string }> {
+export type PdfReadOptions = PdfBudgetOptions & { maxPages?: number };
+
+/**
+ * Extract the text of the first `maxPages` pages (and the last page), lines joined with '\n', NFC.
+ * The file's streams are first checked against the decompression limits (stream-budget.ts): a bomb
+ * gives `{ error, exceeded }` before pdfjs allocates anything.
+ */
+export async function extractPdfText(pdf: Buffer, opts: PdfReadOptions = {}): Promise<{ text: string; pages: number } | { error: string; exceeded?: LimitExceeded }> {
   let doc: PDFDocumentProxy | undefined;
+  if (!opts.budgetChecked) {
+    const budget = checkPdfStreams(pdf, opts.limits);
+    if (!budget.ok) return { error: `PDF text not read: ${budget.exceeded.detail}`, exceeded: budget.exceeded };
+  }
   try {
     const { getDocument } = await (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
     const task = getDocument({
       // pdfjs takes ownership of (detaches) the array it is given: pass a copy.
-      data: new Uint8Array(pdf),
+      // Up to the last %%EOF: with junk after it pdfjs finds no startxref and re-lexes the whole file.
+      data: new Uint8Array(withoutTrailingJunk(pdf)),
       isEvalSupported: false,
       disableFontFace: true,
       useSystemFonts: false,
@@ -31,7 +46,7 @@ export async function extractPdfText(pdf: Buffer, opts: { maxPages?: number } = 
     });
     doc = await task.promise;
     const pages = doc.numPages;
-    const max = Math.max(1, opts.maxPages ?? DEFAULT_MAX_PAGES);
+    const max = Math.max(1, opts.maxPages ?? (opts.limits ?? DEFAULT_DECODE_LIMITS).pdfMaxTextPages ?? DEFAULT_MAX_PAGES);
     const wanted = new Set<number>();
     for (let p = 1; p <= Math.min(pages, max); p++) wanted.add(p);
     if (pages > max) wanted.add(pages);

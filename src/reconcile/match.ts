@@ -6,7 +6,7 @@ import { parseNumberNotation } from '../domain/document/number-notation.js';
 import type { ReportKeys } from './observe.js';
 
 /**
- * Match a report to (document, recipient) by, in order (SPEC §3): our Message-ID, the ENVID, the
+ * Match a report to (document, recipient) by, in order (docs/status-codes.md §Matching reports): our Message-ID, the ENVID, the
  * MDN's Original-Message-ID, In-Reply-To / References, the edXML ResponseFor, and last the number
  * and notation in the subject (flagged as a guess). The first method that finds something wins.
  * Id look-ups search every hosted agency (ids are ours and unique); the document-level methods

@@ -14,7 +14,7 @@ import { parseReadReceipt } from '../mail/read-receipt.js';
 import { parseSubject, type SubjectInfo } from '../mail/subject.js';
 import type { ParsedMail } from '../mail/types.js';
 
-/** Keys in SPEC §3 matching order. */
+/** Keys in the matching order of docs/status-codes.md §Matching reports. */
 export type ReportKeys = {
   /** Our Message-IDs named by the report itself (a DSN's returned headers). */
   messageIds: string[];
@@ -98,7 +98,7 @@ export function observeReport(kind: string, mail: ParsedMail): Observation {
   return { keys, observed, summary: `${kind}: ${observed.map(o => o.label).join(', ') || 'no event'}` };
 }
 
-/** Clear intents in a human reply (SPEC §5), read only from the reply's own lines, not the quote. */
+/** Clear intents in a human reply (docs/status-codes.md §Human replies), read only from the reply's own lines, not the quote. */
 const REPLY_INTENTS: ReadonlyArray<{ re: RegExp; code: '02' | '03' }> = [
   { re: /(?<!\p{L})từ chối(?:\s+tiếp nhận)?\s*(?:[:\-–]\s*|vì\s+|do\s+)(.+)/iu, code: '02' },
   { re: /(?<!\p{L})(?:đã nhận được|đã nhận|đã tiếp nhận)(?!\p{L})/iu, code: '03' },

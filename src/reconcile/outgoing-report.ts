@@ -12,7 +12,7 @@ export type ReportOutcome = { state: 'matched' | 'orphan' | 'duplicate'; method:
 
 /**
  * One report about our outgoing documents (its raw mail parsed again by the pipeline): observe
- * (keys + events) → match (in the order of match.ts) → apply each event to its recipient. A report
+ * (keys + events) → match (in the order of match.ts: docs/status-codes.md §Matching reports) → apply each event to its recipient. A report
  * that matches nothing is an orphan: kept, logged, listed by `reconcile report`, never dropped.
  */
 export async function reconcileReport(deps: Deps, report: PendingReport, mail: ParsedMail): Promise<ReportOutcome> {
@@ -67,7 +67,7 @@ function reportedIds(keys: Observation['keys']): string[] {
 }
 
 /** The events for one recipient: those naming its address, else (a DSN about a forwarded copy, a status) all of them. */
-function eventsFor(observed: Observed[], address: string): Observed[] {
+export function eventsFor(observed: Observed[], address: string): Observed[] {
   const own = observed.filter(o => o.address === address);
   if (own.length) return own;
   const unnamed = observed.filter(o => o.address === null);

@@ -5,7 +5,7 @@ import { raiseAlert } from '../outbound/alerts.js';
 import type { Deps } from '../ports.js';
 
 /**
- * Deadline checks, a stage of every cycle:
+ * Deadline checks (docs/working-days.md §Overdue and late sends), a stage of every cycle:
  *   1. late sends     a recipient still unsent after the document's send deadline (NĐ 30 Art. 18.1)
  *   2. overdue        a recipient sent but not received (03) by its receipt deadline (Art. 21.2.c:
  *                     same day) → event deadline-passed (→ overdue) and an alert, once

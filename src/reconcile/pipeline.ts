@@ -36,7 +36,7 @@ export const ROUTES: Readonly<Record<string, Route>> = {
 };
 
 /**
- * Reconciliation, top to bottom:
+ * Reconciliation (docs/status-codes.md §Matching reports), top to bottom:
  *   1. sends     outbox results → recipient events: sent, bounced (5xx at RCPT/DATA), expired
  *   2. reports   each pending inbound report: its raw mail read again and parsed, then its ROUTE:
  *                outgoing-report.ts (observe → match → apply to the recipient state machine) or

@@ -1,5 +1,7 @@
 import type { HostedAgency } from '../config/schema.js';
 import type { Db } from '../db/connect.js';
+import { chainHead } from '../db/event-chain.js';
+import { appendEvent } from '../db/events.js';
 import { dayCounts } from '../db/stats.js';
 import { RECIPIENT_STATUS_LABEL, type RecipientStatus } from '../domain/outgoing/recipient-state.js';
 import { vnDate, vnDateDisplay } from '../domain/vn-time.js';
@@ -17,6 +19,8 @@ export type DigestFacts = {
   outgoingToday: number;
   /** Recipients of this agency's documents, by status, that are not finished. */
   waiting: Array<{ status: string; count: number }>;
+  /** The event chain head anchored today (docs/hostile-input.md §Audit chain). */
+  auditHead?: { lastId: number; hash: string };
 };
 
 /** Statuses that need nobody's attention any more. */
@@ -41,16 +45,21 @@ function digestText(f: DigestFacts): { message: string; details: string } {
     `- Thư đang cách ly chờ xử lý: ${f.quarantineOpen}`,
     `- Văn bản đi đăng ký hôm nay: ${f.outgoingToday}`,
     ...f.waiting.map(w => `- Nơi nhận văn bản đi đang ở trạng thái "${RECIPIENT_STATUS_LABEL[w.status as RecipientStatus] ?? w.status}": ${w.count}`),
+    ...(f.auditHead ? [`- Mã kiểm tra nhật ký (SHA-256 của bản ghi số ${f.auditHead.lastId}): ${f.auditHead.hash}`] : []),
   ];
   return { message: `Tổng hợp ngày ${f.day}`, details: lines.join('\n') };
 }
 
-/** The daily digest job: one notice per hosted agency per day, to its clerk. */
+/** The daily digest job (docs/operations.md §Scheduled jobs): one notice per hosted agency per day, to its clerk. */
 export async function runDigest(deps: Deps): Promise<number> {
   const now = deps.ports.clock.now();
   let sent = 0;
+  // The day's anchor: the chain head, written to the log and into every digest, so a rewrite of the past shows.
+  const head = await chainHead(deps.db);
+  await appendEvent(deps.db, now, { event: 'AUDIT_ANCHOR', data: { headId: head.lastId, headHash: head.hash } });
+  deps.ports.log.info('AUDIT_ANCHOR', { headId: head.lastId, headHash: head.hash });
   for (const agency of deps.config.agencies) {
-    const facts = await digestFacts(deps.db, agency, now);
+    const facts = { ...(await digestFacts(deps.db, agency, now)), auditHead: head };
     const { message, details } = digestText(facts);
     const queued = await raiseAlert(deps, agency, { event: 'DIGEST_QUEUED', key: `digest.${agency.code}.${vnDate(now)}`, message, details, refType: 'agency', refId: 0, data: { ...facts, waiting: facts.waiting } }, now);
     if (queued) sent++;

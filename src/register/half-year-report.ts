@@ -2,7 +2,7 @@ import type { Db } from '../db/connect.js';
 import { periodCounts } from '../db/stats.js';
 
 /**
- * The six-monthly report on electronic document exchange (QĐ 1123/QĐ-UBND Art. 24; SPEC §7):
+ * The six-monthly report on electronic document exchange (QĐ 1123/QĐ-UBND Art. 24; docs/registers.md §Six-monthly report):
  * per hosted agency and half year, what came in (by legal value, refusals, recalls) and what went
  * out (documents, and their recipients by state). Periods are Vietnam calendar halves.
  */

@@ -1,7 +1,7 @@
 import type { EntryRow } from '../db/register.js';
 import { isoToDisplay, vnDateDisplay, vnDateTimeDisplay } from '../domain/vn-time.js';
 
-/** An incoming register entry as the CLI and API show it (English keys, SPEC §2.6 fields). */
+/** An incoming register entry as the CLI and API show it (English keys; fields: docs/registers.md §Incoming register). */
 export function entryJson(e: EntryRow, attachments: Array<Record<string, unknown>> = [], history: Array<Record<string, unknown>> = []) {
   return {
     id: e.id,

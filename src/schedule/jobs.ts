@@ -7,7 +7,7 @@ import type { CycleTrigger } from './cycle-runner.js';
 export type Job = { name: string; cron: (app: App) => string; run(app: App, cycle: CycleTrigger): Promise<unknown> };
 
 /**
- * The jobs table. The pipelines run as cycles (src/cycle.ts) through the service's one cycle
+ * The jobs table (docs/operations.md §Scheduled jobs). The pipelines run as cycles (src/cycle.ts) through the service's one cycle
  * runner: the poll schedule runs a whole cycle (the fallback behind IMAP IDLE), the outbox and
  * reconcile schedules run their stages more (or less) often. Each job is skipped while its previous
  * run is still going (scheduler.ts), so a slow mailbox never piles up cycles.

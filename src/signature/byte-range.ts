@@ -6,6 +6,7 @@
 import { readDer } from './der.js';
 import { PdfFile } from './pdf-file.js';
 import { PdfDict, PdfRef, PdfString, type PdfValue, nameOf, textOf } from './pdf-lexer.js';
+import { rethrowLimit } from './pdf-limits.js';
 
 /** A signature field with its value dictionary. */
 export type SigField = { name: string; dict: PdfDict; ref: PdfRef | null; widget: PdfDict };
@@ -15,32 +16,33 @@ const MAX_FIELDS = 10_000;
 /** Walk /AcroForm /Fields (and /Kids), inheriting /FT (ISO 32000-1 §12.7.3.1), for signed /Sig fields. */
 export function findSignatureFields(file: PdfFile): SigField[] {
   const out: SigField[] = [];
-  const root = file.resolve(file.trailer.get('Root'));
+  const at = (v: PdfValue | undefined): PdfValue | undefined => { try { return file.resolve(v); } catch (e) { rethrowLimit(e); return undefined; } };
+  const root = at(file.trailer.get('Root'));
   if (!(root instanceof PdfDict)) return out;
-  const form = file.resolve(root.get('AcroForm'));
+  const form = at(root.get('AcroForm'));
   if (!(form instanceof PdfDict)) return out;
   const seen = new Set<number>();
   let budget = MAX_FIELDS;
-  const walk = (v: PdfValue | undefined, ft: string | null, prefix: string): void => {
-    if (budget-- <= 0) return;
+  const walk = (v: PdfValue | undefined, ft: string | null, prefix: string, depth: number): void => {
+    if (budget-- <= 0 || depth > 64) return;
     if (v instanceof PdfRef) { if (seen.has(v.num)) return; seen.add(v.num); }
-    const d = file.resolve(v);
+    const d = at(v);
     if (!(d instanceof PdfDict)) return;
     const myFt = nameOf(d.get('FT')) ?? ft;
     const t = textOf(d.get('T'));
     const name = t === null ? prefix : prefix ? `${prefix}.${t}` : t;
-    const kids = file.resolve(d.get('Kids'));
-    if (Array.isArray(kids) && kids.some(k => { const kd = file.resolve(k); return kd instanceof PdfDict && kd.get('T') !== undefined; })) {
-      for (const k of kids) walk(k, myFt, name);
+    const kids = at(d.get('Kids'));
+    if (Array.isArray(kids) && kids.some(k => { const kd = at(k); return kd instanceof PdfDict && kd.get('T') !== undefined; })) {
+      for (const k of kids) walk(k, myFt, name, depth + 1);
       return;
     }
     if (myFt !== 'Sig') return;
     const vRef = d.get('V');
-    const sig = file.resolve(vRef);
+    const sig = at(vRef);
     if (sig instanceof PdfDict) out.push({ name, dict: sig, ref: vRef instanceof PdfRef ? vRef : null, widget: d });
   };
-  const fields = file.resolve(form.get('Fields'));
-  if (Array.isArray(fields)) for (const f of fields) walk(f, null, '');
+  const fields = at(form.get('Fields'));
+  if (Array.isArray(fields)) for (const f of fields) walk(f, null, '', 0);
   return out;
 }
 
@@ -51,9 +53,14 @@ export function countRawByteRanges(buf: Buffer): number {
   return n;
 }
 
+/** Whether the dictionary is a document timestamp (ISO 32000-2 §12.8.5). */
+export function isDocumentTimestamp(sig: PdfDict): boolean {
+  return nameOf(sig.get('SubFilter')) === 'ETSI.RFC3161' || nameOf(sig.get('Type')) === 'DocTimeStamp';
+}
+
 /** Result of the ByteRange checks. */
 export type RangeCheck =
-  | { ok: true; range: [number, number, number, number]; cms: Buffer; signedEnd: number; entireFile: boolean }
+  | { ok: true; range: [number, number, number, number]; cms: Buffer; signedEnd: number; entireFile: boolean; trailingData: boolean }
   | { ok: false; problem: string; range: number[] | null };
 
 /** Check a signature dictionary's /ByteRange and /Contents against the file bytes. */
@@ -75,10 +82,12 @@ export function checkByteRange(buf: Buffer, sig: PdfDict): RangeCheck {
   if (hex.length % 2 || !/^[0-9a-fA-F]*$/.test(hex)) return fail('the hole holds non-hex data');
   const tail = buf.toString('latin1', Math.max(0, c + d - 8), c + d);
   if (!/%%EOF(\r\n|\r|\n)?$/.test(tail)) return fail('the signed bytes do not end at %%EOF');
-  // Strip the zero padding by the outer DER length; anything non-zero after it is smuggled data.
+  // Strip the zero padding by the outer DER length. Non-zero bytes after it are outside the signed
+  // ranges and outside the CMS: reported (CONTENTS_TRAILING_DATA), not a reason to refuse.
   const bytes = contents.bytes;
   let len: number;
   try { len = readDer(bytes).end; } catch { return fail('/Contents is not DER'); }
-  for (let i = len; i < bytes.length; i++) if (bytes[i] !== 0) return fail('/Contents has data after the CMS');
-  return { ok: true, range: [a, b, c, d], cms: bytes.subarray(0, len), signedEnd: c + d, entireFile: c + d === buf.length };
+  let trailingData = false;
+  for (let i = len; i < bytes.length && !trailingData; i++) if (bytes[i] !== 0) trailingData = true;
+  return { ok: true, range: [a, b, c, d], cms: bytes.subarray(0, len), signedEnd: c + d, entireFile: c + d === buf.length, trailingData };
 }

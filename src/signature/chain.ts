@@ -104,14 +104,16 @@ export function validateChain(leaf: Cert, pool: Cert[], store: TrustStore, extra
   const anchor = path[path.length - 1]!;
   if (path.length > 1 && anchor.pathLen !== null && path.length - 2 > anchor.pathLen) reasons.push('CERTIFICATE_CHAIN_GENERAL_FAILURE');
   for (const c of path.slice(0, -1)) if (c.unknownCritical.length) reasons.push('CERTIFICATE_CHAIN_GENERAL_FAILURE');
-  // Validity at the (proven) time (EN 319 102-1 §5.2.6, §5.6.2.4).
-  for (const c of path.slice(0, -1)) {
+  // Validity at the (proven) time (EN 319 102-1 §5.2.6, §5.6.2.4). A signer that is itself the trust
+  // anchor is still checked: being trusted does not make an expired certificate valid.
+  for (const c of path.length === 1 ? path : path.slice(0, -1)) {
     if (opts.at < c.notBefore) reasons.push(opts.proven ? 'NOT_YET_VALID' : 'OUT_OF_BOUNDS_NO_POE');
     else if (opts.at > c.notAfter) reasons.push(opts.proven ? 'EXPIRED' : 'OUT_OF_BOUNDS_NO_POE');
   }
   // Revocation of every certificate below the anchor.
   const crls = [...store.crls, ...extraCrls];
-  let revocation: ChainResult['revocation'] = 'good';
+  // 'good' only when some certificate was checked; a path of the anchor alone checks nothing.
+  let revocation: ChainResult['revocation'] = path.length > 1 ? 'good' : 'not-checked';
   let revokedAt: Date | undefined;
   const unknown: number[] = [];
   for (let i = 0; i < path.length - 1; i++) {

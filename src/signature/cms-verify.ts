@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { type Der, child, content, raw, oid, octets, time } from './der.js';
 import { type SignedData, type SignerInfo, attr, isDerSorted } from './cms-parse.js';
 import { type Cert, parseCert } from './cert.js';
-import { digestOf, resolveSigAlg, isWeak, verifySig } from './algorithms.js';
+import { digestOf, resolveSigAlg, isWeak, verifySig, type SigAlg } from './algorithms.js';
 import { OID } from './oids.js';
 import type { ReasonCode, WarningCode } from './reasons.js';
 
@@ -35,8 +35,11 @@ export function certsOf(sd: SignedData): Cert[] {
 }
 
 /**
- * Verify a SignerInfo. `digestOfContent(name)` returns the hash of the signed content (the PDF
- * ranges, or a TSTInfo). `requireEss` is set for ETSI.CAdES.detached (EN 319 142-1 §6.3).
+ * Verify a SignerInfo in a strict validator's order (EN 319 102-1 §5.2.7, §5.2.8): structure, then the
+ * digest, then the signature value, and only for an intact signature the algorithm strength. So a
+ * tampered SHA-1 signature is HASH_FAILURE, an intact one WEAK_HASH_ALGORITHM. `digestOfContent(name)`
+ * hashes the signed content (the PDF ranges, or a TSTInfo); `requireEss` for ETSI.CAdES.detached
+ * (EN 319 142-1 §6.3).
  */
 export function checkSigner(
   sd: SignedData, si: SignerInfo, certs: Cert[], digestOfContent: (name: string) => Buffer, requireEss: boolean,
@@ -48,7 +51,7 @@ export function checkSigner(
   try { digest = digestOf(si.digestAlg); } catch { return fail('FORMAT_FAILURE'); }
   res.digestName = digest.name;
   res.signerCert = findSignerCert(si, certs);
-  if (!si.signedAttrs) return checkWithoutAttrs(si, res, contentBytes, requireEss);
+  if (!si.signedAttrs) return checkWithoutAttrs(si, res, contentBytes);
   // RFC 5652 §11: contentType and messageDigest each exactly once with one value.
   const ct = attr(si.attrs, OID.contentType);
   const md = attr(si.attrs, OID.messageDigest);
@@ -56,12 +59,11 @@ export function checkSigner(
   if (oid(ct.values[0]!) !== sd.eContentType) return fail('FORMAT_FAILURE');
   const st = attr(si.attrs, OID.signingTime);
   if (st.values[0]) { try { res.claimedTime = time(st.values[0]); } catch { return fail('FORMAT_FAILURE'); } }
-  if (digest.weak) return fail('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
-  const actual = digestOfContent(digest.name);
-  if (!octets(md.values[0]!).equals(actual)) { res.integrity = 'hash-mismatch'; return fail('HASH_FAILURE'); }
-  let alg;
+  let alg: SigAlg;
   try { alg = resolveSigAlg(si.sigAlg, digest.name); } catch { return fail('FORMAT_FAILURE'); }
-  if (isWeak(alg)) return fail('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
+  let mdValue: Buffer;
+  try { mdValue = octets(md.values[0]!); } catch { return fail('FORMAT_FAILURE'); }
+  if (!mdValue.equals(digestOfContent(digest.name))) { res.integrity = 'hash-mismatch'; return fail('HASH_FAILURE'); }
   if (!res.signerCert) return fail('NO_SIGNING_CERTIFICATE_FOUND');
   // RFC 5652 §5.4: the signature covers the DER of SET OF Attribute: same bytes, tag 0xA0 → 0x31.
   const signed = Buffer.from(raw(si.signedAttrs));
@@ -72,11 +74,16 @@ export function checkSigner(
   if (!sorted) res.warnings.push('SIGNED_ATTRS_NOT_DER');
   if (!ok) { res.integrity = 'signature-invalid'; return fail('SIG_CRYPTO_FAILURE'); }
   res.integrity = 'intact';
-  if (weakKey(res.signerCert)) return fail('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
+  res.reasons.push(...strength(digest.weak || isWeak(alg), res.signerCert));
   const ess = essBinding(si, res.signerCert);
   if (ess === 'mismatch') return fail('NO_SIGNING_CERTIFICATE_FOUND');
   if (ess === 'absent' && requireEss) return fail('FORMAT_FAILURE');
   return res;
+}
+
+/** The cryptographic-constraint reasons of an intact signature: what is weak, the hash or the key size. */
+export function strength(weakHash: boolean, cert: Cert): ReasonCode[] {
+  return [...(weakHash ? ['WEAK_HASH_ALGORITHM' as const] : []), ...(weakKey(cert) ? ['WEAK_KEY_SIZE' as const] : [])];
 }
 
 /** RSA keys below 1900 bits are refused, as in the EU DSS default policy (ETSI TS 119 312). */
@@ -86,20 +93,18 @@ export function weakKey(cert: Cert): boolean {
 }
 
 /**
- * RFC 5652 §5.4: without signed attributes the signature covers the content itself (allowed for
- * adbe.pkcs7.detached, not for PAdES, which needs ESS signing-certificate-v2).
+ * RFC 5652 §5.4: without signed attributes the signature covers the content itself (old
+ * adbe.pkcs7.detached signers); digest and signature are one check, so a mismatch is SIG_CRYPTO_FAILURE.
  */
-function checkWithoutAttrs(si: SignerInfo, res: SignerCheck, contentBytes: (() => Buffer) | undefined, requireEss: boolean): SignerCheck {
+function checkWithoutAttrs(si: SignerInfo, res: SignerCheck, contentBytes: (() => Buffer) | undefined): SignerCheck {
   const fail = (r: ReasonCode): SignerCheck => { res.reasons.push(r); return res; };
-  if (requireEss || !contentBytes) return fail('FORMAT_FAILURE');
-  if (DIGESTS_WEAK.has(res.digestName ?? '')) return fail('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
+  if (!contentBytes) return fail('FORMAT_FAILURE');
   if (!res.signerCert) return fail('NO_SIGNING_CERTIFICATE_FOUND');
-  let alg;
+  let alg: SigAlg;
   try { alg = resolveSigAlg(si.sigAlg, res.digestName); } catch { return fail('FORMAT_FAILURE'); }
-  if (isWeak(alg)) return fail('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
   if (!verifySig(alg, res.signerCert.publicKey, contentBytes(), si.signature)) { res.integrity = 'signature-invalid'; return fail('SIG_CRYPTO_FAILURE'); }
   res.integrity = 'intact';
-  if (weakKey(res.signerCert)) return fail('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
+  res.reasons.push(...strength(DIGESTS_WEAK.has(res.digestName ?? '') || isWeak(alg), res.signerCert));
   return res;
 }
 

@@ -56,17 +56,21 @@ export function parseOcspResponse(der: Buffer, cert: Cert, issuer: Cert): OcspRe
   return { status: 'unavailable' };
 }
 
-async function defaultFetch(url: string, body: Buffer): Promise<Buffer> {
-  const r = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/ocsp-request' }, signal: AbortSignal.timeout(5000) });
-  if (!r.ok) throw new Error(`OCSP HTTP ${r.status}`);
-  return Buffer.from(await r.arrayBuffer());
+/** POST application/ocsp-request (RFC 6960 Appendix A.1) over the caller's fetch. */
+export function ocspOverFetch(fetchImpl: typeof globalThis.fetch) {
+  return async (url: string, body: Buffer): Promise<Buffer> => {
+    const r = await fetchImpl(url, { method: 'POST', body, headers: { 'content-type': 'application/ocsp-request' }, signal: AbortSignal.timeout(5000) });
+    if (!r.ok) throw new Error(`OCSP HTTP ${r.status}`);
+    return Buffer.from(await r.arrayBuffer());
+  };
 }
 
 /** Ask the responder named in the leaf's AIA (RFC 5280 §4.2.2.1) about the leaf; never throws. */
-export async function ocspStatus(path: Cert[], store: TrustStore, _at: Date): Promise<OcspResult> {
+export async function ocspStatus(path: Cert[], store: TrustStore, fetchImpl?: typeof globalThis.fetch): Promise<OcspResult> {
   const [leaf, issuer] = path;
   if (!leaf || !issuer || leaf.ocspUrls.length === 0) return { status: 'unavailable' };
-  const transport = store.config.ocspFetch ?? defaultFetch;
+  const transport = store.config.ocspFetch ?? (fetchImpl ? ocspOverFetch(fetchImpl) : null);
+  if (!transport) return { status: 'unavailable' };
   for (const url of leaf.ocspUrls) {
     try {
       const res = parseOcspResponse(await transport(url, ocspRequest(leaf, issuer)), leaf, issuer);

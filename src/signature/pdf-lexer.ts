@@ -29,9 +29,12 @@ const MAX_DEPTH = 100;
 export const isWs = (c: number | undefined): boolean => c !== undefined && WS.has(c);
 const isRegular = (c: number | undefined): boolean => c !== undefined && !WS.has(c) && !DELIM.has(c);
 
+/** Counts the bytes the lexer steps over (a PdfBudget); keeps parsing linear in the input. */
+export type WorkMeter = { chargeWork(n: number): void };
+
 /** Lexer state over one buffer. */
 export class Lexer {
-  constructor(readonly buf: Buffer, public pos = 0) {}
+  constructor(readonly buf: Buffer, public pos = 0, private readonly meter?: WorkMeter) {}
 
   /** Skip whitespace and comments. */
   skipWs(): void {
@@ -51,8 +54,18 @@ export class Lexer {
     return this.buf.toString('latin1', s, this.pos);
   }
 
-  /** Parse one direct value (refs recognised by lookahead). */
+  /** Parse one direct value (refs recognised by lookahead); the bytes read are charged to the meter. */
   value(depth = 0): PdfValue {
+    if (depth > 0 || !this.meter) return this.valueAt(depth);
+    const start = this.pos;
+    try {
+      return this.valueAt(depth);
+    } finally {
+      this.meter.chargeWork(Math.max(1, this.pos - start));
+    }
+  }
+
+  private valueAt(depth: number): PdfValue {
     if (depth > MAX_DEPTH) throw new PdfSyntaxError('nesting too deep');
     this.skipWs();
     const b = this.buf;
@@ -69,7 +82,7 @@ export class Lexer {
         this.skipWs();
         if (b[this.pos] === 0x5d) { this.pos++; return arr; }
         if (this.pos >= b.length) throw new PdfSyntaxError('unterminated array');
-        arr.push(this.value(depth + 1));
+        arr.push(this.valueAt(depth + 1));
       }
     }
     const start = this.pos;
@@ -109,7 +122,7 @@ export class Lexer {
       if (this.pos >= this.buf.length) throw new PdfSyntaxError('unterminated dictionary');
       if (this.buf[this.pos] !== 0x2f) throw new PdfSyntaxError(`dictionary key expected at ${this.pos}`);
       const k = this.name().name;
-      map.set(k, this.value(depth + 1));
+      map.set(k, this.valueAt(depth + 1));
     }
     return new PdfDict(map, start, this.pos);
   }
@@ -117,7 +130,11 @@ export class Lexer {
   private hexString(): PdfString {
     const start = this.pos;
     const end = this.buf.indexOf(0x3e, start);
-    if (end < 0) throw new PdfSyntaxError('unterminated hex string');
+    if (end < 0) {
+      // indexOf read to the end of the buffer: charge it, or a file of many '<' would be quadratic.
+      this.meter?.chargeWork(this.buf.length - start);
+      throw new PdfSyntaxError('unterminated hex string');
+    }
     let hex = this.buf.toString('latin1', start + 1, end).replace(/[\0\t\n\f\r ]/g, '');
     if (!/^[0-9a-fA-F]*$/.test(hex)) throw new PdfSyntaxError('bad hex string');
     if (hex.length % 2) hex += '0';

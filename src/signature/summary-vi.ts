@@ -1,6 +1,6 @@
 /** Vietnamese summary of a verification for clerks and refusal notices (NFC, with diacritics). */
 import { REASONS, WARNINGS } from './reasons.js';
-import type { DocumentVerification, SignatureReport, Verdict } from './types.js';
+import type { DocumentVerification, ModLevel, SignatureReport, Verdict } from './types.js';
 
 const VERDICT_VI: Record<Verdict, string> = {
   valid: 'Hợp lệ',
@@ -9,12 +9,13 @@ const VERDICT_VI: Record<Verdict, string> = {
   unsigned: 'Không có chữ ký số',
 };
 
-const MOD_VI = {
+const MOD_VI: Record<ModLevel, string> = {
   none: 'không có',
+  ltv: 'bổ sung dữ liệu kiểm tra dài hạn (được phép)',
   'form-filling': 'điền biểu mẫu',
   annotations: 'thêm chú thích (ví dụ: số, ngày văn bản)',
   other: 'thay đổi nội dung',
-} as const;
+};
 
 const TIME_SOURCE_VI = { timestamp: 'theo dấu thời gian', 'signed-attribute': 'do người ký khai', 'pdf-dictionary': 'do phần mềm ký ghi' } as const;
 
@@ -47,5 +48,7 @@ export function summarizeVi(v: DocumentVerification): string {
     for (const r of v.reasons) lines.push(`- ${REASONS[r].vi}.`);
   }
   v.signatures.forEach((s, i) => lines.push(...signatureLine(s, i)));
+  // Document-level warnings (a rebuilt xref, encryption) that no signature carries.
+  for (const w of v.warnings) if (w !== 'CLAIMED_TIME_ONLY' && !v.signatures.some(s => s.warnings.includes(w))) lines.push(`(Lưu ý: ${WARNINGS[w]}.)`);
   return lines.join('\n').normalize('NFC');
 }

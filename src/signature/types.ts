@@ -1,8 +1,9 @@
-/** Public result types of the signature module (SPEC §4). */
-import type { ModLevel, Change } from './object-diff.js';
+/** Public result types of the signature module (docs/signatures.md §Verdicts). */
+import type { ModLevel } from './change-table.js';
+import type { Change } from './object-diff.js';
 import type { ReasonCode, WarningCode } from './reasons.js';
 
-/** Verdict per signature and per document (SPEC §4). */
+/** Verdict per signature and per document (docs/signatures.md §Verdicts). */
 export type Verdict = 'valid' | 'invalid' | 'indeterminate' | 'unsigned';
 export type { ModLevel, Change, ReasonCode, WarningCode };
 
@@ -22,7 +23,8 @@ export type SignatureReport = {
   /** ISO 8601; the best known signing time. */
   signingTime: string | null;
   signingTimeSource: 'timestamp' | 'signed-attribute' | 'pdf-dictionary' | null;
-  timestamp: { genTime: string | null; tsa: string | null; valid: boolean } | null;
+  /** The signature timestamp (or, for a document timestamp, the token itself) and how it checked out. */
+  timestamp: { genTime: string | null; tsa: string | null; valid: boolean; status: import('./timestamp.js').TimestampStatus } | null;
   coversWholeDocument: boolean;
   coverage: 'entire-file' | 'entire-revision' | 'unclear';
   byteRange: number[] | null;
@@ -64,11 +66,19 @@ export type DocumentVerification = {
 
 /** Options of verifyPdf. */
 export type VerifyOptions = {
-  /** Validation time (default: now). */
-  now?: Date;
+  /** Validation time: the caller's clock (signature/ never reads one). */
+  now: Date;
   /**
-   * Changes allowed after a signature even when no later signature covers them. Changes up to
-   * 'annotations' are always allowed when a later intact signature covers them (Decree 30 flow).
+   * HTTP for OCSP requests (the `fetch` of the service's ports). Without it, and without
+   * `TrustConfig.ocspFetch`, no responder is asked (signature/ does no I/O of its own).
+   */
+  fetch?: typeof globalThis.fetch;
+  /**
+   * Changes an approval signature lets through beyond its own permissions when no later trusted
+   * signature covers them: 'annotations' lets annotations pass (docs/signatures.md §What may change
+   * after signing). A certification signature's DocMDP always caps what is allowed.
    */
   allowedModification?: 'none' | 'form-filling' | 'annotations';
+  /** The decision table to apply (default CHANGE_TABLE); tests pass a mutated one to show each row matters. */
+  changeTable?: import('./change-table.js').ChangeRule[];
 };

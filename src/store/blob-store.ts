@@ -16,7 +16,7 @@ const execFileAsync = promisify(execFile);
 /**
  * Content-addressed files: `<root>/ab/cd/<sha256>`. A blob is written to a temporary file,
  * fsynced, then renamed into place, so a crash never leaves a partial blob under its name and
- * the same content is stored once. This is the "keep raw first" store of SPEC §2.2.
+ * the same content is stored once. This is the "keep raw first" store of docs/mail.md §Keep raw first.
  */
 export class BlobStore {
   constructor(readonly root: string) {}

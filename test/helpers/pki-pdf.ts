@@ -81,3 +81,36 @@ export async function signLegacy(pdf: Buffer, cert: { der: Buffer; key: import('
   out.write(cms.toString('hex'), holeStart + 1, 'latin1');
   return out;
 }
+
+/** A one-page document with text fields (pdf-lib draws their appearances): a form to fill after signing. */
+export async function formPdf(values: Record<string, string> = { so_van_ban: '12/QD-UBND', ghi_chu: '' }): Promise<Buffer> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const page = doc.addPage([595, 842]);
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  page.drawText('QUYET DINH ve viec phe duyet', { x: 60, y: 760, size: 16, font, color: rgb(0, 0, 0) });
+  page.drawText('So tien: 1.000.000 dong', { x: 60, y: 720, size: 12, font });
+  const form = doc.getForm();
+  let y = 640;
+  for (const [name, value] of Object.entries(values)) {
+    const f = form.createTextField(name);
+    if (value) f.setText(value);
+    f.addToPage(page, { x: 60, y, width: 260, height: 22, font });
+    y -= 40;
+  }
+  return Buffer.from(await doc.save({ useObjectStreams: false }));
+}
+
+/** Fill text fields in an incremental update made with @cantoo/pdf-lib (what a viewer does). */
+export async function fillIncrementally(pdf: Buffer, values: Record<string, string>): Promise<Buffer> {
+  const doc = await PDFDocument.load(pdf, { forIncrementalUpdate: true, updateMetadata: false });
+  const form = doc.getForm();
+  for (const [name, value] of Object.entries(values)) form.getTextField(name).setText(value);
+  form.updateFieldAppearances(await doc.embedFont(StandardFonts.Helvetica));
+  return Buffer.from(await doc.commit({ useObjectStreams: false }));
+}
+
+/** The signed revision a signature covers: the file up to its last ByteRange's end. */
+export function signedRevision(pdf: Buffer, nth = 0): Buffer {
+  const all = [...pdf.toString('latin1').matchAll(/\/ByteRange \[(\d+) (\d+) (\d+) (\d+)\]/g)].map(m => Number(m[3]) + Number(m[4]));
+  return pdf.subarray(0, all.sort((a, b) => a - b)[nth]);
+}

@@ -92,8 +92,9 @@ export function makeCrl(issuer: TestCert, revoked: Array<{ serial: bigint; at: D
 }
 
 /** An RFC 3161 TimeStampToken over `data` (a signature value) at `at`, signed by `tsa`. */
-export async function makeToken(tsa: TestCert, chain: TestCert[], data: Buffer, at: Date, serial = 1n, o: { imprint?: Buffer; nonce?: Buffer } = {}): Promise<Buffer> {
-  const imprint = seq(algId(OID.sha256), octetString(o.imprint ?? crypto.createHash('sha256').update(data).digest()));
+export async function makeToken(tsa: TestCert, chain: TestCert[], data: Buffer, at: Date, serial = 1n, o: { imprint?: Buffer; nonce?: Buffer; hash?: 'sha1' | 'sha256' } = {}): Promise<Buffer> {
+  const h = o.hash ?? 'sha256';
+  const imprint = seq(algId(h === 'sha1' ? OID.sha1 : OID.sha256), octetString(o.imprint ?? crypto.createHash(h).update(data).digest()));
   const tst = seq(int(1), oidDer('1.2.3.4.5.1'), imprint, int(serial), genTime(at), ...(o.nonce ? [int(o.nonce)] : []));
   return buildSignedData({
     hash: 'sha256', contentDigest: crypto.createHash('sha256').update(tst).digest(), signerCert: tsa.der,
@@ -128,7 +129,13 @@ function buildPki() {
   const key = (c: TestCert): AgencyKey => agencyKeyFrom(c.key, [c.der, inter.der]);
   /** Trust config with the test root and both CRLs. */
   const trust = { anchors: [root.der], crls: [rootCrl, subCrl] };
-  return { root, inter, agency, leader, expired, revoked, encOnly, ec, pss, tsa, ocspLeaf, rogueRoot, rogue, rootCrl, subCrl, revokedAt, key, trust };
+  // An ASCII-named branch: node-forge (under @signpdf) re-encodes UTF-8 names and breaks the CMS sid.
+  const asciiRoot = issue({ cn: 'Test ASCII Root', o: 'Test Trust Services', serial: 50n, ca: true });
+  const ascii = issue({ cn: 'Nguyen Van Ky', o: 'So Noi vu Thu Nghiem', issuer: asciiRoot, serial: 51n, notBefore: d('2025-01-01T00:00:00Z'), notAfter: d('2028-01-01T00:00:00Z'), eku: ['1.3.6.1.5.5.7.3.4'] });
+  const asciiCrl = makeCrl(asciiRoot, []);
+  /** Trust config with both roots and their CRLs. */
+  const trustAll = { anchors: [root.der, asciiRoot.der], crls: [rootCrl, subCrl, asciiCrl] };
+  return { root, inter, agency, leader, expired, revoked, encOnly, ec, pss, tsa, ocspLeaf, rogueRoot, rogue, rootCrl, subCrl, revokedAt, key, trust, asciiRoot, ascii, asciiCrl, trustAll };
 }
 
 let cached: Pki | undefined;

@@ -1,5 +1,5 @@
 /**
- * Intake with the signature check (issue 3 item 5): a sealed document is registered with legal
+ * Intake with the signature check (docs/signatures.md §Policy per agency): a sealed document is registered with legal
  * value; a tampered one is refused with a 02 naming the reason; an annex without the agency
  * signature gives a warning. Real Postfix + Dovecot; the test PKI is generated in the tests.
  */

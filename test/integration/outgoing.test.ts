@@ -61,7 +61,7 @@ test.serial('A sends to B and C: B registers and answers (03, then 06 after its 
   t.regex(c.last_note, /5\.1\.1/);
   t.regex(c.last_note, /khongco|[Uu]ser unknown|[Rr]ecipient address rejected|not found|does not exist/);
 
-  // What B's mailbox got: the SPEC §5 mail, DSN/MDN requested, vanban.edxml manifest with SHA-256.
+  // What B's mailbox got: the mail of docs/mail.md §Document mail, DSN/MDN requested, vanban.edxml manifest with SHA-256.
   // Found by its Message-ID: another engineer's integration run may share the mailboxes.
   const docMail = (await fetchAllParsed(AGENCIES.ubnd.email, 'Processed')).find(m => m.messageId === submitted.recipients[0]!.messageId);
   t.regex(docMail!.subject ?? '', /^\[VBĐT\] 01\/SYT-VP ngày \d\d\/\d\d\/\d{4}: V\/v triển khai hồ sơ sức khỏe điện tử$/);

@@ -19,7 +19,7 @@ function ctx(): { ctx: CliContext; out: () => string; err: () => string } {
 }
 const fixture = (n: string) => fileURLToPath(new URL(`../fixtures/eml/${n}`, import.meta.url));
 
-test('--json prints the SPEC §6 object', async t => {
+test('--json prints the object of docs/mail.md §The inspect JSON', async t => {
   const c = ctx();
   t.is(await inspectCommand.run(c.ctx, [fixture('doc-ours-edxml.eml'), '--json']), 0);
   const j = JSON.parse(c.out());

@@ -17,6 +17,8 @@ type Expect = {
 const TABLE: Record<string, Expect> = {
   'doc-person-free-subject.eml': { kind: 'document', messageId: '<person-qd12@vinhlong.gov.vn>', doc: { numberNotation: '12/QĐ-UBND', date: '2019-05-15', type: 'Quyết định', urgency: 'normal', secrecy: null, issuerCode: null, issuerName: 'ỦY BAN NHÂN DÂN TỈNH VĨNH LONG', signerName: 'Nguyễn Văn An', signerPosition: 'PHÓ CHỦ TỊCH', summary: 'Về việc phê duyệt kế hoạch cải cách hành chính năm 2019', missing: [], attachments: 1, pages: 2 } },
   'doc-ours-edxml.eml': { kind: 'document', messageId: '<doc-1.snv@edoc.vinhlong.gov.vn>', doc: { numberNotation: '12/QĐ-UBND', date: '2019-05-15', type: 'Quyết định', issuerCode: '000.00.00.H62', issuerName: 'Ủy ban nhân dân tỉnh Vĩnh Long', signerName: 'Nguyễn Văn An', missing: [], attachments: 1, pages: 2 } },
+  'doc-soap-edxml.eml': { kind: 'document', messageId: '<soap-cv07@qlvb.longho.vinhlong.gov.vn>', doc: { numberNotation: '07/UBND-VX', date: '2019-06-20', type: 'Công văn', urgency: 'khan', secrecy: null, issuerCode: '000.00.17.H62', issuerName: 'Ủy ban nhân dân huyện Long Hồ', signerName: 'Võ Thị Hồng', signerPosition: 'PHÓ CHỦ TỊCH', summary: 'V/v triển khai tiêm chủng mở rộng năm 2019', missing: [], attachments: 1, pages: 1 } },
+  'doc-soap-edxml-embedded.eml': { kind: 'document', doc: { numberNotation: '07/UBND-VX', date: '2019-06-20', type: 'Công văn', urgency: 'khan', issuerCode: '000.00.17.H62', signerName: 'Võ Thị Hồng', signerPosition: 'PHÓ CHỦ TỊCH', missing: [], attachments: 1, pages: 1 } },
   'doc-forwarded-rfc822.eml': { kind: 'document', doc: { numberNotation: '05/SNV-VP', date: '2020-01-02', type: 'Công văn', issuerName: 'SỞ NỘI VỤ', signerName: 'Trần Thị Bình', summary: 'V/v tăng cường kỷ luật, kỷ cương hành chính', attachments: 1 } },
   'doc-octet-stream.eml': { kind: 'document', doc: { numberNotation: '05/SNV-VP', type: 'Công văn', attachments: 1, pages: 1 } },
   'doc-windows-1258.eml': { kind: 'document', messageId: '<cp1258-cv07@longho.vinhlong.gov.vn>', doc: { numberNotation: '07/UBND-VX', date: '2019-06-20', type: 'Công văn', issuerName: 'ỦY BAN NHÂN DÂN HUYỆN LONG HỒ', signerName: 'Võ Thị Hồng' } },
@@ -38,6 +40,7 @@ const TABLE: Record<string, Expect> = {
   'reply-da-nhan.eml': { kind: 'reply', inReplyTo: '<doc-1.snv@edoc.vinhlong.gov.vn>' },
   'auto-reply-ooo.eml': { kind: 'auto-reply' },
   'unknown-newsletter.eml': { kind: 'unknown' },
+  'unknown-newsletter-list.eml': { kind: 'unknown' },
   'hostile-broken-boundary.eml': { kind: 'document', warning: /not closed/u, doc: { numberNotation: '05/SNV-VP' } },
   'hostile-header-only.eml': { kind: 'unknown', messageId: '<header-only@example.vn>' },
   'hostile-empty.eml': { kind: 'unknown', messageId: null, warning: /MAIL_UNPARSEABLE/u },
@@ -85,6 +88,16 @@ for (const [name, e] of Object.entries(TABLE)) {
     t.deepEqual(Object.keys(r).filter(k => !['kind', 'messageId', 'inReplyTo', 'subject', 'document', 'status', 'deliveryReport', 'readReceipt', 'warnings'].includes(k)), []);
   });
 }
+
+test('document.edxmlForm says which envelope form was read (docs/edxml.md §Older SOAP form)', async t => {
+  const forms: Array<[string, string | undefined]> = [
+    ['doc-soap-edxml.eml', 'soap'],
+    ['doc-soap-edxml-embedded.eml', 'soap'],
+    ['doc-ours-edxml.eml', 'qcvn102'],
+    ['doc-person-free-subject.eml', undefined],
+  ];
+  for (const [name, form] of forms) t.is<string | undefined, string | undefined>((await inspectMail(eml(name))).document?.edxmlForm, form, name);
+});
 
 test('status responseFor comes from the edXML packet', async t => {
   const r = await inspectMail(eml('status-03.eml'));

@@ -31,3 +31,22 @@ for (const [name, entries, attachments, e] of cases) {
     t.deepEqual(r.unlisted, e.unlisted);
   });
 }
+
+test('the older SOAP envelope goes through the same manifest check (MIME part by cid, and file in the Body)', async t => {
+  const { parseMail } = await import('../../src/mail/parse.js');
+  const { findEdxml, envelopeAttachments } = await import('../../src/mail/edxml-parts.js');
+  const { eml } = await import('./helpers.js');
+  for (const name of ['doc-soap-edxml.eml', 'doc-soap-edxml-embedded.eml']) {
+    const mail = await parseMail(eml(name));
+    const env = findEdxml(mail).envelope!.parse;
+    t.is(env.form, 'soap', name);
+    t.true(env.attachments.every(a => /^[0-9a-f]{64}$/u.test(a.sha256 ?? '')), name);
+    const files = [...mail.attachments, ...envelopeAttachments(env)];
+    t.deepEqual(checkManifest(env, files), { ok: true, missing: [], digestMismatch: [], unlisted: [] }, name);
+    // The same envelope with the PDF changed: the declared digest no longer matches.
+    const tampered = files.map(f => (f.isPdf ? { ...f, sha256: 'f'.repeat(64) } : f));
+    const check = checkManifest(env, tampered);
+    t.false(check.ok, name);
+    t.deepEqual(check.digestMismatch.map(m => m.name), ['cv07.pdf'], name);
+  }
+});

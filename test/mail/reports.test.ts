@@ -6,7 +6,7 @@ import { parseReadReceipt } from '../../src/mail/read-receipt.js';
 
 const crlf = (s: string) => Buffer.from(s.replace(/\r?\n/gu, '\r\n'));
 
-test('DSN fields: several recipients, actions, status from the diagnostic when Status is missing', t => {
+test('DSN fields: several recipients, actions, status from the diagnostic (phrase table) when Status is missing', t => {
   const r = parseDsnFields(`Reporting-MTA: dns; mx.example.vn
 Original-Envelope-Id: env-1
 
@@ -28,7 +28,7 @@ Status: 2.0.0
 `);
   t.is(r.originalEnvelopeId, 'env-1');
   t.deepEqual(r.recipients.map(x => [x.address, x.action, x.status]), [
-    ['a@x.vn', 'delivered', '2.0.0'], ['b@x.vn', 'relayed', '2.0.0'], ['c@x.vn', 'failed', '5.0.0'], ['d@x.vn', 'expanded', '2.0.0'],
+    ['a@x.vn', 'delivered', '2.0.0'], ['b@x.vn', 'relayed', '2.0.0'], ['c@x.vn', 'failed', '5.2.2'], ['d@x.vn', 'expanded', '2.0.0'],
   ]);
   t.is(r.recipients[2]!.diagnostic, '552 mailbox full');
 });
@@ -138,5 +138,64 @@ be delivered to one or more recipients. It's attached below.
   t.is(classify(m).kind, 'delivery-report');
   const r = parseDeliveryReport(m)!;
   t.is(r.source, 'postfix');
-  t.deepEqual(r.recipients.map(x => [x.address, x.action, x.status]), [['nohope@y.vn', 'failed', '5.1.1'], ['full@y.vn', 'delayed', '4.2.2']]);
+  // A non-delivery notice lists only recipients Postfix gave up on: a 4.x.x reply there is the last
+  // answer before the queue lifetime ran out, so the recipient failed (delays come as "Delayed Mail").
+  t.deepEqual(r.recipients.map(x => [x.address, x.action, x.status]), [['nohope@y.vn', 'failed', '5.1.1'], ['full@y.vn', 'failed', '4.2.2']]);
+});
+
+test('qmail with two recipients: each gets the reply under its own address', async t => {
+  const m = await parseMail(crlf(`From: MAILER-DAEMON@mail.x.vn
+To: vanthu@vinhlong.gov.vn
+Subject: failure notice
+
+Hi. This is the qmail-send program at mail.x.vn.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+<mot@y.vn>:
+192.0.2.7 does not like recipient.
+Remote host said: 550 5.1.1 <mot@y.vn>... User unknown
+Giving up on 192.0.2.7.
+
+<hai@y.vn>:
+192.0.2.7 does not like recipient.
+Remote host said: 552 5.2.2 <hai@y.vn>... Mailbox full
+Giving up on 192.0.2.7.
+
+--- Below this line is a copy of the message.
+`));
+  const r = parseDeliveryReport(m)!;
+  t.is(r.recogniser, 'qmail');
+  t.deepEqual(r.recipients.map(x => [x.address, x.action, x.status, x.diagnostic]), [
+    ['mot@y.vn', 'failed', '5.1.1', '550 5.1.1 <mot@y.vn>... User unknown'],
+    ['hai@y.vn', 'failed', '5.2.2', '552 5.2.2 <hai@y.vn>... Mailbox full'],
+  ]);
+});
+
+test('GMX with two recipients: each gets the reply of its own block', async t => {
+  const m = await parseMail(crlf(`From: "Mail Delivery System" <mailer-daemon@gmx.net>
+To: vanthu@vinhlong.gov.vn
+Subject: Mail delivery failed: returning message to sender
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of
+its recipients. This is a permanent error. The following addresses
+failed:
+
+"eins@example.de":
+SMTP error from remote server after RCPT command:
+host: mx.example.de
+5.1.1 <eins@example.de>: Recipient address rejected: User unknown
+
+"zwei@example.de":
+SMTP error from remote server after RCPT command:
+host: mx.example.de
+Postfach voll
+
+--- The header of the original message is following. ---
+`));
+  const r = parseDeliveryReport(m)!;
+  t.is(r.recogniser, 'gmx');
+  t.deepEqual(r.recipients.map(x => [x.address, x.action, x.status]), [['eins@example.de', 'failed', '5.1.1'], ['zwei@example.de', 'failed', '5.2.2']]);
 });

@@ -45,7 +45,7 @@ test('a failed submission gives its number back (one transaction)', async t => {
   await t.throwsAsync(submitDocument(app, { agencyCode: A.code, to: ['000.99.99.H62'], files: [{ name: 'cv.pdf', content: await pdf(), role: 'main' }], meta, source: 'cli' }), { message: /not in the directory/ });
 });
 
-test('the document mail: SPEC §5 subject, DSN and MDN requested, stamped PDF and vanban.edxml with SHA-256 manifest', async t => {
+test('the document mail (docs/mail.md §Document mail): subject, DSN and MDN requested, stamped PDF and vanban.edxml with SHA-256 manifest', async t => {
   const { app } = t.context.u;
   const original = await pdf();
   const annex = await pdf('Phụ lục');

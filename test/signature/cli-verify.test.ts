@@ -33,7 +33,7 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
-test('verify --json with --trust and --crl: valid, SPEC §6 fields', async t => {
+test('verify --json with --trust and --crl: valid, the fields of docs/signatures.md §The verify JSON', async t => {
   const f = await files;
   const r = await run(['verify', f.signed, '--trust', f.root, '--crl', f.rootCrl, '--crl', f.subCrl, '--json']);
   t.is(r.code, 0, r.err);

@@ -9,6 +9,7 @@ import { samplePdf } from '../helpers/pki-pdf.js';
 import { sealPdf, sealAttachments, loadAgencyKey, verifyPdf } from '../../src/signature/index.js';
 import { readDer } from '../../src/signature/der.js';
 import { BridgeError } from '../../src/errors.js';
+import { stampFont } from '../../src/io/stamp-font.js';
 
 const p = pki();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edoc-seal-'));
@@ -37,7 +38,7 @@ function opensslVerify(name: string, pdf: Buffer): { ok: boolean; out: string } 
   return { ok: r.status === 0 && /Verification successful/.test(r.stderr + r.stdout), out: r.stderr + r.stdout };
 }
 
-const variants: Array<[string, TestCert, Parameters<typeof sealPdf>[3]]> = [
+const variants: Array<[string, TestCert, Partial<Parameters<typeof sealPdf>[3]>]> = [
   ['rsa', p.agency, {}],
   ['pss', p.pss, { pss: true }],
   ['ecdsa', p.ec, {}],
@@ -46,7 +47,7 @@ const variants: Array<[string, TestCert, Parameters<typeof sealPdf>[3]]> = [
 
 for (const [name, cert, opts] of variants) {
   test(`sealed (${name}): our verifier, pdfsig and openssl cms -verify all accept it`, async t => {
-    const sealed = await sealPdf(await samplePdf(), p.key(cert), { numberNotation: '7/CV-UBND', date: NOW, place: 'Hà Nội' }, { now: NOW, ...opts });
+    const sealed = await sealPdf(await samplePdf(), p.key(cert), { numberNotation: '7/CV-UBND', date: NOW, place: 'Hà Nội' }, { now: NOW, font: stampFont(), ...opts });
     t.is((await verifyPdf(sealed, p.trust, { now: NOW })).verdict, 'valid');
     const file = path.join(dir, `${name}.pdf`);
     fs.writeFileSync(file, sealed);
@@ -67,7 +68,7 @@ for (const [name, cert, opts] of variants) {
 
 test('two incremental seals: pdfsig sees two valid signatures, the first not covering the file', async t => {
   const once = await sealPdf(await samplePdf(), p.key(p.leader), undefined, { now: NOW });
-  const twice = await sealPdf(once, p.key(p.agency), { numberNotation: '8/QĐ-UBND', date: NOW }, { now: NOW });
+  const twice = await sealPdf(once, p.key(p.agency), { numberNotation: '8/QĐ-UBND', date: NOW }, { now: NOW, font: stampFont() });
   const file = path.join(dir, 'twice.pdf');
   fs.writeFileSync(file, twice);
   const out = pdfsig(file);
@@ -77,7 +78,7 @@ test('two incremental seals: pdfsig sees two valid signatures, the first not cov
 });
 
 test('separate attachments are sealed too, with the attachment line', async t => {
-  const sealed = await sealAttachments([await samplePdf('Phu luc 1'), await samplePdf('Phu luc 2')], p.key(p.agency), '12/QĐ-UBND', { now: NOW });
+  const sealed = await sealAttachments([await samplePdf('Phu luc 1'), await samplePdf('Phu luc 2')], p.key(p.agency), '12/QĐ-UBND', { now: NOW, font: stampFont() });
   t.is(sealed.length, 2);
   for (const s of sealed) t.is((await verifyPdf(s, p.trust, { now: NOW })).verdict, 'valid');
 });
@@ -104,6 +105,6 @@ test('loadAgencyKey: wrong password gives KEY_UNAVAILABLE', async t => {
 });
 
 test('sealPdf refuses a non-PDF with PDF_UNREADABLE', async t => {
-  const err = await t.throwsAsync(sealPdf(Buffer.from('not a pdf'), p.key(p.agency)));
+  const err = await t.throwsAsync(sealPdf(Buffer.from('not a pdf'), p.key(p.agency), undefined, { now: NOW }));
   t.true(err instanceof BridgeError && err.code === 'PDF_UNREADABLE');
 });

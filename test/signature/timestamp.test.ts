@@ -1,7 +1,8 @@
 import test from 'ava';
 import { pki, NOW, d, makeToken } from '../helpers/pki.js';
 import { samplePdf } from '../helpers/pki-pdf.js';
-import { sealPdf, timestampPdf, httpTsa, verifyPdf } from '../../src/signature/index.js';
+import { sealPdf, timestampPdf, verifyPdf } from '../../src/signature/index.js';
+import { httpTsa } from '../../src/io/tsa-client.js';
 import { seq, int } from '../../src/signature/der-write.js';
 import { readDer, child, content, octets } from '../../src/signature/der.js';
 import { BridgeError } from '../../src/errors.js';
@@ -41,7 +42,8 @@ test('document timestamp (ETSI.RFC3161) after a signature: both valid, timestamp
   t.deepEqual(v.signatures.map(s => s.kind), ['signature', 'document-timestamp']);
   t.is(v.signatures[1]!.signer, 'Test TSA');
   t.is(v.signatures[1]!.signingTime, '2026-06-01T03:00:05.000Z');
-  t.is(v.signatures[0]!.modification, 'none');
+  t.is(v.signatures[0]!.modification, 'ltv');
+  t.true(v.signatures[0]!.warnings.includes('LTV_DATA_ADDED'));
 });
 
 test('document timestamp over other bytes: invalid', async t => {

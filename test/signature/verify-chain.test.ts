@@ -10,7 +10,7 @@ import { sealPdf, verifyPdf, summarizeVi } from '../../src/signature/index.js';
 
 const p = pki();
 const base = samplePdf();
-const seal = async (cert = p.agency, opts: Parameters<typeof sealPdf>[3] = {}) => sealPdf(await base, p.key(cert), undefined, { now: NOW, ...opts });
+const seal = async (cert = p.agency, opts: Partial<Parameters<typeof sealPdf>[3]> = {}) => sealPdf(await base, p.key(cert), undefined, { now: NOW, ...opts });
 
 test('indeterminate OUT_OF_BOUNDS_NO_POE: certificate expired, no timestamp', async t => {
   const v = await verifyPdf(await seal(p.expired, { now: d('2025-06-01T00:00:00Z') }), p.trust, { now: NOW });
@@ -148,5 +148,5 @@ test('embedded revocation data: CRLs in adbe-revocationInfoArchival and in the /
   ]);
   const v = await verifyPdf(ltv, { anchors: [p.root.der] }, { now: NOW });
   t.is(v.verdict, 'valid', JSON.stringify(v.signatures[0]!.problems));
-  t.is(v.signatures[0]!.modification, 'none');
+  t.is(v.signatures[0]!.modification, 'ltv');
 });

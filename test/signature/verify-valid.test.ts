@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import { pki, NOW, d, tsaAt, issue } from '../helpers/pki.js';
 import { samplePdf, signLegacy } from '../helpers/pki-pdf.js';
 import { sealPdf, verifyPdf, summarizeVi } from '../../src/signature/index.js';
+import { stampFont } from '../../src/io/stamp-font.js';
 
 const p = pki();
 const base = samplePdf();
@@ -38,7 +39,7 @@ for (const c of cases) {
     const s = v.signatures[0]!;
     t.is(s.signingTimeSource, 'timestamp');
     t.is(s.signingTime, at.toISOString());
-    t.deepEqual(s.timestamp, { genTime: at.toISOString(), tsa: 'Test TSA', valid: true });
+    t.deepEqual(s.timestamp, { genTime: at.toISOString(), tsa: 'Test TSA', valid: true, status: 'valid' });
   });
 }
 
@@ -70,7 +71,7 @@ test('valid with a warning: unsorted signed attributes are verified over the ori
 });
 
 test('valid: stamp with Vietnamese number and date, summary in Vietnamese (NFC)', async t => {
-  const signed = await sealPdf(await base, p.key(p.agency), { numberNotation: '12/QĐ-UBND', date: NOW, place: 'Hà Nội' }, { now: NOW, reason: 'Ban hành văn bản' });
+  const signed = await sealPdf(await base, p.key(p.agency), { numberNotation: '12/QĐ-UBND', date: NOW, place: 'Hà Nội' }, { now: NOW, reason: 'Ban hành văn bản', font: stampFont() });
   t.true(signed.includes('/Subtype /Stamp'));
   const v = await verifyPdf(signed, p.trust, { now: NOW });
   t.is(v.verdict, 'valid');
@@ -116,9 +117,10 @@ test('valid: adbe.pkcs7.detached with and without signed attributes (RFC 5652 §
   }
 });
 
-test('refused: an RSA key below 1900 bits gives CRYPTO_CONSTRAINTS_FAILURE_NO_POE', async t => {
+test('refused: an intact signature with an RSA key below 1900 bits is indeterminate WEAK_KEY_SIZE', async t => {
   const small = issue({ cn: 'Khóa ngắn', issuer: p.inter, serial: 400n, key: crypto.generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey, notBefore: d('2025-01-01T00:00:00Z'), notAfter: d('2028-01-01T00:00:00Z') });
   const v = await verifyPdf(await signLegacy(await base, small, [p.inter.der], { now: NOW }), p.trust, { now: NOW });
   t.is(v.verdict, 'indeterminate');
-  t.deepEqual(v.reasons, ['CRYPTO_CONSTRAINTS_FAILURE_NO_POE']);
+  t.deepEqual(v.reasons, ['WEAK_KEY_SIZE']);
+  t.is(v.signatures[0]!.integrity, 'intact');
 });

@@ -36,5 +36,14 @@ export const COMMANDS: CommandEntry[] = [
   entry('agencies list', async () => (await import('./agencies.js')).agenciesListCommand),
   entry('db migrate', async () => (await import('./db.js')).dbMigrateCommand),
   entry('db backup', async () => (await import('./db-backup.js')).dbBackupCommand),
+  entry('audit verify', async () => (await import('./audit.js')).auditVerifyCommand),
   entry('config show', async () => (await import('./config-show.js')).configShowCommand),
+  // Web app accounts and API tokens (src/web/, docs/security.md)
+  entry('users add', async () => (await import('./users.js')).usersAddCommand),
+  entry('users list', async () => (await import('./users.js')).usersListCommand),
+  entry('users disable', async () => (await import('./users.js')).usersDisableCommand),
+  entry('users passwd', async () => (await import('./users.js')).usersPasswdCommand),
+  entry('tokens create', async () => (await import('./tokens.js')).tokensCreateCommand),
+  entry('tokens list', async () => (await import('./tokens.js')).tokensListCommand),
+  entry('tokens revoke', async () => (await import('./tokens.js')).tokensRevokeCommand),
 ];

@@ -3,10 +3,10 @@ import { openApp } from '../../app.js';
 import { startService } from '../../service.js';
 import type { Command } from '../command.js';
 
-/** `start`: the service (scheduler, IDLE listeners, HTTP dashboard and API) until SIGTERM/SIGINT. */
+/** `start`: the service (scheduler, IDLE listeners, web app and API) until SIGTERM/SIGINT. */
 export const startCommand: Command = {
   path: ['start'],
-  summary: 'Run the service: scheduler, IMAP IDLE listeners, HTTP dashboard and API',
+  summary: 'Run the service: scheduler, IMAP IDLE listeners, web app and API',
   usage: 'start',
   async run(ctx, argv) {
     parseArgs({ args: argv, options: {}, strict: true });

@@ -1,6 +1,6 @@
 /**
- * `edoc-bridge verify FILE.pdf [--trust CA.pem]... [--crl FILE]... [--json]` (SPEC §6): the signature
- * verdicts of SPEC §4. `--trust` replaces the configured anchors; without it the configured trust
+ * `edoc-bridge verify FILE.pdf [--trust CA.pem]... [--crl FILE]... [--json]` (docs/signatures.md §The verify JSON): the signature
+ * verdicts of docs/signatures.md §Verdicts. `--trust` replaces the configured anchors; without it the configured trust
  * (if any config is given) is used, else no anchors (chains are then indeterminate).
  */
 import { readFile } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { println, printJson } from '../command.js';
 import { BridgeError } from '../../errors.js';
 import { verifyPdf, summarizeVi, type TrustConfig, type DocumentVerification } from '../../signature/index.js';
 import { splitPem, parseCert } from '../../signature/cert.js';
+import { systemClock } from '../../io/clock.js';
 
 const USAGE = 'verify FILE.pdf [--trust CA.pem]... [--crl FILE]... [--intermediate CA.pem]... [--ocsp] [--allow none|form-filling|annotations] [--json]';
 
@@ -49,7 +50,7 @@ async function trustFor(ctx: CliContext, v: { trust: string[]; crl: string[]; in
   try {
     cfg = await ctx.loadConfig();
   } catch (err) {
-    // No config named at all: verify without anchors (SPEC §6); a named but broken config is an error.
+    // No config named at all: verify without anchors (docs/signatures.md §Trust anchors); a named but broken config is an error.
     if (err instanceof BridgeError && err.code === 'CONFIG_NOT_FOUND' && /^no configuration/.test(err.message)) {
       return { anchors: [], intermediates: extraInter, crls: extraCrls, ocsp: v.ocsp };
     }
@@ -124,7 +125,7 @@ export const verifyCommand: Command = {
       return 1;
     }
     const trust = await trustFor(ctx, { trust: v.trust!, crl: v.crl!, intermediate: v.intermediate!, ocsp: v.ocsp! });
-    const result = await verifyPdf(pdf, trust, { allowedModification: allow as 'none' });
+    const result = await verifyPdf(pdf, trust, { now: systemClock.now(), fetch: globalThis.fetch, allowedModification: allow as 'none' });
     if (v.json) printJson(ctx, { file, ...result, summaryVi: summarizeVi(result) });
     else for (const line of formatVerification(file, result)) println(ctx.stdout, line);
     return 0;

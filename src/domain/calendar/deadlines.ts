@@ -2,7 +2,7 @@ import { instantAt, localDateTime, parseHhmm, toLocalDate, type LocalDate } from
 import type { HolidayCalendar } from './working-days.js';
 
 /**
- * Deadlines of NĐ 30/2020/NĐ-CP, counted in Vietnamese working days (domain-vn.md §3.1, §5.3).
+ * Deadlines of NĐ 30/2020/NĐ-CP, counted in Vietnamese working days (docs/working-days.md §Deadlines).
  * Urgent documents (hỏa tốc, thượng khẩn, khẩn) are due "immediately": the caller decides that and
  * does not call these functions for them.
  */
@@ -30,7 +30,7 @@ export function sendTarget(signedAt: Date, cal: HolidayCalendar, cutoff = '11:30
 /**
  * Latest time to notify the sender that an incoming document was received (NĐ 30 Art. 21.2.c: the
  * same day). A mail arriving after office end or on a day off counts as received on the next working
- * day (domain-vn.md §5.3), so it is due at that day's office end.
+ * day (docs/working-days.md §Deadlines), so it is due at that day's office end.
  */
 export function receiptDeadline(arrivedAt: Date, cal: HolidayCalendar, officeEnd = '17:00'): Date {
   const { date, minutes } = localDateTime(arrivedAt);

@@ -3,7 +3,7 @@
  * (no clock, no time zone: a document date is a civil date in Asia/Ho_Chi_Minh).
  * - Date line (NĐ 30 App. I §II.4): "Vĩnh Long, ngày 15 tháng 5 năm 2019".
  * - Numeric: dd/mm/yyyy (also with '-' or '.').
- * - edXML: builders emit yyyy/MM/dd, some peers send dd/MM/yyyy (domain-vn §1.3): accept both.
+ * - edXML: builders emit yyyy/MM/dd, some peers send dd/MM/yyyy (docs/edxml.md §Dates and times): accept both.
  */
 import { nfc } from './text.js';
 

@@ -1,7 +1,7 @@
 import { BridgeError } from '../../errors.js';
 
 /**
- * Deterministic Message-IDs on our domain (SPEC §3, §5): derived from (document, recipient) so a
+ * Deterministic Message-IDs on our domain (docs/mail.md §Message-IDs): derived from (document, recipient) so a
  * resend after a crash or a retry reuses the same id, and every DSN (Original-Message-ID, ENVID),
  * MDN or reply (In-Reply-To, References) leads back to the pair. RFC 5322 §3.6.4: msg-id is
  * "<" dot-atom-text "@" domain ">"; each part is encoded into atext so the id stays reversible.

@@ -1,7 +1,7 @@
 /**
- * Per-recipient tracking of an outgoing document (SPEC §3): queued → sent → delivered (01) →
+ * Per-recipient tracking of an outgoing document (docs/status-codes.md §Recipient states): queued → sent → delivered (01) →
  * received (03) → assigned (04) → processing (05) → done (06), plus refused (02), bounced, expired,
- * overdue and the recall branch 13 → 15 | 16 (status codes: domain-vn.md §1.5).
+ * overdue and the recall branch 13 → 15 | 16 (status codes: docs/status-codes.md §Status codes).
  *
  * Reports arrive late, twice and out of order (mail is store-and-forward; a DSN can trail the
  * recipient's own 03). So the state is two values:
@@ -18,7 +18,7 @@
 export const PROGRESS = ['queued', 'sent', 'delivered', 'received', 'assigned', 'processing', 'done'] as const;
 export type Progress = (typeof PROGRESS)[number];
 
-/** Every status a recipient can show (SPEC §3). */
+/** Every status a recipient can show (docs/status-codes.md §Recipient states). */
 export const RECIPIENT_STATUSES = [
   ...PROGRESS,
   'refused',
@@ -66,7 +66,7 @@ export const STATUS_CODE_SIGNAL: Readonly<Record<string, Signal>> = {
   '16': 'recall-refused', // Từ chối thu hồi
 };
 
-// domain-vn.md §1.5: some systems answer a recall with 03 (agree) or 02 (refuse) instead of 15/16.
+// docs/status-codes.md §Recall: some systems answer a recall with 03 (agree) or 02 (refuse) instead of 15/16.
 // Read that way while a recall is pending, and afterwards for a repeat of the same answer (a second
 // 02 after a refused recall is not a refusal of the document; a late 03 on the main line is
 // indistinguishable from it, and its progress is already known).

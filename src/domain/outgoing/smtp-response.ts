@@ -2,7 +2,7 @@ import { BridgeError } from '../../errors.js';
 
 /**
  * SMTP failure → retry or fail. The policy is data (config/smtp-responses.txt, zone-mta bounces.txt
- * habit); this module only parses it (never eval) and applies it. SPEC §3: 4xx retry, 5xx fail,
+ * habit); this module only parses it (never eval) and applies it. docs/mail.md §Sending and retries: 4xx retry, 5xx fail,
  * with named exceptions in the table.
  */
 

@@ -1,7 +1,8 @@
 /**
  * CMS SignedData writer (RFC 5652 §5) for PAdES baseline B-B signatures (EN 319 142-1 §6.3) and for
- * RFC 3161 tokens in tests. forge cannot write signing-certificate-v2 (reference/signatures.md §1.1),
- * so the structure is built by hand and the raw signature comes from a pluggable signer.
+ * RFC 3161 tokens in tests. node-forge cannot write signing-certificate-v2 (it writes an empty SET
+ * for attributes it does not know; docs/signatures.md §Sealing outgoing documents), so the structure is built by hand and the raw signature comes
+ * from a pluggable signer.
  */
 import crypto from 'node:crypto';
 import { seq, setOf, ctx, int, oidDer, octetString, timeDer, algId, tlv } from '../der-write.js';

@@ -1,25 +1,4 @@
-/** Locate the Unicode TrueType font used for Vietnamese stamps (Debian package fonts-dejavu-core). */
-import fs from 'node:fs';
-import { BridgeError } from '../../errors.js';
-
-/** Where Debian and common distributions install DejaVu Sans. */
-export const FONT_CANDIDATES = [
-  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
-  '/usr/share/fonts/dejavu/DejaVuSans.ttf',
-  '/usr/share/fonts/TTF/DejaVuSans.ttf',
-];
-
-let cached: Buffer | undefined;
-
-/** Bytes of DejaVuSans.ttf (WinAnsi standard fonts cannot encode "Số", "Đ", "ư"); throws SIGNING_FAILED when absent. */
-export function stampFont(path?: string): Buffer {
-  if (path) return fs.readFileSync(path);
-  if (cached) return cached;
-  for (const p of FONT_CANDIDATES) {
-    try { cached = fs.readFileSync(p); return cached; } catch { /* next */ }
-  }
-  throw new BridgeError('SIGNING_FAILED', `no Unicode font for the stamp: install fonts-dejavu-core (looked in ${FONT_CANDIDATES.join(', ')})`);
-}
+/** fontkit glue for the Vietnamese stamp font (the font bytes come from the caller: signature/ reads no files). */
 
 type Subset = { includeGlyph(g: unknown): number; encodeStream(): unknown };
 type FontkitLike = { create(buf: Uint8Array, name?: string): object };

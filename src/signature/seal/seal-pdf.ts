@@ -1,5 +1,5 @@
 /**
- * Sealing outgoing documents (SPEC §4): stamp number and date, then a PAdES B-B (or B-T with a TSA)
+ * Sealing outgoing documents (docs/signatures.md §Sealing outgoing documents): stamp number and date, then a PAdES B-B (or B-T with a TSA)
  * signature with the agency key, appended as an incremental update (ISO 32000-1 §7.5.6) with
  * @cantoo/pdf-lib so earlier signatures stay valid.
  */
@@ -11,7 +11,6 @@ import type { AgencyKey } from './agency-key.js';
 import { buildSignedData, schemeFor, attribute } from './cms-build.js';
 import { addPlaceholder, fixByteRange } from './placeholder.js';
 import { addStamp, type StampSpec } from './stamp.js';
-import { stampFont } from './font.js';
 
 export type { StampSpec };
 
@@ -20,8 +19,8 @@ export type TsaClient = (signatureValue: Buffer) => Promise<Buffer>;
 
 /** Options of sealPdf. */
 export type SealOptions = {
-  /** Signing time (default: now); written to /M and the signingTime attribute. */
-  now?: Date;
+  /** Signing time, written to /M and the signingTime attribute (the caller's clock: signature/ reads none). */
+  now: Date;
   reason?: string;
   location?: string;
   /** Adds a signature timestamp (PAdES B-T). */
@@ -32,29 +31,34 @@ export type SealOptions = {
   pss?: boolean;
   /** Bytes reserved for the CMS (default 16 KiB, enough for a chain of 4 and a timestamp). */
   reserve?: number;
-  /** Path of a TTF with Vietnamese glyphs (default: DejaVu Sans). */
-  fontFile?: string;
+  /** Bytes of a TTF with Vietnamese glyphs, needed when a stamp is drawn (`src/io/stamp-font.ts` reads DejaVu Sans). */
+  font?: Buffer;
   /** Make a certification signature with DocMDP permission P (1 no changes, 2 form filling, 3 also annotations). */
   certify?: 1 | 2 | 3;
   /** Write the signed attributes out of DER order (interoperability tests of verifiers only). */
   unsortedAttributes?: boolean;
 };
 
+function needFont(font: Buffer | undefined): Buffer {
+  if (!font) throw new BridgeError('SIGNING_FAILED', 'a stamp needs the bytes of a Unicode font (opts.font)');
+  return font;
+}
+
 /** Add only the stamp, as an incremental update (the clerk's step between two signatures). */
-export async function stampPdf(pdf: Buffer, stamp: StampSpec, opts: Pick<SealOptions, 'fontFile'> = {}): Promise<Buffer> {
+export async function stampPdf(pdf: Buffer, stamp: StampSpec, opts: Pick<SealOptions, 'font'> = {}): Promise<Buffer> {
   let doc: PDFDocument;
   try {
     doc = await PDFDocument.load(pdf, { forIncrementalUpdate: true, updateMetadata: false });
   } catch (cause) {
     throw new BridgeError('PDF_UNREADABLE', 'cannot open the PDF to stamp it', { cause });
   }
-  await addStamp(doc, stamp, stampFont(opts.fontFile));
+  await addStamp(doc, stamp, needFont(opts.font));
   return Buffer.from(await doc.commit({ useObjectStreams: false }));
 }
 
 /** Stamp (if given) and sign `pdf` incrementally; returns the new file. Throws BridgeError SIGNING_FAILED. */
-export async function sealPdf(pdf: Buffer, key: AgencyKey, stamp?: StampSpec, opts: SealOptions = {}): Promise<Buffer> {
-  const now = opts.now ?? new Date();
+export async function sealPdf(pdf: Buffer, key: AgencyKey, stamp: StampSpec | undefined, opts: SealOptions): Promise<Buffer> {
+  const now = opts.now;
   const hash = opts.hash ?? 'sha256';
   let doc: PDFDocument;
   try {
@@ -62,7 +66,7 @@ export async function sealPdf(pdf: Buffer, key: AgencyKey, stamp?: StampSpec, op
   } catch (cause) {
     throw new BridgeError('PDF_UNREADABLE', 'cannot open the PDF to seal it', { cause });
   }
-  if (stamp) await addStamp(doc, stamp, stampFont(opts.fontFile));
+  if (stamp) await addStamp(doc, stamp, needFont(opts.font));
   const reserve = opts.reserve ?? 16384;
   addPlaceholder(doc, {
     subFilter: 'ETSI.CAdES.detached', signingTime: now, contentsBytes: reserve,
@@ -90,14 +94,14 @@ export async function sealPdf(pdf: Buffer, key: AgencyKey, stamp?: StampSpec, op
  * Append an RFC 3161 document timestamp (ISO 32000-2 §12.8.5, PAdES B-LTA building block): a /DocTimeStamp
  * dictionary with SubFilter ETSI.RFC3161 whose /Contents is a token over the signed ranges.
  */
-export async function timestampPdf(pdf: Buffer, tsa: TsaClient, opts: { now?: Date; reserve?: number } = {}): Promise<Buffer> {
+export async function timestampPdf(pdf: Buffer, tsa: TsaClient, opts: { now: Date; reserve?: number }): Promise<Buffer> {
   let doc: PDFDocument;
   try {
     doc = await PDFDocument.load(pdf, { forIncrementalUpdate: true, updateMetadata: false });
   } catch (cause) {
     throw new BridgeError('PDF_UNREADABLE', 'cannot open the PDF to timestamp it', { cause });
   }
-  addPlaceholder(doc, { subFilter: 'ETSI.RFC3161', signingTime: opts.now ?? new Date(), contentsBytes: opts.reserve ?? 12288 });
+  addPlaceholder(doc, { subFilter: 'ETSI.RFC3161', signingTime: opts.now, contentsBytes: opts.reserve ?? 12288 });
   const out = Buffer.from(await doc.commit({ useObjectStreams: false }));
   const { byteRange, holeStart, holeEnd } = fixByteRange(out, pdf.length);
   const token = await tsa(Buffer.concat([out.subarray(0, byteRange[1]), out.subarray(byteRange[2])]));
@@ -108,8 +112,8 @@ export async function timestampPdf(pdf: Buffer, tsa: TsaClient, opts: { now?: Da
 }
 
 /** Seal each separate attachment with the Decree 30 attachment line (number and ISO 8601 time). */
-export async function sealAttachments(pdfs: Buffer[], key: AgencyKey, numberNotation: string, opts: SealOptions = {}): Promise<Buffer[]> {
-  const date = opts.now ?? new Date();
+export async function sealAttachments(pdfs: Buffer[], key: AgencyKey, numberNotation: string, opts: SealOptions): Promise<Buffer[]> {
+  const date = opts.now;
   const out: Buffer[] = [];
   for (const p of pdfs) out.push(await sealPdf(p, key, { numberNotation, date, kind: 'attachment' }, { ...opts, now: date }));
   return out;

@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { addDays, defaultCalendarPath, isWeekend, loadHolidayCalendar } from '../../../src/domain/calendar/index.js';
 
-/** Checks config/holidays.yaml against BLLĐ 2019 Art. 112 and the lunar table of domain-vn.md §5.2. */
+/** Checks config/holidays.yaml against BLLĐ 2019 Art. 112 and the lunar table of docs/working-days.md §Lunar dates. */
 const text = readFileSync(defaultCalendarPath(), 'utf8');
 const cal = loadHolidayCalendar(text);
 const table = parse(text) as { years: Record<string, { holidays: Array<{ date: string; to?: string; name: string }> }> };
 
-// domain-vn.md §5.2 (2025–2030) and the brief (2024): mùng 1 Tết and Giỗ Tổ (10/3 ÂL), precomputed.
+// docs/working-days.md §Lunar dates (2024–2030): mùng 1 Tết and Giỗ Tổ (10/3 ÂL), precomputed.
 const LUNAR: Array<[number, string, string]> = [
   [2024, '2024-02-10', '2024-04-18'],
   [2025, '2025-01-29', '2025-04-07'],

@@ -1,0 +1,66 @@
+import test from 'ava';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { clamdScanner } from '../../src/io/clamav.js';
+import { isBridgeError } from '../../src/errors.js';
+import { documentPdf } from '../helpers/documents.js';
+import { TEST_SIGNATURES, clamavScript, requireClamd } from '../helpers/clamav.js';
+
+test('EICAR is found by the real clamd', async t => {
+  const socket = await requireClamd(t);
+  if (!socket) return;
+  const r = await clamdScanner({ socket, timeoutMs: 10_000 }).scan(Buffer.from(TEST_SIGNATURES.eicar.text));
+  t.deepEqual(r, { infected: true, signature: TEST_SIGNATURES.eicar.name });
+});
+
+test('the custom test signature is found inside a PDF, across INSTREAM chunk boundaries', async t => {
+  const socket = await requireClamd(t);
+  if (!socket) return;
+  const pdf = await documentPdf();
+  // Put the signature across the boundary of two 1 KiB chunks.
+  const at = 1024 - 10;
+  const infected = Buffer.concat([pdf.subarray(0, at), Buffer.from(TEST_SIGNATURES.custom.text), pdf.subarray(at)]);
+  const r = await clamdScanner({ socket, timeoutMs: 10_000, chunkBytes: 1024 }).scan(infected);
+  t.deepEqual(r, { infected: true, signature: TEST_SIGNATURES.custom.name });
+});
+
+test('a clean PDF passes', async t => {
+  const socket = await requireClamd(t);
+  if (!socket) return;
+  t.deepEqual(await clamdScanner({ socket, timeoutMs: 10_000 }).scan(await documentPdf()), { infected: false });
+});
+
+test('clamd stopped: SCANNER_UNAVAILABLE, and found again once it is back', async t => {
+  if (!(await requireClamd(t))) return;
+  const dir = await mkdtemp(path.join(tmpdir(), 'clam-'));
+  t.teardown(async () => {
+    clamavScript('stop', dir);
+    await rm(dir, { recursive: true, force: true });
+  });
+  const socket = path.join(dir, 'run', 'clamd.sock');
+  t.is(clamavScript('start', dir).code, 0);
+  const scanner = clamdScanner({ socket, timeoutMs: 10_000 });
+  t.deepEqual(await scanner.scan(Buffer.from(TEST_SIGNATURES.eicar.text)), { infected: true, signature: TEST_SIGNATURES.eicar.name });
+  t.is(clamavScript('stop', dir).code, 0);
+  t.false(await scanner.ping());
+  const err = await t.throwsAsync(scanner.scan(Buffer.from('x')));
+  t.true(isBridgeError(err, 'SCANNER_UNAVAILABLE'), String(err));
+  t.is(clamavScript('start', dir).code, 0);
+  t.deepEqual(await scanner.scan(Buffer.from('nothing here')), { infected: false });
+});
+
+test('a peer that accepts and never answers: SCANNER_UNAVAILABLE after the deadline', async t => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'clam-dead-'));
+  const socket = path.join(dir, 's.sock');
+  const server = createServer(() => undefined).listen(socket);
+  t.teardown(async () => {
+    server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  await new Promise(r => server.once('listening', r));
+  const err = await t.throwsAsync(clamdScanner({ socket, timeoutMs: 300 }).scan(Buffer.from('x')));
+  t.true(isBridgeError(err, 'SCANNER_UNAVAILABLE'));
+  t.regex(err!.message, /did not answer within 300 ms/u);
+});
