@@ -16,7 +16,7 @@ import { submitDocument } from '../../src/outbound/submit.js';
 import { parseSubmissionMeta } from '../../src/outbound/submission.js';
 import { addUser } from '../../src/web/auth/accounts.js';
 import { startWebServer, type WebHandle } from '../../src/web/server.js';
-import { launch, requireChromium, SCREENSHOT_DIR, shot, type Browser } from '../helpers/browser.js';
+import { browserTest, launch, requireChromium, SCREENSHOT_DIR, shot, type Browser } from '../helpers/browser.js';
 import { documentPdf, injectRaw } from '../helpers/documents.js';
 import { cycleUntil, integrationTest } from '../helpers/integration.js';
 import { requireMailServer } from '../helpers/mailserver.js';
@@ -25,7 +25,7 @@ import { p12Of } from '../helpers/pki-p12.js';
 import { compose } from '../mail/helpers.js';
 import { AGENCIES, openWorld, type World } from '../helpers/world.js';
 
-const test = await integrationTest();
+const test = browserTest(await integrationTest());
 const PASSWORD = 'mật-khẩu-văn-thư-1';
 const DIR = path.join(SCREENSHOT_DIR, 'journey');
 const { soyte, ubnd, stc } = AGENCIES;

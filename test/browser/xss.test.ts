@@ -13,11 +13,11 @@ import { buildEnvelope } from '../../src/edxml/envelope.js';
 import { processReceived } from '../../src/inbound/process.js';
 import { A, pdf } from '../helpers/world.js';
 import { compose } from '../mail/helpers.js';
-import { launch, requireChromium, SCREENSHOT_DIR, shot, type Browser } from '../helpers/browser.js';
+import { browserTest, launch, requireChromium, SCREENSHOT_DIR, shot, type Browser } from '../helpers/browser.js';
 import { openWebWorld, PASSWORD, USERS, type WebWorld } from '../helpers/web.js';
 import { addOrphan } from '../helpers/web-data.js';
 
-const test = anyTest as TestFn<{ w?: WebWorld; b?: Browser }>;
+const test = browserTest(anyTest as TestFn<{ w?: WebWorld; b?: Browser }>);
 test.afterEach.always(async t => {
   await t.context.b?.close();
   await t.context.w?.close();

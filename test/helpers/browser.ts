@@ -1,14 +1,15 @@
 /**
  * Debian's Chromium driven by playwright-core (no browser is ever downloaded): scripts/setup.sh
- * installs the `chromium` package. When it is missing the browser tests FAIL with a message that
- * says so (CI must not pass without them), unless EDOC_BRIDGE_NO_BROWSER=1 makes them skip loudly.
+ * installs the `chromium` package. When it is missing (or EDOC_BRIDGE_NO_BROWSER=1) the browser
+ * tests are declared skipped (`browserTest`), and scripts/test.sh fails on any skipped test.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ExecutionContext } from 'ava';
+import type { ExecutionContext, TestFn } from 'ava';
+import { declareSkipped } from './skip.js';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.EDOC_BRIDGE_CHROMIUM ?? '/usr/bin/chromium';
@@ -21,17 +22,19 @@ export function browserOptedOut(): boolean {
   return process.env.EDOC_BRIDGE_NO_BROWSER === '1';
 }
 
-/** Call first in every browser test: false (after failing, or a loud skip note) when Chromium is not there. */
+const MISSING = `Chromium not found at ${CHROMIUM}: run \`bash scripts/setup.sh\` as root (it installs Debian's chromium package)`;
+
+/** ava's `test` for a file of browser tests: declared skipped (visibly) when opted out or Chromium is missing. */
+export function browserTest<T>(test: TestFn<T>): TestFn<T> {
+  if (browserOptedOut()) return declareSkipped(test, 'browser tests', 'EDOC_BRIDGE_NO_BROWSER=1');
+  if (!existsSync(CHROMIUM)) return declareSkipped(test, 'browser tests', MISSING);
+  return test;
+}
+
+/** Call first in every browser test: false after failing the test when Chromium went away since the file loaded. */
 export function requireChromium(t: ExecutionContext): boolean {
   if (existsSync(CHROMIUM)) return true;
-  const msg = `Chromium not found at ${CHROMIUM}: run \`bash scripts/setup.sh\` as root (it installs Debian's chromium package)`;
-  if (browserOptedOut()) {
-    t.log(`SKIPPED (EDOC_BRIDGE_NO_BROWSER=1): ${msg}`);
-    process.stderr.write(`\n*** SKIPPED: "${t.title}": ${msg} ***\n`);
-    t.pass();
-    return false;
-  }
-  t.fail(msg);
+  t.fail(MISSING);
   return false;
 }
 

@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import type { ExecutionContext, TestFn } from 'ava';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import { declareSkipped } from './skip.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -258,12 +259,7 @@ export async function probeMailServer(): Promise<{ env: MailServerEnv } | { reas
 export async function mailServerTest<T>(test: TestFn<T>): Promise<TestFn<T>> {
   const probe = await probeMailServer();
   if ('env' in probe) return test;
-  process.stderr.write(`\n*** SKIPPED: mail server tests (${probe.reason}) ***\n`);
-  const note = ` [SKIPPED: ${probe.reason}]`;
-  const skip = ((title: string, ...rest: unknown[]) => (test.skip as (t: string, ...r: unknown[]) => void)(`${title}${note}`, ...rest)) as unknown as Record<string, unknown>;
-  const hook = Object.assign(() => undefined, { always: () => undefined, skip: () => undefined });
-  Object.assign(skip, { serial: skip, skip, only: skip, failing: skip, before: hook, after: hook, beforeEach: hook, afterEach: hook, todo: test.todo, meta: test.meta, macro: test.macro });
-  return skip as unknown as TestFn<T>;
+  return declareSkipped(test, 'mail server tests', probe.reason);
 }
 
 /**
