@@ -45,6 +45,14 @@ const smtpMailerFor: Ports['mailerFor'] = agency => {
   };
 };
 
+/** Every start says which mailboxes talk without TLS (docs/mail.md §TLS): the operator allowed it, and is reminded. */
+function warnCleartext(config: Config, log: Ports['log']): void {
+  for (const a of config.agencies) {
+    if (!a.imap.secure && !a.imap.starttls) log.warn('MAIL_CLEARTEXT', { agency: a.code, protocol: 'imap', host: a.imap.host, port: a.imap.port });
+    if (!a.smtp.secure && !a.smtp.requireTLS) log.warn('MAIL_CLEARTEXT', { agency: a.code, protocol: 'smtp', host: a.smtp.host, port: a.smtp.port });
+  }
+}
+
 /**
  * Open the database (migrating it), the blob store and the logger for a validated config, and
  * build the ports. Tests replace ports (`opts.ports`: a fake mailbox, a fake mailer, a clock).
@@ -64,6 +72,7 @@ export async function openApp(config: Config, opts: { ports?: Partial<Ports>; en
   const { clock, log } = ports;
   const dbPassword = config.storage.database.passwordEnv ? readSecret(config.storage.database.passwordEnv, 'storage.database.passwordEnv', env) : undefined;
   log.info('CONFIG_LOADED', { source: config.source, agencies: config.agencies.map(a => a.code) });
+  warnCleartext(config, log);
   const db = openDb(config.storage.database, { password: dbPassword });
   let trust: TrustConfig;
   let smtpPolicy: SmtpPolicy;

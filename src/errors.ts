@@ -35,6 +35,9 @@ export const ERROR_CODES = {
 
   // Mail intake
   IMAP_UNAVAILABLE: code('Mailbox server unreachable or connection dropped', { http: 503, retry: true }),
+  IMAP_AUTH: code('The mail server refused the login (user or password wrong, or the account locked)', { http: 503 }),
+  IMAP_FOLDER: code('A configured IMAP folder is missing and cannot be created (the server said why)', { http: 503 }),
+  IMAP_TIMEOUT: code('The mail server did not answer an IMAP command in time', { http: 504, retry: true }),
   MAIL_TOO_LARGE: 'Mail exceeds the configured size limit',
   MAIL_UNPARSEABLE: code('Mail could not be parsed as MIME', { http: 400 }),
   STATUS_CONFLICT: code('Status changed concurrently or transition not allowed', { http: 409 }),

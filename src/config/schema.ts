@@ -23,32 +23,57 @@ const tlsOptions = z
   })
   .strict();
 
+/**
+ * TLS by default (docs/mail.md §TLS): a mailbox needs implicit TLS (`secure`) or a required
+ * STARTTLS upgrade; cleartext only with an explicit `allowCleartext: true`. The issue names the key
+ * to change, so the operator sees which one was turned off.
+ */
+function cleartextRule(upgradeKey: 'starttls' | 'requireTLS') {
+  return (s: { secure: boolean; allowCleartext: boolean } & Partial<Record<typeof upgradeKey, boolean>>, ctx: z.RefinementCtx): void => {
+    if (s.secure || s[upgradeKey] || s.allowCleartext) return;
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: [upgradeKey],
+      message: `with secure: false and ${upgradeKey}: false the password goes in clear; use TLS (secure: true or ${upgradeKey}: true) or set allowCleartext: true`,
+    });
+  };
+}
+
 const imapSettings = z
   .object({
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535),
-    /** true: implicit TLS (993); false: plain, upgraded with STARTTLS when `starttls`. */
+    /** true: implicit TLS (993); false: plain, upgraded with STARTTLS when `starttls` (then required). */
     secure: z.boolean().default(true),
     starttls: z.boolean().default(true),
+    /** Needed for plain IMAP (secure and starttls both false): the password then goes in clear (docs/mail.md §TLS). */
+    allowCleartext: z.boolean().default(false),
     user: z.string().min(1),
     passwordEnv: secretRef,
     tls: tlsOptions.default({}),
     /** Use IMAP IDLE when the server offers it; the cron poll stays as the fallback. */
     idle: z.boolean().default(true),
+    /** Longest wait for the server's answer to one IMAP command (connect and login included). */
+    timeoutSeconds: z.number().int().min(1).max(3600).default(60),
   })
-  .strict();
+  .strict()
+  .superRefine(cleartextRule('starttls'));
 
 const smtpSettings = z
   .object({
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535),
     secure: z.boolean().default(false),
+    /** With `secure: false`: STARTTLS is required (no TLS, no mail). */
     requireTLS: z.boolean().default(true),
+    /** Needed for plain SMTP (secure and requireTLS both false): the password then goes in clear (docs/mail.md §TLS). */
+    allowCleartext: z.boolean().default(false),
     user: z.string().min(1).optional(),
     passwordEnv: secretRef.optional(),
     tls: tlsOptions.default({}),
   })
-  .strict();
+  .strict()
+  .superRefine(cleartextRule('requireTLS'));
 
 const folders = z
   .object({

@@ -32,8 +32,9 @@ export function smtpOptions(agency: HostedAgency): SMTPTransport.Options & { poo
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
+    // TLS by default (docs/mail.md §TLS): STARTTLS required unless the config says allowCleartext.
     requireTLS: smtp.requireTLS,
-    ignoreTLS: !smtp.requireTLS && !smtp.secure,
+    ignoreTLS: !smtp.requireTLS && !smtp.secure && smtp.allowCleartext,
     auth: smtp.user ? { user: smtp.user, pass: agency.smtpPassword ?? '' } : undefined,
     tls: { ...(smtp.tls.caFile ? { ca: readFileSync(smtp.tls.caFile) } : {}), ...(smtp.tls.servername ? { servername: smtp.tls.servername } : {}) },
     // One pooled connection set per mailbox: STARTTLS + AUTH once, not once per receipt.

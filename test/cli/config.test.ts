@@ -57,6 +57,8 @@ const BAD: Array<[string, (c: ReturnType<typeof configObject>) => unknown, RegEx
   ['an unknown key', c => ({ ...c, instance: { ...c.instance, domian: 'x' } }), /instance: Unrecognized key/],
   ['no agencies', c => ({ ...c, agencies: [] }), /agencies: at least one hosted agency/],
   ['a missing secret', c => c, /agencies\[0\]\.imap\.passwordEnv: environment variable SOYTE_PASS/],
+  ['SMTP without TLS', c => ({ ...c, agencies: [{ ...c.agencies[0], smtp: { ...c.agencies[0]!.smtp, requireTLS: false } }] }), /agencies\[0\]\.smtp\.requireTLS: with secure: false and requireTLS: false the password goes in clear.*allowCleartext: true/],
+  ['plain IMAP', c => ({ ...c, agencies: [{ ...c.agencies[0], imap: { ...c.agencies[0]!.imap, secure: false, starttls: false } }] }), /agencies\[0\]\.imap\.starttls: .*allowCleartext: true/],
 ];
 
 for (const [what, mutate, message] of BAD) {
@@ -121,4 +123,22 @@ test('a start that fails after opening the database exits at once (the pool is c
   t.is(r.signal, null, 'not killed: it exited by itself');
   t.is(r.code, 2, r.stderr);
   t.regex(r.stderr, /trust\.anchors: cannot read .*missing-root\.pem/);
+});
+
+test('cleartext is allowed only when asked for, and every start warns about it', async t => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'edoc-cli-'));
+  const c = configObject(dir);
+  const agency = { ...c.agencies[0]!, imap: { ...c.agencies[0]!.imap, secure: false, starttls: false, allowCleartext: true }, smtp: { ...c.agencies[0]!.smtp, requireTLS: false, allowCleartext: true } };
+  const { file } = await writeConfig({ ...c, agencies: [agency] });
+  const { runCli } = await import('../helpers/cli.js');
+  const r = await runCli(['register', 'list', '--json', '--config', file], { ...process.env, SOYTE_PASS: 'x', EDOC_BRIDGE_LOG_LEVEL: 'warn' });
+  t.is(r.code, 0, r.stderr);
+  const warned = r.stderr.split('\n').filter(l => l.includes('MAIL_CLEARTEXT'));
+  t.is(warned.length, 2, r.stderr);
+  t.true(warned.some(l => l.includes('"imap"')) && warned.some(l => l.includes('"smtp"')));
+  // The TLS defaults need no such key and say nothing.
+  const { file: tlsFile } = await writeConfig(configObject(dir));
+  const quiet = await runCli(['register', 'list', '--json', '--config', tlsFile], { ...process.env, SOYTE_PASS: 'x', EDOC_BRIDGE_LOG_LEVEL: 'warn' });
+  t.is(quiet.code, 0, quiet.stderr);
+  t.false(quiet.stderr.includes('MAIL_CLEARTEXT'));
 });
