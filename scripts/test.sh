@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: typecheck, unit tests, the integration tests against a real Postfix + Dovecot
-# on loopback (installed and started by scripts/mailserver.sh; stopped again if we started it)
+# on loopback (installed and started by scripts/mailserver.sh; stopped again if we started it), a second
+# IMAP server (GNU Mailutils imap4d, scripts/imap4d.sh, same rule)
 # and a real clamd (scripts/clamav.sh, same rule), then the browser tests (Chromium from scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,8 +24,16 @@ if ! bash scripts/clamav.sh status "$CLAMAV_DIR" >/dev/null 2>&1; then
   bash scripts/clamav.sh start "$CLAMAV_DIR" >/dev/null
   clam_started=yes
 fi
+# The second IMAP server (scripts/imap4d.sh: GNU Mailutils imap4d, no MOVE, no UIDPLUS), same rule.
+export IMAP4D_DIR="${IMAP4D_DIR:-${MAILSRV_DIR}-imap4d}"
+imap4d_started=no
+if ! bash scripts/imap4d.sh status "$IMAP4D_DIR" >/dev/null 2>&1; then
+  bash scripts/imap4d.sh start "$IMAP4D_DIR" >/dev/null
+  imap4d_started=yes
+fi
 cleanup() {
   if [ "$started" = yes ]; then bash scripts/mailserver.sh stop "$MAILSRV_DIR" >/dev/null 2>&1 || true; fi
+  if [ "$imap4d_started" = yes ]; then bash scripts/imap4d.sh stop "$IMAP4D_DIR" >/dev/null 2>&1 || true; fi
   if [ "$clam_started" = yes ]; then bash scripts/clamav.sh stop "$CLAMAV_DIR" >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT

@@ -36,7 +36,7 @@ export type App = IntakeDeps & {
  * The real mailbox and mailer, their libraries (imapflow, nodemailer) loaded on first use: a
  * command that touches no mail, or a test on fakes, never loads them.
  */
-const openImapMailbox: Ports['openMailbox'] = async agency => (await import('./io/imap.js')).openImapMailbox(agency);
+const openImapMailbox = (log: Ports['log']): Ports['openMailbox'] => async agency => (await import('./io/imap.js')).openImapMailbox(agency, log);
 const smtpMailerFor: Ports['mailerFor'] = agency => {
   const mailer = import('./io/smtp.js').then(m => m.createSmtpMailer(agency));
   return {
@@ -59,13 +59,14 @@ function warnCleartext(config: Config, log: Ports['log']): void {
  */
 export async function openApp(config: Config, opts: { ports?: Partial<Ports>; env?: NodeJS.ProcessEnv; migrate?: boolean } = {}): Promise<App> {
   const env = opts.env ?? process.env;
+  const baseLog = opts.ports?.log ?? createLog(env.EDOC_BRIDGE_LOG_LEVEL ?? 'info');
   const ports: Ports = {
     clock: systemClock,
-    openMailbox: openImapMailbox,
+    openMailbox: openImapMailbox(baseLog),
     mailerFor: smtpMailerFor,
     blobs: new BlobStore(config.storage.blobs),
     fetch: globalThis.fetch,
-    log: createLog(env.EDOC_BRIDGE_LOG_LEVEL ?? 'info'),
+    log: baseLog,
     failpoint: envFailpoint(env),
     ...opts.ports,
   };

@@ -164,10 +164,12 @@ async function moveFinished(deps: IntakeDeps, agency: HostedAgency, mailbox: Mai
   let moved = 0;
   for (const [folder, group] of byFolder) {
     try {
-      await mailbox.move(group.map(f => f.uid), folder);
+      const done = await mailbox.move(group.map(f => f.uid), folder);
       await markMoved(deps.db, [...new Set(group.map(f => f.receivedId))], deps.ports.clock.now());
       moved += group.length;
-      deps.ports.log.info('INTAKE_MOVED', { agency: agency.code, folder, count: group.length });
+      // The server's real path (docs/mail.md §IMAP servers), not only the configured name.
+      deps.ports.log.info('INTAKE_MOVED', { agency: agency.code, folder, path: done.path, method: done.method, count: group.length });
+      if (done.held) deps.ports.log.warn('INTAKE_MOVE_HELD', { agency: agency.code, folder, path: done.path, count: done.held });
     } catch (err) {
       deps.ports.log.warn('INTAKE_MOVE_FAILED', { agency: agency.code, folder, error: describeError(err) });
     }

@@ -98,6 +98,7 @@ export class FakeMailbox {
         const moving = from.filter(m => uids.includes(m.uid));
         this.folders.set(folder, from.filter(m => !uids.includes(m.uid)));
         this.folders.set(to, [...(this.folders.get(to) ?? []), ...moving.map(m => ({ uid: this.nextUid++, raw: m.raw }))]);
+        return { path: to, method: 'move' as const, held: 0 };
       },
       close: async () => {
         this.calls.push({ op: 'close' });
