@@ -38,6 +38,7 @@ export const COMMANDS: CommandEntry[] = [
   entry('db backup', async () => (await import('./db-backup.js')).dbBackupCommand),
   entry('audit verify', async () => (await import('./audit.js')).auditVerifyCommand),
   entry('config show', async () => (await import('./config-show.js')).configShowCommand),
+  entry('config check', async () => (await import('./config-check.js')).configCheckCommand),
   // Web app accounts and API tokens (src/web/, docs/security.md)
   entry('users add', async () => (await import('./users.js')).usersAddCommand),
   entry('users list', async () => (await import('./users.js')).usersListCommand),
