@@ -4,6 +4,7 @@ import { readSmtpPolicy } from './config/policies.js';
 import { readSecret } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { syncAgenciesFromConfig } from './db/agencies.js';
+import { settingOrCreate } from './db/web-settings.js';
 import { migrate, openDb } from './db/connect.js';
 import { syncDirectoryCsv } from './directory/import-csv.js';
 import type { SmtpPolicy } from './domain/outgoing/smtp-response.js';
@@ -96,7 +97,9 @@ export async function openApp(config: Config, opts: { ports?: Partial<Ports>; en
   // Parse + PDF checks on other cores (worker threads, started on first use), or in this thread.
   const workers = config.limits.intakeWorkers;
   const preparer = workers > 0 ? workerPreparer(workers, trust, config.limits.maxAttachments) : inProcessPreparer(verifier, config.limits.maxAttachments);
-  const deps: Deps = { config, db, ports };
+  // Random, made at the first start, kept in the database: every Message-ID carries it (docs/mail.md §Message-IDs).
+  const installation = await settingOrCreate(db, 'installation_id', () => randomBytes(8).toString('hex'));
+  const deps: Deps = { config: { ...config, installation }, db, ports };
   return {
     ...deps,
     workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,

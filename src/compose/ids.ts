@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { messageIdFor } from '../domain/outgoing/message-id.js';
+import { messageIdFor, type IdOrigin } from '../domain/outgoing/message-id.js';
+
+export type { IdOrigin } from '../domain/outgoing/message-id.js';
+
+/** Our Message-ID origin from the App's configuration (the installation id is set by openApp from the database). */
+export function idOrigin(config: { instance: { domain: string }; installation: string }): IdOrigin {
+  return { domain: config.instance.domain, installation: config.installation };
+}
 import type { StatusCode } from '../edxml/codes.js';
 
 /**
@@ -20,23 +27,23 @@ export function recipientKey(r: { agency_code: string | null; address: string })
 }
 
 /** Message-ID of the document mail to one recipient (docs/mail.md §Message-IDs: derived from (document, recipient)). */
-export function documentMessageId(doc: { agency_code: string; year: number; number: number }, r: { agency_code: string | null; address: string }, domain: string): string {
-  return messageIdFor('document', { docId: documentKey(doc), recipient: recipientKey(r) }, domain);
+export function documentMessageId(doc: { agency_code: string; year: number; number: number }, r: { agency_code: string | null; address: string }, origin: IdOrigin): string {
+  return messageIdFor('document', { docId: documentKey(doc), recipient: recipientKey(r) }, origin);
 }
 
 /** Message-ID of a recall (status 13) to one recipient; `round` counts repeated recalls. */
-export function recallMessageId(doc: { agency_code: string; year: number; number: number }, r: { agency_code: string | null; address: string }, domain: string, round = 1): string {
-  return messageIdFor('recall', { docId: documentKey(doc), recipient: recipientKey(r), round: String(round) }, domain);
+export function recallMessageId(doc: { agency_code: string; year: number; number: number }, r: { agency_code: string | null; address: string }, origin: IdOrigin, round = 1): string {
+  return messageIdFor('recall', { docId: documentKey(doc), recipient: recipientKey(r), round: String(round) }, origin);
 }
 
 /** Our Message-ID for a status answer: derived from (received mail, agency, code), so a resend reuses it. */
-export function statusMessageId(code: StatusCode, receivedMailId: number, agencyCode: string, domain: string): string {
-  return messageIdFor('status', { docId: `m${receivedMailId}`, recipient: agencyCode, code }, domain);
+export function statusMessageId(code: StatusCode, receivedMailId: number, agencyCode: string, origin: IdOrigin): string {
+  return messageIdFor('status', { docId: `m${receivedMailId}`, recipient: agencyCode, code }, origin);
 }
 
 /** Our Message-ID for a notice to the clerk: one per alert key. */
-export function noticeMessageId(alertKey: string, domain: string): string {
-  return messageIdFor('notice', { docId: alertKey }, domain);
+export function noticeMessageId(alertKey: string, origin: IdOrigin): string {
+  return messageIdFor('notice', { docId: alertKey }, origin);
 }
 
 /**

@@ -4,6 +4,7 @@ import { vnDateTimeDisplay } from '../domain/vn-time.js';
 import type { EventCode } from '../events.js';
 import { noticeMessageId } from './ids.js';
 import { render } from './templates.js';
+import type { IdOrigin } from './ids.js';
 
 /** One alert: the log event, and the Vietnamese words the clerk reads. */
 export type Alert = {
@@ -22,7 +23,7 @@ export type Alert = {
  * Auto-Submitted: auto-generated (RFC 3834) so no one answers it; X-Edoc-Notice lets our own
  * intake recognise it and leave it in the inbox. Its dedupe key makes it once per cause.
  */
-export async function noticeMail(agency: HostedAgency, alert: Alert, domain: string, now: Date): Promise<OutboxInput> {
+export async function noticeMail(agency: HostedAgency, alert: Alert, origin: IdOrigin, now: Date): Promise<OutboxInput> {
   const body = await render('notice', {
     agencyName: agency.name,
     message: alert.message,
@@ -33,7 +34,7 @@ export async function noticeMail(agency: HostedAgency, alert: Alert, domain: str
     agencyCode: agency.code,
     kind: 'notice',
     dedupeKey: `notice:${alert.key}`,
-    messageId: noticeMessageId(alert.key, domain),
+    messageId: noticeMessageId(alert.key, origin),
     to: agency.noticeTo ?? agency.email,
     subject: `[edoc-bridge] ${alert.message}`.replace(/\s+/g, ' ').slice(0, 200),
     message: {

@@ -11,6 +11,7 @@ import { sha256Hex } from '../mail/parse.js';
 import { envelopeIdentity } from './document-mail.js';
 import { recallMessageId } from './ids.js';
 import { render } from './templates.js';
+import type { IdOrigin } from './ids.js';
 
 /** A mail ready to queue: its attachment files go to the blob store first, then the outbox row. */
 export type ComposedMail = { files: Buffer[]; mail: OutboxInput };
@@ -21,7 +22,7 @@ export type ComposedMail = { files: Buffer[]; mail: OutboxInput };
  * revoke envelope (BussinessDocType 1) for peers that speak the envelope, In-Reply-To / References
  * = the document mail, at least "thượng khẩn" priority.
  */
-export async function recallMail(agency: HostedAgency, doc: OutgoingDocumentRow, r: OutgoingRecipientRow, reason: string, domain: string, now: Date): Promise<ComposedMail> {
+export async function recallMail(agency: HostedAgency, doc: OutgoingDocumentRow, r: OutgoingRecipientRow, reason: string, origin: IdOrigin, now: Date): Promise<ComposedMail> {
   const status = Buffer.from(
     buildStatus({
       responseFor: responseForDocument(agency, doc),
@@ -60,7 +61,7 @@ export async function recallMail(agency: HostedAgency, doc: OutgoingDocumentRow,
       agencyCode: agency.code,
       kind: 'recall',
       dedupeKey: `recall:${doc.id}:${r.id}:1`,
-      messageId: recallMessageId(doc, r, domain),
+      messageId: recallMessageId(doc, r, origin),
       to: r.address,
       subject: statusSubject({ code: '13', label: STATUS_CODES['13'].label, numberNotation: doc.number_notation }),
       message: {

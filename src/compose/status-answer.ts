@@ -10,11 +10,13 @@ import type { ResponseFor } from '../edxml/types.js';
 import { sha256Hex } from '../mail/parse.js';
 import { statusMessageId } from './ids.js';
 import { loadTemplate } from './templates.js';
+import type { IdOrigin } from './ids.js';
 
 /** What a status answer refers to: the document as the issuer knows it, and the mail it came in. */
 export type AnswerSubject = {
   agency: HostedAgency;
-  domain: string;
+  /** Our Message-ID origin (domain and installation id). */
+  origin: IdOrigin;
   to: { address: string; name: string };
   receivedMailId: number;
   /** The issuer's Message-ID: our answer's In-Reply-To and References (docs/mail.md). */
@@ -36,13 +38,13 @@ export type AnsweredEntry = { id: number; arrivalNumber: number; arrivalAt: Date
  */
 export function entryAnswerSubject(
   agency: HostedAgency,
-  domain: string,
+  origin: IdOrigin,
   entry: EntryRow,
   mail: { to: string; receivedMailId: number; documentMessageId: string | null; subject: string },
 ): AnswerSubject {
   return {
     agency,
-    domain,
+    origin,
     to: { address: mail.to, name: entry.issuer_name ?? '' },
     receivedMailId: mail.receivedMailId,
     documentMessageId: mail.documentMessageId,
@@ -109,7 +111,7 @@ export async function prepareStatusAnswer(s: AnswerSubject, code: StatusCode, no
       agencyCode: s.agency.code,
       kind: code === '02' ? 'refusal' : 'receipt',
       dedupeKey: `status:${code}:mail:${s.receivedMailId}`,
-      messageId: statusMessageId(code, s.receivedMailId, s.agency.code, s.domain),
+      messageId: statusMessageId(code, s.receivedMailId, s.agency.code, s.origin),
       to: s.to.address,
       subject: statusSubject({ code, label, numberNotation }),
       message: {

@@ -73,6 +73,7 @@ export function validateConfig(raw: unknown, opts: { env?: NodeJS.ProcessEnv; so
     })),
     source,
     baseDir,
+    installation: '',
   };
 }
 

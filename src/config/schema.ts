@@ -309,4 +309,9 @@ export type Config = Omit<ConfigFile, 'agencies'> & {
   source: string;
   /** Directory of the config file; relative paths are resolved against it. */
   baseDir: string;
+  /**
+   * This installation's random id, made at the first start and kept in the database (openApp sets
+   * it; '' before): part of every Message-ID we make (docs/mail.md §Message-IDs).
+   */
+  installation: string;
 };

@@ -3,6 +3,7 @@ import { appendEvent } from '../db/events.js';
 import { enqueue } from '../db/outbox.js';
 import { noticeMail, type Alert } from '../compose/notice.js';
 import type { Deps } from '../ports.js';
+import { idOrigin } from '../compose/ids.js';
 
 export type { Alert };
 
@@ -13,7 +14,7 @@ export type { Alert };
  * recorded. True when it was raised now.
  */
 export async function raiseAlert(deps: Deps, agency: HostedAgency, alert: Alert, now: Date): Promise<boolean> {
-  const mail = await noticeMail(agency, alert, deps.config.instance.domain, now);
+  const mail = await noticeMail(agency, alert, idOrigin(deps.config), now);
   const { created } = await enqueue(deps.db, mail, now);
   if (created) {
     await appendEvent(deps.db, now, { event: alert.event, agencyCode: agency.code, refType: alert.refType, refId: alert.refId, data: { message: alert.message, ...alert.data } });

@@ -8,6 +8,7 @@ import type { StatusCode } from '../edxml/codes.js';
 import { BridgeError } from '../errors.js';
 import type { Deps } from '../ports.js';
 import { hostedAgency } from './submit.js';
+import { idOrigin } from '../compose/ids.js';
 
 /** The receiving clerk's steps after registration, and the status code each sends back (docs/status-codes.md §Incoming entry states). */
 export const CLERK_STEPS = {
@@ -42,7 +43,7 @@ export async function setEntryStatus(deps: Deps, entryId: number, step: ClerkSte
   let answer: PreparedAnswer | undefined;
   if (entry.received_mail_id && entry.sender_address) {
     const received = await getReceived(deps.db, entry.received_mail_id);
-    const subject = entryAnswerSubject(agency, deps.config.instance.domain, entry, {
+    const subject = entryAnswerSubject(agency, idOrigin(deps.config), entry, {
       to: entry.sender_address,
       receivedMailId: entry.received_mail_id,
       documentMessageId: entry.sender_message_id,

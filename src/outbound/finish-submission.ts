@@ -1,5 +1,5 @@
 import { documentEnvelope, documentMail } from '../compose/document-mail.js';
-import { documentMessageId, envidFor } from '../compose/ids.js';
+import { documentMessageId, envidFor, idOrigin } from '../compose/ids.js';
 import { loadTemplate } from '../compose/templates.js';
 import { calendarFor } from '../config/policies.js';
 import { appendEvent } from '../db/events.js';
@@ -60,7 +60,7 @@ export async function finishSubmission(deps: SubmitDeps, ref: number | OutgoingD
   const finished = await inTransaction(deps.db, async trx => {
     if (!(await markSealed(trx, doc.id, files))) return false;
     for (const r of submittedTo.recipients) {
-      const messageId = documentMessageId(doc, { agency_code: r.agencyCode, address: r.address }, deps.config.instance.domain);
+      const messageId = documentMessageId(doc, { agency_code: r.agencyCode, address: r.address }, idOrigin(deps.config));
       const envid = envidFor(messageId);
       const deadline = receiptDeadline(new Date(doc.send_deadline), cal, deps.config.instance.officeEnd);
       const recipientId = await insertRecipient(trx, { documentId: doc.id, agencyCode: r.agencyCode, address: r.address, name: r.name, state: INITIAL_RECIPIENT_STATE, messageId, envid, deadline }, now);

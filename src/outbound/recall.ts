@@ -8,6 +8,7 @@ import { applyEvent } from '../domain/outgoing/recipient-state.js';
 import { BridgeError } from '../errors.js';
 import type { Deps } from '../ports.js';
 import { hostedAgency } from './submit.js';
+import { idOrigin } from '../compose/ids.js';
 
 export type RecallResult = { documentId: number; numberNotation: string; requested: Array<{ recipientId: number; address: string; messageId: string }>; skipped: Array<{ recipientId: number; address: string; status: string }> };
 
@@ -36,7 +37,7 @@ export async function recallDocument(deps: Deps, ref: string, reason: string, op
       result.skipped.push({ recipientId: r.id, address: r.address, status: r.status });
       continue;
     }
-    const { files, mail } = await recallMail(agency, doc, r, reason, deps.config.instance.domain, now);
+    const { files, mail } = await recallMail(agency, doc, r, reason, idOrigin(deps.config), now);
     await deps.ports.blobs.putAll(files);
     await inTransaction(deps.db, async trx => {
       const outbox = await enqueue(trx, mail, now);

@@ -15,6 +15,7 @@ import { parseSubject } from '../mail/subject.js';
 import type { ParsedMail } from '../mail/types.js';
 import { raiseAlert } from '../outbound/alerts.js';
 import type { Deps } from '../ports.js';
+import { idOrigin } from '../compose/ids.js';
 
 /** How long a recall whose document has not been registered yet waits before it is an orphan. */
 export const RECALL_WAIT_MS = 24 * 3600 * 1000;
@@ -41,7 +42,7 @@ export async function reconcileIncomingRecall(deps: Deps, report: PendingReport,
   }
   const { entry, method } = found;
   const answer = await prepareStatusAnswer(
-    entryAnswerSubject(agency, deps.config.instance.domain, entry, {
+    entryAnswerSubject(agency, idOrigin(deps.config), entry, {
       to: mail.from?.address ?? entry.sender_address ?? '',
       receivedMailId: report.received_mail_id,
       documentMessageId: mail.messageId ?? entry.sender_message_id,

@@ -27,7 +27,7 @@ test('a submission takes the next gapless number per agency and year and queues 
   t.is(second.numberNotation, '02/QĐ-SYT');
   t.is(otherAgency.numberNotation, '01/UBND', 'each agency has its own series');
   t.deepEqual(first.recipients.map(r => [r.agencyCode, r.address]), [[B.code, B.email], [C.code, C.email]]);
-  t.is(first.recipients[0]!.messageId, '<doc.000_00_31_H62-2026-1.000_00_00_H62@edoc.vinhlong.test>');
+  t.is(first.recipients[0]!.messageId, `<doc.000_00_31_H62-2026-1.000_00_00_H62.i${app.config.installation}@edoc.vinhlong.test>`);
   const outbox = await listOutbox(app.db, {});
   t.is(outbox.length, 4);
   const rows = await app.db('outgoing_recipients').where({ document_id: first.documentId });

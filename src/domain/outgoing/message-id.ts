@@ -28,8 +28,20 @@ const LAYOUT: { readonly [K in MessageIdKind]: { prefix: string; fields: Readonl
 };
 const DOMAIN_RE = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
-/** `<doc.{docId}.{recipient}@{domain}>` and siblings; same inputs, same id. */
-export function messageIdFor<K extends MessageIdKind>(kind: K, ids: Ids<K>, domain: string): string {
+/** Where our ids come from: our Message-ID domain and this installation's random id (docs/mail.md §Message-IDs). */
+export type IdOrigin = { domain: string; installation: string };
+
+/** An installation id as it stands in a Message-ID: `i` + 16 lowercase hex digits (never an encoded field: those are uppercase or contain `-`/`=`). */
+const INSTALLATION_RE = /^i[0-9a-f]{16}$/;
+
+/**
+ * `<doc.{docId}.{recipient}.i{installation}@{domain}>` and siblings; same inputs, same id. The
+ * installation id (random, made at the first start and kept in the database) makes ids unique
+ * across databases: the derived parts (a register number, a row id) start again in a new database.
+ */
+export function messageIdFor<K extends MessageIdKind>(kind: K, ids: Ids<K>, origin: IdOrigin): string {
+  const { domain, installation } = origin;
+  if (!/^[0-9a-f]{16}$/.test(installation)) throw new BridgeError('INTERNAL', `messageIdFor(${kind}): installation id ${JSON.stringify(installation)} is not 16 hex digits`);
   if (!DOMAIN_RE.test(domain)) throw new BridgeError('CONFIG_INVALID', `Not a mail domain: ${JSON.stringify(domain)}`);
   const layout = LAYOUT[kind] as { prefix: string; fields: ReadonlyArray<string> };
   const values = layout.fields.map((f) => {
@@ -37,14 +49,16 @@ export function messageIdFor<K extends MessageIdKind>(kind: K, ids: Ids<K>, doma
     if (v === '') throw new BridgeError('INTERNAL', `messageIdFor(${kind}): ${f} is empty`);
     return encodePart(v);
   });
-  return `<${[layout.prefix, ...values].join('.')}@${domain.toLowerCase()}>`;
+  return `<${[layout.prefix, ...values, `i${installation}`].join('.')}@${domain.toLowerCase()}>`;
 }
 
 /** The parts of one of our Message-IDs on `domain` (angle brackets optional), or null. */
 export function parseOurMessageId(id: string, domain: string): MessageIdParts | null {
   const m = /^<?\s*([^<>@\s]+)@([^<>@\s]+?)\s*>?$/.exec(id.trim());
   if (!m || m[2]!.toLowerCase() !== domain.toLowerCase()) return null;
-  const [prefix, ...encoded] = m[1]!.split('.');
+  const [prefix, ...rest] = m[1]!.split('.');
+  // Ids made before installation ids existed have no such last part; both parse.
+  const encoded = rest.length > 0 && INSTALLATION_RE.test(rest.at(-1)!) ? rest.slice(0, -1) : rest;
   for (const [kind, layout] of Object.entries(LAYOUT) as Array<[MessageIdKind, { prefix: string; fields: readonly string[] }]>) {
     if (layout.prefix !== prefix?.toLowerCase() || layout.fields.length !== encoded.length) continue;
     const out: Record<string, string> = { kind };

@@ -3,13 +3,15 @@ import { isBridgeError } from '../../../src/errors.js';
 import { decodePart, encodePart, messageIdFor, parseOurMessageId } from '../../../src/domain/outgoing/message-id.js';
 
 const D = 'bridge.vinhlong.gov.vn';
+const O = { domain: D, installation: '0123456789abcdef' };
 
 test('document ids are deterministic and reversible', (t) => {
-  const id = messageIdFor('document', { docId: '42', recipient: '000.00.31.H62' }, D);
-  t.is(id, '<doc.42.000_00_31_H62@bridge.vinhlong.gov.vn>');
-  t.is(messageIdFor('document', { docId: '42', recipient: '000.00.31.H62' }, D), id);
-  t.not(messageIdFor('document', { docId: '42', recipient: '000.00.32.H62' }, D), id);
+  const id = messageIdFor('document', { docId: '42', recipient: '000.00.31.H62' }, O);
+  t.is(id, '<doc.42.000_00_31_H62.i0123456789abcdef@bridge.vinhlong.gov.vn>');
+  t.is(messageIdFor('document', { docId: '42', recipient: '000.00.31.H62' }, O), id);
+  t.not(messageIdFor('document', { docId: '42', recipient: '000.00.32.H62' }, O), id);
   t.deepEqual(parseOurMessageId(id, D), { kind: 'document', docId: '42', recipient: '000.00.31.H62' });
+  t.deepEqual(parseOurMessageId('<doc.42.000_00_31_H62@bridge.vinhlong.gov.vn>', D), { kind: 'document', docId: '42', recipient: '000.00.31.H62' }, 'ids made before installation ids still parse');
 });
 
 const roundTrips = [
@@ -20,7 +22,7 @@ const roundTrips = [
 ] as const;
 for (const [kind, ids] of roundTrips) {
   test(`round trip ${kind} ${JSON.stringify(ids)}`, (t) => {
-    const id = messageIdFor(kind, ids as never, D);
+    const id = messageIdFor(kind, ids as never, O);
     t.regex(id, /^<[A-Za-z0-9=_.-]+@bridge\.vinhlong\.gov\.vn>$/);
     t.deepEqual(parseOurMessageId(id, D), { kind, ...ids });
     t.deepEqual(parseOurMessageId(` ${id.slice(1, -1).replace('@', '@')} `, 'BRIDGE.vinhlong.gov.vn'), { kind, ...ids });
@@ -48,6 +50,15 @@ test('encodePart / decodePart', (t) => {
 });
 
 test('bad domain and empty parts throw', (t) => {
-  t.true(isBridgeError(t.throws(() => messageIdFor('notice', { docId: '1' }, 'bad domain')), 'CONFIG_INVALID'));
-  t.true(isBridgeError(t.throws(() => messageIdFor('document', { docId: '', recipient: 'x' }, D)), 'INTERNAL'));
+  t.true(isBridgeError(t.throws(() => messageIdFor('notice', { docId: '1' }, { ...O, domain: 'bad domain' })), 'CONFIG_INVALID'));
+  t.true(isBridgeError(t.throws(() => messageIdFor('document', { docId: '', recipient: 'x' }, O)), 'INTERNAL'));
+});
+
+test('the same document and recipient in another installation (a fresh database) gets another id', (t) => {
+  const ids = { docId: '000.00.31.H62-2026-1', recipient: '000.00.00.H62' };
+  const a = messageIdFor('document', ids, O);
+  const b = messageIdFor('document', ids, { ...O, installation: 'fedcba9876543210' });
+  t.not(a, b);
+  t.deepEqual(parseOurMessageId(b, D), { kind: 'document', ...ids });
+  t.true(isBridgeError(t.throws(() => messageIdFor('document', ids, { ...O, installation: '' })), 'INTERNAL'), 'no id without an installation');
 });
