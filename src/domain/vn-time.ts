@@ -31,3 +31,17 @@ export function isoToDisplay(date: string): string {
   const [y, m, d] = date.split('-');
   return `${d}/${m}/${y}`;
 }
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * An RFC 5322 §3.3 date-time in Vietnam time, `Tue, 01 Dec 2026 09:05:00 +0700`: the `Date:` of
+ * every mail we send (docs/mail.md §Sending and retries), so a clerk's client and the receipt's
+ * evidence show the local hour the gateway wrote it.
+ */
+export function vnMailDate(instant: Date): string {
+  const l = new Date(instant.getTime() + OFFSET_MS);
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  return `${DAYS[l.getUTCDay()]}, ${p2(l.getUTCDate())} ${MONTHS[l.getUTCMonth()]} ${l.getUTCFullYear()} ${p2(l.getUTCHours())}:${p2(l.getUTCMinutes())}:${p2(l.getUTCSeconds())} +0700`;
+}

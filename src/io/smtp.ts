@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { HostedAgency } from '../config/schema.js';
+import { vnMailDate } from '../domain/vn-time.js';
 
 /** One message as the sender hands it over: fully rendered, with the bytes of its attachments. */
 export type OutgoingMail = {
@@ -60,7 +61,8 @@ export function createSmtpMailer(agency: HostedAgency): Mailer {
         to: mail.to,
         subject: mail.subject,
         messageId: mail.messageId,
-        date: mail.date,
+        // Vietnam time, +0700 (nodemailer would write +0000): docs/mail.md §Sending and retries.
+        date: vnMailDate(mail.date ?? new Date()),
         text: mail.text,
         html: mail.html,
         headers: mail.headers,
