@@ -85,7 +85,7 @@ export function documentMail(
       html: body.html,
       headers: { 'X-Edoc-Document': doc.document_id },
       attachments: [
-        ...files.map(f => ({ filename: f.name, contentType: 'application/pdf', sha256: f.sha256 })),
+        ...files.map((f, i) => ({ filename: f.name, contentType: 'application/pdf', sha256: f.sha256, description: fileTitle(doc.doc_type, doc.number_notation, f.role, files.slice(0, i + 1).filter(x => x.role === 'annex').length) })),
         { filename: ENVELOPE_FILENAME, contentType: 'application/xml', sha256: envelopeSha256 },
       ],
       dsn: { envid: r.envid, notify: ['SUCCESS', 'FAILURE', 'DELAY'] },
@@ -93,4 +93,13 @@ export function documentMail(
     },
     priority: URGENCY_PRIORITY[urgency] ?? 0,
   };
+}
+
+/**
+ * The Vietnamese display name of a sealed file, sent as its Content-Description (RFC 2045 §8)
+ * beside the ASCII file name: 'Quyết định số 05/QĐ-SYT', 'Phụ lục 1 – Quyết định số 05/QĐ-SYT'.
+ */
+export function fileTitle(docType: string, numberNotation: string, role: 'main' | 'annex', annexIndex: number): string {
+  const main = `${docType.normalize('NFC')} số ${numberNotation.normalize('NFC')}`;
+  return role === 'main' ? main : `Phụ lục ${annexIndex} – ${main}`;
 }

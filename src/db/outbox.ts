@@ -13,7 +13,8 @@ export type OutboxMessage = {
   headers: Record<string, string>;
   inReplyTo?: string;
   references?: string[];
-  attachments: Array<{ filename: string; contentType: string; sha256: string }>;
+  /** `description`: the file's display name (Content-Description, RFC 2045 §8), e.g. 'Quyết định số 12/QĐ-UBND'. */
+  attachments: Array<{ filename: string; contentType: string; sha256: string; description?: string }>;
   /** Ask for DSN (RFC 3461) with this envelope id, and an MDN (RFC 8098). */
   dsn?: { envid: string; notify: Array<'SUCCESS' | 'FAILURE' | 'DELAY'> };
   requestReadReceipt?: boolean;

@@ -16,7 +16,7 @@ export type OutgoingMail = {
   headers: Record<string, string>;
   inReplyTo?: string;
   references?: string[];
-  attachments: Array<{ filename: string; contentType: string; content: Buffer }>;
+  attachments: Array<{ filename: string; contentType: string; content: Buffer; description?: string }>;
   dsn?: { envid: string; notify: Array<'SUCCESS' | 'FAILURE' | 'DELAY'> };
   requestReadReceipt?: boolean;
 };
@@ -68,7 +68,7 @@ export function createSmtpMailer(agency: HostedAgency): Mailer {
         headers: mail.headers,
         inReplyTo: mail.inReplyTo,
         references: mail.references,
-        attachments: mail.attachments.map(a => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+        attachments: mail.attachments.map(a => ({ filename: a.filename, contentType: a.contentType, content: a.content, ...(a.description ? { headers: { 'Content-Description': a.description } } : {}) })),
         // RFC 3461: sent only when the server offers DSN (nodemailer checks the EHLO reply).
         dsn: mail.dsn ? { id: mail.dsn.envid, return: 'headers', notify: mail.dsn.notify, recipient: mail.to } : undefined,
         // RFC 8098: ask the recipient's client for a read receipt.

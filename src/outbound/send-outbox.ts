@@ -62,7 +62,7 @@ export async function runOutbox(deps: OutboxDeps, opts: { limit?: number; agency
 async function sendOne(deps: OutboxDeps, policy: SmtpPolicy, mailer: Mailer, row: OutboxRow): Promise<keyof OutboxRunReport> {
   const message = JSON.parse(row.message) as OutboxMessage;
   try {
-    const attachments = await Promise.all(message.attachments.map(async a => ({ filename: a.filename, contentType: a.contentType, content: await deps.ports.blobs.get(a.sha256) })));
+    const attachments = await Promise.all(message.attachments.map(async a => ({ filename: a.filename, contentType: a.contentType, content: await deps.ports.blobs.get(a.sha256), ...(a.description ? { description: a.description } : {}) })));
     const result = await mailer.send({
       from: message.from,
       to: row.to_address,

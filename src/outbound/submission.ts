@@ -39,18 +39,26 @@ export type Submission = {
   source: 'cli' | 'http' | 'drop' | 'edxml';
   /** Idempotency: a second submission with the same key returns the first document (drop folder, API retries). */
   submissionKey?: string;
-  /** Name the sealed files after the number and notation (sealedFileName) instead of the draft's file names. */
+  /**
+   * Name the sealed files after the number and notation (sealedFileName), the default: the clerk's
+   * draft name ("Dự thảo lần 3.pdf") must not travel (docs/mail.md §Document mail). `false` keeps
+   * the names given (an edXML package whose names the sender chose).
+   */
   nameAfterNumber?: boolean;
 };
 
 /**
- * The file name of a sealed file, after its number and notation: '05/QĐ-SYT' → '05-QĐ-SYT.pdf',
- * its annexes '05-QĐ-SYT-phu-luc-1.pdf' (a slash cannot stand in a file name).
+ * The file name of a sealed file, after its number and notation, in plain ASCII so every mail
+ * client and file system keeps it: '05/QĐ-SYT' → '05-QD-SYT.pdf', its annexes
+ * '05-QD-SYT-phu-luc-1.pdf' (a slash cannot stand in a file name; Đ is not a D with a mark, so
+ * it is folded by hand). The Vietnamese name travels beside it (compose/document-mail.ts fileTitle).
  */
 export function sealedFileName(numberNotation: string, role: 'main' | 'annex', annexIndex: number): string {
-  const base = numberNotation.normalize('NFC').replace(/[/\\]/g, '-').replace(/[^\p{L}\p{N}.&-]+/gu, '');
+  const ascii = numberNotation.normalize('NFD').replace(/\p{M}+/gu, '').replace(/Đ/g, 'D').replace(/đ/g, 'd');
+  const base = ascii.replace(/[/\\]+/g, '-').replace(/[^A-Za-z0-9.&-]+/g, '');
   return role === 'main' ? `${base}.pdf` : `${base}-phu-luc-${annexIndex}.pdf`;
 }
+
 
 /** Validate metadata (from meta.json, flags or an HTTP body); throws USAGE naming the bad key. */
 export function parseSubmissionMeta(raw: unknown): SubmissionMeta {

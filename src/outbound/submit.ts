@@ -62,7 +62,7 @@ export async function submitDocument(deps: SubmitDeps, s: Submission): Promise<S
     const number = await nextNumber(trx, agency.code, 'outgoing', year);
     const numberNotation = formatNumberNotation(number, notation);
     let annexes = 0;
-    const files = s.nameAfterNumber ? originals.map(f => ({ ...f, name: sealedFileName(numberNotation, f.role, f.role === 'annex' ? ++annexes : 0) })) : originals;
+    const files = s.nameAfterNumber !== false ? originals.map(f => ({ ...f, name: sealedFileName(numberNotation, f.role, f.role === 'annex' ? ++annexes : 0) })) : originals;
     const id = await insertOutgoingDocument(
       trx,
       {

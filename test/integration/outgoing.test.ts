@@ -68,7 +68,10 @@ test.serial('A sends to B and C: B registers and answers (03, then 06 after its 
   t.is(docMail!.messageId, submitted.recipients[0]!.messageId);
   t.is(docMail!.headers.get('disposition-notification-to') ? 'set' : 'missing', 'set');
   const env1 = parseEnvelope(docMail!.attachments.find(a => a.filename === 'vanban.edxml')!.content);
-  const pdfPart = docMail!.attachments.find(a => a.filename === 'cong-van.pdf')!;
+  const pdfPart = docMail!.attachments.find(a => a.filename === '01-SYT-VP.pdf')!;
+  // RFC 2047 encoded words (mailparser leaves them encoded in a part's own headers).
+  const description = String(pdfPart.headers.get('content-description')).replace(/=\?UTF-8\?Q\?(.*?)\?=/giu, (_, q: string) => Buffer.from(q.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/giu, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));
+  t.is(description, 'Công văn số 01/SYT-VP', 'the Vietnamese display name');
   t.is(env1.attachments[0]!.sha256, (await import('node:crypto')).createHash('sha256').update(pdfPart.content).digest('hex'));
 
   // The DSN we asked for (NOTIFY=SUCCESS, ENVID) comes back from Postfix and is matched to B.

@@ -56,7 +56,9 @@ test('the document mail (docs/mail.md §Document mail): subject, DSN and MDN req
   const message = JSON.parse(row!.message) as OutboxMessage;
   t.deepEqual(message.dsn, { envid: (await app.db('outgoing_recipients').first()).envid, notify: ['SUCCESS', 'FAILURE', 'DELAY'] });
   t.true(message.requestReadReceipt);
-  t.deepEqual(message.attachments.map(a => a.filename), ['cv.pdf', 'phu-luc.pdf', 'vanban.edxml']);
+  // Named after the number, not the draft's names; the Vietnamese name beside it (docs/mail.md §Document mail).
+  t.deepEqual(message.attachments.map(a => a.filename), ['01-SYT.pdf', '01-SYT-phu-luc-1.pdf', 'vanban.edxml']);
+  t.deepEqual(message.attachments.map(a => a.description), ['Công văn số 01/SYT', 'Phụ lục 1 – Công văn số 01/SYT', undefined]);
   const sent = await app.ports.blobs.get(message.attachments[0]!.sha256);
   t.not(sha256Hex(sent), sha256Hex(original), 'the number and date were stamped onto the PDF');
   t.true(sent.subarray(0, original.length).equals(original), 'as an incremental update: earlier signatures stay valid');

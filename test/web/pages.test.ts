@@ -147,7 +147,7 @@ test('compose: upload, preview the number, confirm once, the sealed file named a
   t.is(again.location, send.location, 'a second click sends nothing twice');
   const doc = await w.app.db('outgoing_documents').first();
   t.is(doc.number_notation, '01/QĐ-SYT');
-  t.deepEqual(JSON.parse(doc.files).map((f: { name: string }) => f.name), ['01-QĐ-SYT.pdf', '01-QĐ-SYT-phu-luc-1.pdf']);
+  t.deepEqual(JSON.parse(doc.files).map((f: { name: string }) => f.name), ['01-QD-SYT.pdf', '01-QD-SYT-phu-luc-1.pdf']);
   t.is(await w.app.db('outbox').where({ kind: 'document' }).count('* as n').then(r => Number((r[0] as { n: number }).n)), 2);
   const page = (await c.get(send.location!)).text;
   t.regex(page, /Chờ gửi/);
