@@ -84,6 +84,17 @@ export function createSmtpMailer(agency: HostedAgency): Mailer {
   };
 }
 
+/** Connect, upgrade to TLS as configured and log in, then quit: `config check`'s SMTP probe. Throws with the server's words. */
+export async function verifySmtp(agency: HostedAgency): Promise<void> {
+  const { pool: _pool, maxConnections: _max, maxMessages: _msgs, ...single } = smtpOptions(agency);
+  const transport = nodemailer.createTransport({ ...single, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 });
+  try {
+    await transport.verify();
+  } finally {
+    transport.close();
+  }
+}
+
 function addressOf(a: unknown): string {
   return typeof a === 'string' ? a : String((a as { address?: string }).address ?? a);
 }

@@ -143,6 +143,8 @@ test.serial('a folder the server cannot create: config check and run --once exit
   t.is(check.code, 1, check.stdout + check.stderr);
   t.regex(check.stderr, /folders\.processed "edoc\/x{300}" \(server path "edoc\/x{300}"\) cannot be created: NO .*Cannot create mailbox/);
   t.regex(check.stdout, /namespace "", separator "\/"; no MOVE, no UIDPLUS, IDLE, NAMESPACE/);
+  t.regex(check.stdout, /^  smtp: ok$/m, 'the SMTP login (Postfix submission, STARTTLS) is fine');
+  t.regex(check.stdout, /^  inbox: "INBOX" → "INBOX" exists$/m);
 
   await append(await documentMail({ from: AGENCIES.ubnd.email, to: A.email, numberNotation: '14/QĐ-UBND' }));
   const run = await runCli(['run', '--once', '--config', file], env, { timeoutMs: 120_000 });
@@ -166,4 +168,23 @@ test.serial('a wrong password ends run --once within 10 s with exit 1 and a clea
     t.regex(run.stderr, /IMAP_AUTH: IMAP 127\.0\.0\.1:\d+ for 000\.00\.31\.H62: login of vanthu@soyte\.vinhlong\.test refused/, name);
     t.true(seconds < 10, `${name}: run --once took ${seconds.toFixed(1)} s`);
   }
+});
+
+test.serial('config check on Dovecot: all well exits 0; a wrong SMTP password exits 1 naming SMTP', async t => {
+  const ta = (t.context.t = await imap4dWorld());
+  const srv = loadMailServer()!;
+  const file = path.join(ta.dir, 'dovecot-config.json');
+  const obj = configObject(path.join(ta.dir, 'cli'), ['soyte'], { server: srv });
+  await writeFile(file, JSON.stringify(obj));
+  const ok = await runCli(['config', 'check', '--config', file], worldEnv(srv), { timeoutMs: 120_000 });
+  t.is(ok.code, 0, ok.stdout + ok.stderr);
+  t.regex(ok.stdout, /000\.00\.31\.H62: ok \(namespace "", separator "\."; MOVE, UIDPLUS, IDLE, NAMESPACE\)/);
+  t.regex(ok.stdout, /^  smtp: ok$/m);
+
+  const agency = (obj.agencies as Array<Record<string, unknown>>)[0]!;
+  const badSmtp = { ...obj, agencies: [{ ...agency, smtp: { ...(agency.smtp as object), passwordEnv: 'WRONG_PASSWORD' } }] };
+  await writeFile(file, JSON.stringify(badSmtp));
+  const bad = await runCli(['config', 'check', '--config', file], { ...worldEnv(srv), WRONG_PASSWORD: 'not-the-password' }, { timeoutMs: 120_000 });
+  t.is(bad.code, 1, bad.stdout + bad.stderr);
+  t.regex(bad.stderr, /error: 000\.00\.31\.H62: SMTP 127\.0\.0\.1:\d+: .*(535|[Aa]uthentication)/);
 });
