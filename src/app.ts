@@ -42,6 +42,10 @@ export type App = IntakeDeps & {
  * command that touches no mail, or a test on fakes, never loads them.
  */
 const openImapMailbox: Ports['openMailbox'] = async agency => (await import('./io/imap.js')).openImapMailbox(agency);
+const watchImapMailbox: Ports['watchMailbox'] = (...args) => {
+  const stop = import('./io/imap.js').then(m => m.watchMailbox(...args));
+  return async () => (await stop)();
+};
 const smtpMailerFor: Ports['mailerFor'] = agency => {
   const mailer = import('./io/smtp.js').then(m => m.createSmtpMailer(agency));
   return {
@@ -87,6 +91,7 @@ export async function openApp(config: Config, opts: { ports?: Partial<Ports>; en
   const pool = smtpPool(opts.ports?.mailerFor ?? smtpMailerFor, smtp, c.smtpIdleSeconds * 1000);
   const ports: Ports = {
     clock: systemClock,
+    watchMailbox: watchImapMailbox,
     blobs: new BlobStore(config.storage.blobs),
     fetch: globalThis.fetch,
     log: createLog(env.EDOC_BRIDGE_LOG_LEVEL ?? 'info'),

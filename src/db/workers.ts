@@ -70,10 +70,14 @@ async function ownedBy(db: Db, me: string): Promise<string[]> {
   return (await db('mailbox_owners').where({ owner: me }).orderBy('agency_code').select('agency_code')).map(r => String(r.agency_code));
 }
 
-/** A worker that stops cleanly gives its mailboxes back at once and leaves the table. */
-export async function retireWorker(db: Db, me: string): Promise<void> {
+/**
+ * A worker that stops cleanly gives its mailboxes back at once and is marked gone (its row
+ * expired, so a cycle lease it might still hold is free for the others at once).
+ */
+export async function retireWorker(db: Db, me: string, now: Date): Promise<void> {
   await db('mailbox_owners').where({ owner: me }).update({ owner: null, owner_until: null });
-  await db('workers').where({ id: me }).delete();
+  const gone = iso(new Date(now.getTime() - 1));
+  await db('workers').where({ id: me }).update({ heartbeat_at: gone, expires_at: gone });
 }
 
 /** Rows of workers dead for over an hour are dropped (a crashed process leaves its row behind). */

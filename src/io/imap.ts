@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { ImapFlow } from 'imapflow';
 import type { HostedAgency } from '../config/schema.js';
+import { backoffMs } from '../domain/backoff.js';
 import { BridgeError } from '../errors.js';
 
 /** A message seen in phase 1 of a fetch: small facts only, no body. */
@@ -114,51 +115,75 @@ export async function openImapMailbox(agency: HostedAgency): Promise<Mailbox> {
   };
 }
 
+/** What an IDLE listener reports besides new mail: IDLE running (with the folder's UIDNEXT), or no IDLE on this server. */
+export type WatchEvents = { ready?(info: { uidNext: number }): void; unsupported?(): void };
+
 /**
- * Watch a folder with IDLE and call `onNew` when EXISTS grows; reconnects with backoff.
- * Returns a stop function. The cron poll stays as the fallback when IDLE is not offered.
+ * Watch a folder with IDLE and call `onNew` when EXISTS grows; reconnects with a growing delay
+ * and jitter. Returns a stop function that resolves once the connection is closed (a mailbox's
+ * cycle waits for it: one connection per mailbox, docs/operations.md §Workers). A server
+ * without IDLE is reported once (`unsupported`) and the listener ends: the mailbox is polled.
  */
 export function watchMailbox(
   agency: HostedAgency,
   folder: string,
   onNew: () => void,
   onError: (err: unknown) => void,
+  events: WatchEvents = {},
 ): () => Promise<void> {
   let stopped = false;
   let client: ImapFlow | undefined;
+  let wake: (() => void) | undefined;
   const loop = async () => {
-    let backoff = 1000;
+    let failures = 0;
     while (!stopped) {
       try {
         client = await connectImap(agency);
-        await client.mailboxOpen(folder, { readOnly: true });
+        if (stopped) {
+          // Stopped while logging in: this connection is closed below, and no other opens.
+          throw new Error('stopped');
+        }
+        const mb = await client.mailboxOpen(folder, { readOnly: true });
         if (!client.capabilities.has('IDLE')) {
-          await client.logout();
-          return; // polling only
+          await client.logout().catch(() => client?.close());
+          client = undefined;
+          events.unsupported?.();
+          return; // polled on the mailbox's own schedule
         }
         client.on('exists', () => onNew());
-        backoff = 1000;
+        failures = 0;
+        events.ready?.({ uidNext: Number(mb.uidNext) });
         while (!stopped && client.usable) await client.idle();
       } catch (err) {
         if (!stopped) onError(err);
+        failures++;
       }
       try {
         client?.close();
       } catch {
         /* already closed */
       }
-      if (!stopped) await new Promise(r => setTimeout(r, backoff));
-      backoff = Math.min(backoff * 2, 60_000);
+      client = undefined;
+      if (!stopped)
+        await new Promise<void>(r => {
+          const timer = setTimeout(r, backoffMs(Math.max(failures, 1), Math.random()));
+          wake = () => {
+            clearTimeout(timer);
+            r();
+          };
+        });
     }
   };
-  void loop();
+  const done = loop();
   return async () => {
     stopped = true;
+    wake?.();
     try {
       await client?.logout();
     } catch {
       // LOGOUT failed (the connection dropped): close the socket instead.
       client?.close();
     }
+    await done;
   };
 }

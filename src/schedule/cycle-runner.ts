@@ -1,5 +1,5 @@
 import type { HostedAgency } from '../config/schema.js';
-import { runCycle, type CycleDeps, type CycleStage } from '../cycle.js';
+import { runCycle, type CycleDeps, type CycleReport, type CycleStage } from '../cycle.js';
 import { describeError } from '../errors.js';
 
 /** What one trigger asks for: some stages (default all), the intake of some mailboxes (default all). */
@@ -20,13 +20,24 @@ export function mergeRequests(a: CycleRequest, b: CycleRequest): CycleRequest {
  * trigger it with the stages they want. One run at a time in this process; what is asked meanwhile
  * is merged into one next run, so no trigger is lost and no two outbox passes overlap.
  */
-export function cycleRunner(deps: CycleDeps, onErrors: (errors: string[]) => void = () => undefined): CycleTrigger {
+export function cycleRunner(
+  deps: CycleDeps,
+  onErrors: (errors: string[]) => void = () => undefined,
+  opts: {
+    /** The mailboxes this worker serves now (docs/operations.md §Workers): a request's mailboxes (all when none) narrowed to these. */
+    scope?: (agencies: readonly HostedAgency[] | undefined) => HostedAgency[];
+    /** Each run's report, with the mailboxes its intake covered. */
+    onReport?: (agencies: readonly HostedAgency[], report: CycleReport) => void;
+  } = {},
+): CycleTrigger {
   let running = false;
   let pending: { req: CycleRequest; waiters: Array<() => void> } | null = null;
   const drain = async (req: CycleRequest, waiters: Array<() => void>): Promise<void> => {
     running = true;
     try {
-      const report = await runCycle(deps, { only: req.only, agencies: req.agencies ? [...req.agencies] : undefined });
+      const agencies = opts.scope ? opts.scope(req.agencies) : req.agencies ? [...req.agencies] : undefined;
+      const report = await runCycle(deps, { only: req.only, agencies });
+      opts.onReport?.(agencies ?? deps.config.agencies, report);
       if (report.errors.length) onErrors(report.errors);
     } catch (err) {
       onErrors([describeError(err)]);
