@@ -8,6 +8,8 @@ export type HostBudget = {
   acquire(host: string): Promise<() => void>;
   /** A slot at once, or null when the host is full (IDLE listeners do not queue). */
   tryAcquire(host: string): (() => void) | null;
+  /** Callers waiting for a slot on `host`. */
+  queued(host: string): number;
   /** Slots taken on `host` now. */
   inUse(host: string): number;
   /** The most slots ever taken on `host` at once (status and tests). */
@@ -42,6 +44,7 @@ export function hostBudget(limitOf: (host: string) => number): HostBudget {
         waiting.set(host, line);
         line.push(() => resolve(take(host)));
       }),
+    queued: host => waiting.get(host)?.length ?? 0,
     inUse: host => used.get(host) ?? 0,
     peak: host => peaks.get(host) ?? 0,
     limit: limitOf,

@@ -56,7 +56,8 @@ export function smtpPool(create: (agency: HostedAgency) => Mailer, budget: HostB
   };
   const giveBack = (e: Entry, broken: boolean) => {
     e.busy = false;
-    if (broken) return drop(e);
+    // Broken, or others wait for a slot on this host: the connection goes rather than idles.
+    if (broken || budget.queued(e.host) > 0) return drop(e);
     e.idleTimer = setTimeout(() => drop(e), idleMs);
     e.idleTimer.unref?.();
   };
