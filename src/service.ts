@@ -4,7 +4,9 @@ import { backoffMs } from './domain/backoff.js';
 import { watchDropFolders } from './outbound/drop-folder.js';
 import type { Ports } from './ports.js';
 import { startWebServer } from './web/server.js';
-import { cycleRunner } from './schedule/cycle-runner.js';
+import { CYCLE_STAGES, runCycle } from './cycle.js';
+import { cycleRunner, type CycleTrigger } from './schedule/cycle-runner.js';
+import { mailboxQueue } from './schedule/mailbox-queue.js';
 import { startHeartbeat } from './schedule/heartbeat.js';
 import { JOBS } from './schedule/jobs.js';
 import { mailboxWatchers } from './schedule/mailbox-watch.js';
@@ -18,9 +20,10 @@ export type ServiceOptions = { timers?: Timers; random?: () => number; web?: boo
  * database (docs/operations.md §Workers):
  *   heartbeat   claims this worker's share of the mailboxes, renews them and its cycles' leases
  *   watchers    an IDLE listener per owned mailbox (within the IMAP budget), or its own poll
- *   cycles      one cycle runner (src/cycle.ts) triggered by the cron jobs and the listeners,
- *               for the owned mailboxes only; a mailbox's IDLE connection is closed while its
- *               cycle runs; a mailbox whose cycle failed waits a growing delay with jitter
+ *   cycles      triggered by the cron jobs and the listeners (src/cycle.ts's stages): the intake of
+ *               each owned mailbox on its own, `workers.cycleConcurrency` at a time (its IDLE
+ *               connection closed meanwhile; after a failure it waits a growing delay with
+ *               jitter), then the other stages through one cycle runner (one run at a time)
  *   drop folders, web app and API
  * Returns a stop function for SIGTERM (the mailboxes are given back at once).
  */
@@ -33,45 +36,57 @@ export async function startService(app: App, opts: ServiceOptions = {}): Promise
   const failing = new Map<string, { failures: number; notBefore: number }>();
 
   const watchers = mailboxWatchers(app, agency => void cycle({ agencies: [agency], only: ['intake', 'outbox', 'record-sends'] }), timers);
-  // The cycles' mailbox: its IDLE listener closes first, and comes back when the cycle is over.
+  // The cycles' mailbox: its IDLE listener closes first, and comes back when the cycle is over
+  // (knowing the UIDNEXT the cycle saw, so only mail newer than that asks for another cycle).
   const openMailbox: Ports['openMailbox'] = async agency => {
     await watchers.pause(agency.code);
     inCycle.add(agency.code);
+    let uidNext: number | undefined;
     const done = () => {
       inCycle.delete(agency.code);
-      watchers.resume(agency.code);
+      watchers.resume(agency.code, uidNext);
     };
     try {
       const mailbox = await app.ports.openMailbox(agency);
-      return { ...mailbox, close: () => mailbox.close().finally(done) };
+      return {
+        ...mailbox,
+        open: async folder => {
+          const r = await mailbox.open(folder);
+          if (folder === agency.folders.inbox) uidNext = r.uidNext;
+          return r;
+        },
+        close: () => mailbox.close().finally(done),
+      };
     } catch (err) {
       done();
       throw err;
     }
   };
+  const cycleDeps = { ...app, ports: { ...app.ports, openMailbox } };
   const eligible = (agencies?: readonly HostedAgency[]) =>
     (agencies ?? [...owned.values()]).filter(a => owned.has(a.code) && (failing.get(a.code)?.notBefore ?? 0) <= clock.now().getTime());
-  const cycle = cycleRunner(
-    { ...app, ports: { ...app.ports, openMailbox } },
-    errors => log.error('JOB_FAILED', { job: 'cycle', errors }),
-    {
-      scope: eligible,
-      onReport: (agencies, report) => {
-        for (const a of agencies) {
-          const failed = report.errors.some(e => e.startsWith(`${a.code}: `));
-          if (!failed && !report.intake.some(r => r.agency === a.code)) continue; // no intake in this run
-          if (!failed) {
-            failing.delete(a.code);
-            continue;
-          }
-          const failures = (failing.get(a.code)?.failures ?? 0) + 1;
-          const wait = backoffMs(failures, random(), 5_000, 10 * 60_000);
-          failing.set(a.code, { failures, notBefore: clock.now().getTime() + wait });
-          log.warn('MAILBOX_BACKOFF', { agency: a.code, failures, waitMs: wait });
-        }
-      },
-    },
-  );
+  const noteOutcome = (a: HostedAgency, failed: boolean) => {
+    if (!failed) return void failing.delete(a.code);
+    const failures = (failing.get(a.code)?.failures ?? 0) + 1;
+    const wait = backoffMs(failures, random(), 5_000, 10 * 60_000);
+    failing.set(a.code, { failures, notBefore: clock.now().getTime() + wait });
+    log.warn('MAILBOX_BACKOFF', { agency: a.code, failures, waitMs: wait });
+  };
+  // Each mailbox's intake on its own, several at a time (a trigger does not wait for the others' cycle).
+  const intake = mailboxQueue(app.config.workers.cycleConcurrency, async agency => {
+    const report = await runCycle(cycleDeps, { agencies: [agency], only: ['intake'] });
+    if (report.errors.length) log.error('JOB_FAILED', { job: 'intake', errors: report.errors });
+    noteOutcome(agency, report.errors.length > 0);
+  });
+  // The other stages: one run at a time, triggers merged (schedule/cycle-runner.ts); never the intake.
+  const stages = cycleRunner(cycleDeps, errors => log.error('JOB_FAILED', { job: 'cycle', errors }), { scope: () => [] });
+  const ALL_BUT_INTAKE = CYCLE_STAGES.map(st => st.name).filter(n => n !== 'intake');
+  /** A cycle as the jobs and listeners ask for it: the intake of the owned mailboxes asked for, then the other stages asked for. */
+  const cycle: CycleTrigger = async (req = {}) => {
+    if (!req.only || req.only.includes('intake')) await Promise.all(eligible(req.agencies).map(a => intake.run(a)));
+    const rest = (req.only ?? ALL_BUT_INTAKE).filter(n => n !== 'intake');
+    if (rest.length) await stages({ only: rest });
+  };
 
   let first = true;
   const heartbeat = startHeartbeat(app, {
@@ -110,7 +125,7 @@ export async function startService(app: App, opts: ServiceOptions = {}): Promise
     await heartbeat.stop(false);
     await watchers.stopAll();
     stopDropFolders();
-    await cycle({ only: [] }); // the cycle running now finishes (its mailbox is released) before we retire
+    await intake.drain(); // running intakes end (their leases released) before we retire
     await heartbeat.stop(true);
     await http?.close();
   };

@@ -14,8 +14,8 @@ export type ListedMessage = { uid: number; size: number; messageId: string | nul
  * runs one FETCH to the end, then `download()` is called per UID.
  */
 export type Mailbox = {
-  /** Open the folder; returns its UIDVALIDITY. */
-  open(folder: string): Promise<{ uidvalidity: number; exists: number }>;
+  /** Open the folder; returns its UIDVALIDITY (and UIDNEXT: the service's IDLE listener compares it). */
+  open(folder: string): Promise<{ uidvalidity: number; exists: number; uidNext?: number }>;
   list(): Promise<ListedMessage[]>;
   download(uid: number): Promise<Readable>;
   /** Move messages (by UID) to a folder, creating it when missing. */
@@ -72,7 +72,7 @@ export async function openImapMailbox(agency: HostedAgency): Promise<Mailbox> {
       release = () => lock.release();
       const mb = client.mailbox;
       if (!mb) throw new BridgeError('IMAP_UNAVAILABLE', `cannot open ${folder}`);
-      return { uidvalidity: Number(mb.uidValidity), exists: mb.exists };
+      return { uidvalidity: Number(mb.uidValidity), exists: mb.exists, uidNext: Number(mb.uidNext) };
     },
     async list() {
       const mb = client.mailbox;

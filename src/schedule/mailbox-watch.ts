@@ -24,8 +24,8 @@ export type MailboxWatchers = {
   remove(code: string): Promise<void>;
   /** Close the mailbox's IDLE connection before its cycle opens one (one connection per mailbox). */
   pause(code: string): Promise<void>;
-  /** Its cycle is over: IDLE again (new mail meanwhile asks for another cycle). */
-  resume(code: string): void;
+  /** Its cycle is over (it saw the inbox's `uidNext`): IDLE again; newer mail asks for another cycle. */
+  resume(code: string, uidNext?: number): void;
   /** How each watched mailbox is served now (status, tests). */
   modes(): Record<string, string>;
   stopAll(): Promise<void>;
@@ -151,9 +151,10 @@ export function mailboxWatchers(app: Pick<App, 'config' | 'ports' | 'connections
       w.stop = undefined;
       await stop?.();
     },
-    resume(code) {
+    resume(code, uidNext) {
       const w = watches.get(code);
       if (!w || w.pauses === 0) return;
+      if (uidNext !== undefined) w.uidNext = uidNext;
       w.pauses--;
       if (w.pauses === 0 && w.mode === 'paused') startIdle(w);
     },

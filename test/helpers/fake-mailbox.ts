@@ -104,7 +104,7 @@ export class FakeMailbox {
       open: async f => {
         folder = f;
         this.calls.push({ op: 'open', folder: f });
-        return { uidvalidity: this.uidvalidity, exists: (this.folders.get(f) ?? []).length };
+        return { uidvalidity: this.uidvalidity, exists: (this.folders.get(f) ?? []).length, uidNext: this.nextUid };
       },
       list: async () => {
         this.calls.push({ op: 'list', folder });
