@@ -57,6 +57,8 @@ async function main() {
       instance: { domain: 'edoc.scale.test' },
       storage: { database: { client: 'sqlite3', filename: path.join(dir, 'edoc.sqlite') }, blobs: path.join(dir, 'blobs') },
       http: { port: 0 },
+      // The server's limits are raised for the benchmark (MAILSRV_IMAP_SESSIONS): the budget with them.
+      connections: { imapPerHost: N + 20 },
       schedules: { poll: '*/5 * * * *', outbox: '*/10 * * * * *' },
       agencies,
       directory: [{ code: '000.90.999.H62', name: 'Cơ quan gửi thử', emails: [SENDER], kind: 'edoc-bridge' }, ...agencies.map(a => ({ code: a.code, name: a.name, emails: [a.email], kind: 'edoc-bridge' as const }))],
