@@ -126,6 +126,7 @@ export async function startService(app: App, opts: ServiceOptions = {}): Promise
     await watchers.stopAll();
     stopDropFolders();
     await intake.drain(); // running intakes end (their leases released) before we retire
+    await stages({ only: [] }); // and the stages' run going now
     await heartbeat.stop(true);
     await http?.close();
   };
