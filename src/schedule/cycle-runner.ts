@@ -1,5 +1,5 @@
 import type { HostedAgency } from '../config/schema.js';
-import { runCycle, type CycleDeps, type CycleReport, type CycleStage } from '../cycle.js';
+import { runCycle, type CycleDeps, type CycleStage } from '../cycle.js';
 import { describeError } from '../errors.js';
 
 /** What one trigger asks for: some stages (default all), the intake of some mailboxes (default all). */
@@ -26,8 +26,6 @@ export function cycleRunner(
   opts: {
     /** The mailboxes this worker serves now (docs/operations.md §Workers): a request's mailboxes (all when none) narrowed to these. */
     scope?: (agencies: readonly HostedAgency[] | undefined) => HostedAgency[];
-    /** Each run's report, with the mailboxes its intake covered. */
-    onReport?: (agencies: readonly HostedAgency[], report: CycleReport) => void;
   } = {},
 ): CycleTrigger {
   let running = false;
@@ -37,7 +35,6 @@ export function cycleRunner(
     try {
       const agencies = opts.scope ? opts.scope(req.agencies) : req.agencies ? [...req.agencies] : undefined;
       const report = await runCycle(deps, { only: req.only, agencies });
-      opts.onReport?.(agencies ?? deps.config.agencies, report);
       if (report.errors.length) onErrors(report.errors);
     } catch (err) {
       onErrors([describeError(err)]);
