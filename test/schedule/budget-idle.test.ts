@@ -198,3 +198,31 @@ test('two services on one database: a silent one loses its mailboxes to the othe
   }
 });
 
+
+test('a mailbox whose cycle failed waits its backoff (MAILBOX_BACKOFF), then is taken in again', async t => {
+  const clock = stepClock('2026-11-20T03:00:00Z');
+  const w = await openWorld(['soyte'], { clock });
+  const m = manualTimers();
+  let opens = 0;
+  w.mailboxes.beforeOpen = async () => void opens++;
+  w.mailboxes.down = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+  const stop = await startService(w.app, { timers: m.timers, web: false, cron: false, random: () => 0.5 });
+  try {
+    await settle(() => w.log.lines.some(l => l.event === 'MAILBOX_BACKOFF'));
+    const backoff = w.log.lines.find(l => l.event === 'MAILBOX_BACKOFF')!;
+    t.is(backoff.waitMs, 3750, 'first failure: 5 s step, half fixed and half drawn');
+    const tried = opens;
+    const box = w.mailboxes.of(A.code);
+    box.deliver(await doc(3, A.email)); // EXISTS while it backs off: no attempt
+    await new Promise(r => setTimeout(r, 200));
+    t.is(opens, tried, 'no new attempt before the backoff ends');
+    w.mailboxes.down = null;
+    clock.advance(4000);
+    box.deliver(await doc(4, A.email));
+    await settle(async () => Number((await w.app.db('register_entries').count('* as n'))[0]!.n) === 2);
+    t.is(Number((await w.app.db('register_entries').count('* as n'))[0]!.n), 2, 'both mails once the backoff is over');
+  } finally {
+    await stop();
+    await w.close();
+  }
+});
