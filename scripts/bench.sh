@@ -4,7 +4,9 @@
 # then intake throughput, latency with IDLE and peak memory (bench/intake-bench.ts),
 # then signature verification throughput (bench/signature-bench.ts), then the web app's register
 # paging and upload memory (bench/web-bench.ts, no mail server), against a mail server
-# instance of their own (port offset 400, 100 MiB message limit for the 50 MB mail).
+# instance of their own (port offset 400, 100 MiB message limit for the 50 MB mail); then the scale
+# part (bench/scale-bench.ts: SCALE_MAILBOXES mailboxes, default 300, on one more instance with
+# raised Dovecot limits, port offset 450).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -18,3 +20,10 @@ export EDOC_BRIDGE_LOG_LEVEL=silent
 node --import tsx bench/intake-bench.ts
 if [ -f bench/signature-bench.ts ]; then node --import tsx bench/signature-bench.ts; fi
 node --import tsx bench/web-bench.ts
+(
+  n="${SCALE_MAILBOXES:-300}"
+  export MAILSRV_DIR="${EDOC_SCALE_MAILSRV_DIR:-/tmp/edoc-scale-mailsrv}" MAILSRV_PORT_OFFSET="${EDOC_SCALE_PORT_OFFSET:-450}"
+  export MAILSRV_IMAP_SESSIONS=$((n + 100)) MAILSRV_USERS="$(node --import tsx bench/scale-bench.ts users "$n")"
+  bash scripts/mailserver.sh start "$MAILSRV_DIR" >/dev/null
+  SCALE_MAILBOXES="$n" node --import tsx bench/scale-bench.ts
+)

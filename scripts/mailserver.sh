@@ -12,7 +12,8 @@
 #
 # knobs (environment): MAILSRV_DIR (default /tmp/edoc-mailsrv), MAILSRV_PORT_OFFSET (added to every
 # port), MAILSRV_USERS ("addr:password ..."), MAILSRV_MAX_MSG (message_size_limit, default 50 MiB),
-# MAILSRV_FSYNC (Dovecot mail_fsync: optimized|never), MAILSRV_INSTALL=no (never run apt),
+# MAILSRV_FSYNC (Dovecot mail_fsync: optimized|never), MAILSRV_IMAP_SESSIONS (Dovecot imap process
+# limit, default the stock 100; the scale benchmark raises it), MAILSRV_INSTALL=no (never run apt),
 # MAILSRV_TRACE=1 (timestamped set -x).
 set -euo pipefail
 umask 022
@@ -65,6 +66,8 @@ HOST=127.0.0.1
 MAX_MSG=${MAILSRV_MAX_MSG:-52428800}
 [[ "$MAX_MSG" =~ ^[0-9]+$ ]] || die "MAILSRV_MAX_MSG must be a number of bytes, got '$MAX_MSG'"
 FSYNC=${MAILSRV_FSYNC:-optimized}
+IMAP_SESSIONS=${MAILSRV_IMAP_SESSIONS:-100}
+[[ "$IMAP_SESSIONS" =~ ^[0-9]+$ ]] || die "MAILSRV_IMAP_SESSIONS must be a number, got '$IMAP_SESSIONS'"
 [[ "$FSYNC" == optimized || "$FSYNC" == never || "$FSYNC" == always ]] || die "MAILSRV_FSYNC must be optimized, never or always"
 USERS_SPEC=${MAILSRV_USERS:-"vanthu@soyte.vinhlong.test:vanthu-soyte vanthu@ubnd.vinhlong.test:vanthu-ubnd vanthu@stc.vinhlong.test:vanthu-stc giamdoc@soyte.vinhlong.test:giamdoc-soyte"}
 
@@ -291,6 +294,8 @@ userdb {
 }
 
 service imap-login {
+  # With TLS each login process stays on as the session's proxy: as many as imap sessions.
+  process_limit = $IMAP_SESSIONS
   inet_listener imap {
     address = $HOST
     port = $IMAP_PORT
@@ -315,6 +320,12 @@ service auth {
     group = postfix
   }
 }
+
+# One imap process per session: the stock limit is 100 (MAILSRV_IMAP_SESSIONS raises it).
+service imap {
+  process_limit = $IMAP_SESSIONS
+}
+default_client_limit = $(( IMAP_SESSIONS * 2 + 100 > 1000 ? IMAP_SESSIONS * 2 + 100 : 1000 ))
 
 protocol imap {
   # The default 10 per user and IP is hit quickly by parallel test workers.

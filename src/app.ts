@@ -13,6 +13,9 @@ import type { IntakeDeps } from './inbound/deps.js';
 import { inProcessPreparer, workerPreparer } from './inbound/preparer.js';
 import { loadTrust, signatureVerifier } from './inbound/signature-verifier.js';
 import { systemClock } from './io/clock.js';
+import { hostBudget, type HostBudget } from './io/host-budget.js';
+import type { Mailbox } from './io/imap.js';
+import { smtpPool, type SmtpPool } from './io/smtp-pool.js';
 import { stampFont } from './io/stamp-font.js';
 import { createLog } from './log.js';
 import { documentSealer, type Sealer } from './outbound/seal-document.js';
@@ -28,6 +31,8 @@ import type { TrustConfig } from './signature/index.js';
 export type App = IntakeDeps & {
   sealer: Sealer;
   smtpPolicy: SmtpPolicy;
+  /** Connection budgets per mail host (docs/operations.md §Workers): IMAP (cycles, IDLE listeners) and the outbox's SMTP pool. */
+  connections: { imap: HostBudget; smtp: HostBudget; smtpPool: SmtpPool };
   /** The environment the app was opened with (secrets named by the config are read from it). */
   env: NodeJS.ProcessEnv;
   close(): Promise<void>;
@@ -38,6 +43,10 @@ export type App = IntakeDeps & {
  * command that touches no mail, or a test on fakes, never loads them.
  */
 const openImapMailbox = (log: Ports['log']): Ports['openMailbox'] => async agency => (await import('./io/imap.js')).openImapMailbox(agency, log);
+const watchImapMailbox: Ports['watchMailbox'] = (...args) => {
+  const stop = import('./io/imap.js').then(m => m.watchMailbox(...args));
+  return async () => (await stop)();
+};
 const smtpMailerFor: Ports['mailerFor'] = agency => {
   const mailer = import('./io/smtp.js').then(m => m.createSmtpMailer(agency));
   return {
@@ -54,6 +63,30 @@ function warnCleartext(config: Config, log: Ports['log']): void {
   }
 }
 
+/** Opening a mailbox waits for a slot of its host's IMAP budget, given back when it closes (or fails to open). */
+function budgetedOpen(open: Ports['openMailbox'], budget: HostBudget): Ports['openMailbox'] {
+  return async agency => {
+    const release = await budget.acquire(agency.imap.host);
+    let mailbox: Mailbox;
+    try {
+      mailbox = await open(agency);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    return {
+      ...mailbox,
+      close: async () => {
+        try {
+          await mailbox.close();
+        } finally {
+          release();
+        }
+      },
+    };
+  };
+}
+
 /**
  * Open the database (migrating it), the blob store and the logger for a validated config, and
  * build the ports. Tests replace ports (`opts.ports`: a fake mailbox, a fake mailer, a clock).
@@ -61,15 +94,21 @@ function warnCleartext(config: Config, log: Ports['log']): void {
 export async function openApp(config: Config, opts: { ports?: Partial<Ports>; env?: NodeJS.ProcessEnv; migrate?: boolean } = {}): Promise<App> {
   const env = opts.env ?? process.env;
   const baseLog = opts.ports?.log ?? createLog(env.EDOC_BRIDGE_LOG_LEVEL ?? 'info');
+  // Every connection to a mail host is counted against its budget, the fakes' too (docs/operations.md §Workers).
+  const { connections: c } = config;
+  const imap = hostBudget(host => c.hosts[host]?.imap ?? c.imapPerHost);
+  const smtp = hostBudget(host => c.hosts[host]?.smtp ?? c.smtpPerHost);
+  const pool = smtpPool(opts.ports?.mailerFor ?? smtpMailerFor, smtp, c.smtpIdleSeconds * 1000);
   const ports: Ports = {
     clock: systemClock,
-    openMailbox: openImapMailbox(baseLog),
-    mailerFor: smtpMailerFor,
+    watchMailbox: watchImapMailbox,
     blobs: new BlobStore(config.storage.blobs),
     fetch: globalThis.fetch,
     log: baseLog,
     failpoint: envFailpoint(env),
     ...opts.ports,
+    openMailbox: budgetedOpen(opts.ports?.openMailbox ?? openImapMailbox(baseLog), imap),
+    mailerFor: pool.mailerFor,
   };
   const { clock, log } = ports;
   const dbPassword = config.storage.database.passwordEnv ? readSecret(config.storage.database.passwordEnv, 'storage.database.passwordEnv', env) : undefined;
@@ -109,8 +148,10 @@ export async function openApp(config: Config, opts: { ports?: Partial<Ports>; en
     // `tsa: httpTsa(url, fetchTransport(ports.fetch))` (src/io/tsa-client.ts).
     sealer: documentSealer({ font: () => stampFont() }),
     smtpPolicy,
+    connections: { imap, smtp, smtpPool: pool },
     env,
     close: async () => {
+      pool.closeAll();
       await preparer.close();
       await db.destroy();
     },

@@ -40,13 +40,24 @@ type Stage = { name: CycleStage; run(deps: CycleDeps, agencies: HostedAgency[], 
 export const CYCLE_STAGES: readonly Stage[] = [
   {
     name: 'intake',
+    // Several mailboxes at a time (workers.cycleConcurrency), each connection within its host's
+    // IMAP budget (docs/operations.md §Workers); the reports keep the mailboxes' order.
     run: async (deps, agencies, report) => {
-      for (const agency of agencies) {
-        try {
-          report.intake.push(await runIntakeCycle(deps, agency));
-        } catch (err) {
-          report.errors.push(`${agency.code}: ${describeError(err)}`);
+      const results: Array<IntakeReport | { error: string }> = [];
+      let next = 0;
+      const lane = async () => {
+        for (let i = next++; i < agencies.length; i = next++) {
+          try {
+            results[i] = await runIntakeCycle(deps, agencies[i]!);
+          } catch (err) {
+            results[i] = { error: `${agencies[i]!.code}: ${describeError(err)}` };
+          }
         }
+      };
+      await Promise.all(Array.from({ length: Math.min(deps.config.workers.cycleConcurrency, agencies.length) }, lane));
+      for (const r of results) {
+        if ('error' in r) report.errors.push(r.error);
+        else report.intake.push(r);
       }
     },
   },

@@ -36,6 +36,10 @@ export const EVENTS = {
   IDLE_START: 'IMAP IDLE listener started',
   IDLE_EXISTS: 'IMAP IDLE reported new mail',
   IDLE_ERROR: 'IMAP IDLE listener error; will reconnect',
+  IDLE_UNSUPPORTED: 'The IMAP server offers no IDLE; the mailbox is polled on its own schedule',
+  IDLE_NO_BUDGET: 'No IMAP connection left in the host budget for IDLE; the mailbox is polled until one is',
+  WORKER_CLAIMS: 'This worker took or gave back mailboxes (its share, or a dead worker’s)',
+  MAILBOX_BACKOFF: 'A mailbox whose cycle failed waits before its next one',
 
   // Answers and outbox
   OUTBOX_SENT: 'Message sent',

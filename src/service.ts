@@ -1,50 +1,133 @@
 import type { App } from './app.js';
-import { describeError } from './errors.js';
-import { watchMailbox } from './io/imap.js';
+import type { HostedAgency } from './config/schema.js';
+import { backoffMs } from './domain/backoff.js';
 import { watchDropFolders } from './outbound/drop-folder.js';
+import type { Ports } from './ports.js';
 import { startWebServer } from './web/server.js';
-import { cycleRunner } from './schedule/cycle-runner.js';
+import { CYCLE_STAGES, runCycle } from './cycle.js';
+import { cycleRunner, type CycleTrigger } from './schedule/cycle-runner.js';
+import { mailboxQueue } from './schedule/mailbox-queue.js';
+import { startHeartbeat } from './schedule/heartbeat.js';
 import { JOBS } from './schedule/jobs.js';
+import { mailboxWatchers } from './schedule/mailbox-watch.js';
 import { startScheduler } from './schedule/scheduler.js';
+import { realTimers, type Timers } from './schedule/timers.js';
+
+export type ServiceOptions = { timers?: Timers; random?: () => number; web?: boolean; cron?: boolean };
 
 /**
- * The long-running service (`edoc-bridge start`): one cycle runner (src/cycle.ts) triggered by the
- * cron jobs and by one IDLE listener per mailbox (its EXISTS asks for that mailbox's intake and the
- * outbox at once), the drop-folder watchers, and the web app and API (src/web/). Returns a stop
- * function for SIGTERM.
+ * The long-running service (`edoc-bridge start`), one worker among possibly several on one
+ * database (docs/operations.md §Workers):
+ *   heartbeat   claims this worker's share of the mailboxes, renews them and its cycles' leases
+ *   watchers    an IDLE listener per owned mailbox (within the IMAP budget), or its own poll
+ *   cycles      triggered by the cron jobs and the listeners (src/cycle.ts's stages): the intake of
+ *               each owned mailbox on its own, `workers.cycleConcurrency` at a time (its IDLE
+ *               connection closed meanwhile; after a failure it waits a growing delay with
+ *               jitter), then the other stages through one cycle runner (one run at a time)
+ *   drop folders, web app and API
+ * Returns a stop function for SIGTERM (the mailboxes are given back at once).
  */
-export async function startService(app: App): Promise<() => Promise<void>> {
-  const { log } = app.ports;
-  const cycle = cycleRunner(app, errors => log.error('JOB_FAILED', { job: 'cycle', errors }));
-  const scheduler = startScheduler(app, JOBS, cycle);
-  const stops: Array<() => Promise<void>> = [];
-  for (const agency of app.config.agencies) {
-    const intake = () => cycle({ agencies: [agency], only: ['intake', 'outbox', 'record-sends'] });
-    if (agency.imap.idle) {
-      stops.push(
-        watchMailbox(
-          agency,
-          agency.folders.inbox,
-          () => {
-            log.debug('IDLE_EXISTS', { agency: agency.code });
-            void intake();
-          },
-          err => log.warn('IDLE_ERROR', { agency: agency.code, error: describeError(err) }),
-        ),
-      );
-      log.info('IDLE_START', { agency: agency.code });
+export async function startService(app: App, opts: ServiceOptions = {}): Promise<() => Promise<void>> {
+  const { log, clock } = app.ports;
+  const timers = opts.timers ?? realTimers;
+  const random = opts.random ?? Math.random;
+  const owned = new Map<string, HostedAgency>();
+  const inCycle = new Set<string>();
+  const failing = new Map<string, { failures: number; notBefore: number }>();
+
+  const watchers = mailboxWatchers(app, agency => void cycle({ agencies: [agency], only: ['intake', 'outbox', 'record-sends'] }), timers);
+  // The cycles' mailbox: its IDLE listener closes first, and comes back when the cycle is over
+  // (knowing the UIDNEXT the cycle saw, so only mail newer than that asks for another cycle).
+  const openMailbox: Ports['openMailbox'] = async agency => {
+    await watchers.pause(agency.code);
+    inCycle.add(agency.code);
+    let uidNext: number | undefined;
+    const done = () => {
+      inCycle.delete(agency.code);
+      watchers.resume(agency.code, uidNext);
+    };
+    try {
+      const mailbox = await app.ports.openMailbox(agency);
+      return {
+        ...mailbox,
+        open: async folder => {
+          const r = await mailbox.open(folder);
+          if (folder === agency.folders.inbox) uidNext = r.uidNext;
+          return r;
+        },
+        close: () => mailbox.close().finally(done),
+      };
+    } catch (err) {
+      done();
+      throw err;
     }
+  };
+  const cycleDeps = { ...app, ports: { ...app.ports, openMailbox } };
+  const eligible = (agencies?: readonly HostedAgency[]) =>
+    (agencies ?? [...owned.values()]).filter(a => owned.has(a.code) && (failing.get(a.code)?.notBefore ?? 0) <= clock.now().getTime());
+  const noteOutcome = (a: HostedAgency, failed: boolean) => {
+    if (!failed) return void failing.delete(a.code);
+    const failures = (failing.get(a.code)?.failures ?? 0) + 1;
+    const wait = backoffMs(failures, random(), 5_000, 10 * 60_000);
+    failing.set(a.code, { failures, notBefore: clock.now().getTime() + wait });
+    log.warn('MAILBOX_BACKOFF', { agency: a.code, failures, waitMs: wait });
+  };
+  // Each mailbox's intake on its own, several at a time (a trigger does not wait for the others' cycle).
+  const intake = mailboxQueue(app.config.workers.cycleConcurrency, async agency => {
+    const report = await runCycle(cycleDeps, { agencies: [agency], only: ['intake'] });
+    if (report.errors.length) log.error('JOB_FAILED', { job: 'intake', errors: report.errors });
+    noteOutcome(agency, report.errors.length > 0);
+  });
+  // The other stages: one run at a time, triggers merged (schedule/cycle-runner.ts); never the intake.
+  const stages = cycleRunner(cycleDeps, errors => log.error('JOB_FAILED', { job: 'cycle', errors }), { scope: () => [] });
+  const ALL_BUT_INTAKE = CYCLE_STAGES.map(st => st.name).filter(n => n !== 'intake');
+  /** A cycle as the jobs and listeners ask for it: the intake of the owned mailboxes asked for, then the other stages asked for. */
+  const cycle: CycleTrigger = async (req = {}) => {
+    if (!req.only || req.only.includes('intake')) await Promise.all(eligible(req.agencies).map(a => intake.run(a)));
+    const rest = (req.only ?? ALL_BUT_INTAKE).filter(n => n !== 'intake');
+    if (rest.length) await stages({ only: rest });
+  };
+
+  let first = true;
+  const heartbeat = startHeartbeat(app, {
+    role: 'service',
+    timers,
+    busy: () => inCycle,
+    onChange: async ({ gained, lost }) => {
+      for (const code of lost) {
+        owned.delete(code);
+        await watchers.remove(code);
+      }
+      const agencies = gained.map(code => app.config.agencies.find(a => a.code === code)).filter((a): a is HostedAgency => !!a);
+      agencies.forEach((a, i) => {
+        owned.set(a.code, a);
+        watchers.add(a, i * app.config.workers.startStaggerMs);
+      });
+      // Mail that arrived while nobody served these mailboxes; at start, documents left half-submitted too.
+      if (first) void cycle();
+      else if (agencies.length) void cycle({ agencies, only: ['intake', 'outbox', 'record-sends'] });
+      first = false;
+    },
+  });
+  await heartbeat.tick();
+  if (first) {
+    first = false;
+    void cycle(); // no mailbox of ours (others hold them all): the other stages still run
   }
-  void cycle(); // mail that arrived while we were down, documents left half-submitted
+  const scheduler = opts.cron === false ? { stop: async () => undefined } : startScheduler(app, JOBS, cycle);
   // Drop folders: fs.watch submits at once; the send schedule scans anyway (a missed event only delays).
   const stopDropFolders = watchDropFolders(app, () => cycle({ only: ['submissions'] }));
-  stops.push(async () => stopDropFolders());
-  const http = await startWebServer(app);
-  log.info('SERVICE_START', { agencies: app.config.agencies.map(a => a.code), http: http.url });
+  const http = opts.web === false ? null : await startWebServer(app);
+  log.info('SERVICE_START', { worker: app.workerId, agencies: app.config.agencies.map(a => a.code), owned: [...owned.keys()], http: http?.url });
   return async () => {
-    log.info('SERVICE_STOP', {});
+    log.info('SERVICE_STOP', { worker: app.workerId });
     await scheduler.stop();
-    for (const s of stops) await s();
-    await http.close();
+    await heartbeat.stop(false);
+    await watchers.stopAll();
+    stopDropFolders();
+    await intake.drain(); // running intakes end (their leases released) before we retire
+    await stages({ only: [] }); // and the stages' run going now
+    await heartbeat.stop(true);
+    await http?.close();
   };
 }

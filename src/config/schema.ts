@@ -55,6 +55,8 @@ const imapSettings = z
     idle: z.boolean().default(true),
     /** Longest wait for the server's answer to one IMAP command (connect and login included). */
     timeoutSeconds: z.number().int().min(1).max(3600).default(60),
+    /** Without IDLE (off, not offered, or no connection left in the budget): this mailbox's own poll interval, in seconds. */
+    pollSeconds: z.number().int().min(1).max(3600).default(60),
   })
   .strict()
   .superRefine(cleartextRule('starttls'));
@@ -214,6 +216,35 @@ export const configSchema = z
         intakeWorkers: z.number().int().min(0).max(16).default(0),
         /** Decompression and parsing limits for hostile input (docs/hostile-input.md §Limits). */
         decode: decodeLimits.default({}),
+      })
+      .strict()
+      .default({}),
+    /** Several `start` processes on one database share the mailboxes (docs/operations.md §Workers). */
+    workers: z
+      .object({
+        /** How often a worker says it is alive, renews its mailbox claims and its running cycles' leases. */
+        heartbeatSeconds: z.number().int().min(1).max(60).default(5),
+        /** A worker silent this long loses its mailboxes to the others (takeover within lease + heartbeat). */
+        leaseSeconds: z.number().int().min(3).max(600).default(20),
+        /** Mailboxes whose intake runs at once, in a cycle and in `run --once` (within the IMAP budget). */
+        cycleConcurrency: z.number().int().min(1).max(64).default(4),
+        /** Delay between starting two IDLE listeners, so a restart does not log in to every mailbox at once. */
+        startStaggerMs: z.number().int().min(0).max(10_000).default(50),
+      })
+      .strict()
+      .refine(w => w.leaseSeconds > w.heartbeatSeconds * 2, { message: 'leaseSeconds must be more than twice heartbeatSeconds' })
+      .default({}),
+    /** Connection budgets per mail server host (docs/operations.md §Workers): never more connections than these at once. */
+    connections: z
+      .object({
+        /** IMAP connections to one host (IDLE listeners and cycles); a stock Dovecot allows 100 imap processes. */
+        imapPerHost: z.number().int().min(1).max(10_000).default(80),
+        /** SMTP connections to one host (the outbox's pooled senders). */
+        smtpPerHost: z.number().int().min(1).max(1000).default(10),
+        /** An SMTP connection idle this long is closed. */
+        smtpIdleSeconds: z.number().int().min(1).max(600).default(10),
+        /** Per host overrides, by host name: { imap?, smtp? }. */
+        hosts: z.record(z.object({ imap: z.number().int().min(1).optional(), smtp: z.number().int().min(1).optional() }).strict()).default({}),
       })
       .strict()
       .default({}),

@@ -25,9 +25,23 @@ export async function acquireLease(
     .andWhere(q => {
       q.whereNull('lease_owner').orWhere('lease_owner', owner).orWhere('lease_until', '<', now.toISOString());
       if (stale) q.orWhere('lease_owner', stale);
+      // A holder whose heartbeat ran out (workers.ts) is dead on any host (docs/operations.md §Workers).
+      q.orWhereIn('lease_owner', db('workers').select('id').where('expires_at', '<', now.toISOString()));
     })
     .update({ lease_owner: owner, lease_until: until });
   return updated === 1;
+}
+
+/**
+ * The heartbeat (src/schedule/heartbeat.ts) keeps the leases of this worker's running cycles:
+ * each runs `ttlMs` from now again, so a cycle longer than the lease keeps it
+ * (docs/operations.md §Workers). Returns how many were renewed.
+ */
+export async function renewLeases(db: Db, owner: string, now: Date, ttlMs: number): Promise<number> {
+  return db('mailbox_state')
+    .where({ lease_owner: owner })
+    .andWhere('lease_until', '>=', now.toISOString())
+    .update({ lease_until: new Date(now.getTime() + ttlMs).toISOString() });
 }
 
 /** Lease owners are `host:pid:random`; on this host, a pid that no longer runs is a dead owner. */

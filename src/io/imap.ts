@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { ImapFlow } from 'imapflow';
 import type { HostedAgency } from '../config/schema.js';
+import { backoffMs } from '../domain/backoff.js';
 import { BridgeError } from '../errors.js';
 import type { Log } from '../log.js';
 import { describeFolderProblems, serverPath, type FolderCheck, type Namespace } from './imap-folders.js';
@@ -18,8 +19,8 @@ export type ListedMessage = { uid: number; size: number; messageId: string | nul
  * runs one FETCH to the end, then `download()` is called per UID.
  */
 export type Mailbox = {
-  /** Open the folder; returns its UIDVALIDITY. */
-  open(folder: string): Promise<{ uidvalidity: number; exists: number }>;
+  /** Open the folder; returns its UIDVALIDITY (and UIDNEXT: the service's IDLE listener compares it). */
+  open(folder: string): Promise<{ uidvalidity: number; exists: number; uidNext?: number }>;
   /** The mails of the open folder, except those flagged \Deleted (the clerk's deletions, or ours held). */
   list(): Promise<ListedMessage[]>;
   download(uid: number): Promise<Readable>;
@@ -210,7 +211,7 @@ export async function openImapMailbox(agency: HostedAgency, log?: Log): Promise<
       release = () => lock.release();
       const mb = client.mailbox;
       if (!mb) throw new BridgeError('IMAP_UNAVAILABLE', `cannot open ${path}`);
-      return { uidvalidity: Number(mb.uidValidity), exists: mb.exists };
+      return { uidvalidity: Number(mb.uidValidity), exists: mb.exists, uidNext: Number(mb.uidNext) };
     },
     async list() {
       const mb = client.mailbox;
@@ -248,51 +249,76 @@ export async function openImapMailbox(agency: HostedAgency, log?: Log): Promise<
   };
 }
 
+/** What an IDLE listener reports besides new mail: IDLE running (with the folder's UIDNEXT), or no IDLE on this server. */
+export type WatchEvents = { ready?(info: { uidNext: number }): void; unsupported?(): void };
+
 /**
- * Watch a folder with IDLE and call `onNew` when EXISTS grows; reconnects with backoff.
- * Returns a stop function. The cron poll stays as the fallback when IDLE is not offered.
+ * Watch a folder with IDLE and call `onNew` when EXISTS grows; reconnects with a growing delay
+ * and jitter. Returns a stop function that resolves once the connection is closed (a mailbox's
+ * cycle waits for it: one connection per mailbox, docs/operations.md §Workers). A server
+ * without IDLE is reported once (`unsupported`) and the listener ends: the mailbox is polled.
  */
 export function watchMailbox(
   agency: HostedAgency,
   folder: string,
   onNew: () => void,
   onError: (err: unknown) => void,
+  events: WatchEvents = {},
 ): () => Promise<void> {
   let stopped = false;
   let client: ImapFlow | undefined;
+  let wake: (() => void) | undefined;
   const loop = async () => {
-    let backoff = 1000;
+    let failures = 0;
     while (!stopped) {
       try {
         client = await connectImap(agency);
-        await client.mailboxOpen(folder, { readOnly: true });
+        if (stopped) {
+          // Stopped while logging in: this connection is closed below, and no other opens.
+          throw new Error('stopped');
+        }
+        // The configured name mapped to the server's namespace and separator (docs/mail.md §IMAP servers).
+        const mb = await client.mailboxOpen(serverPath(folder, namespaceOf(client)), { readOnly: true });
         if (!client.capabilities.has('IDLE')) {
-          await client.logout();
-          return; // polling only
+          await client.logout().catch(() => client?.close());
+          client = undefined;
+          events.unsupported?.();
+          return; // polled on the mailbox's own schedule
         }
         client.on('exists', () => onNew());
-        backoff = 1000;
+        failures = 0;
+        events.ready?.({ uidNext: Number(mb.uidNext) });
         while (!stopped && client.usable) await client.idle();
       } catch (err) {
         if (!stopped) onError(err);
+        failures++;
       }
       try {
         client?.close();
       } catch {
         /* already closed */
       }
-      if (!stopped) await new Promise(r => setTimeout(r, backoff));
-      backoff = Math.min(backoff * 2, 60_000);
+      client = undefined;
+      if (!stopped)
+        await new Promise<void>(r => {
+          const timer = setTimeout(r, backoffMs(Math.max(failures, 1), Math.random()));
+          wake = () => {
+            clearTimeout(timer);
+            r();
+          };
+        });
     }
   };
-  void loop();
+  const done = loop();
   return async () => {
     stopped = true;
+    wake?.();
     try {
       await client?.logout();
     } catch {
       // LOGOUT failed (the connection dropped): close the socket instead.
       client?.close();
     }
+    await done;
   };
 }

@@ -38,9 +38,10 @@ export function smtpOptions(agency: HostedAgency): SMTPTransport.Options & { poo
     ignoreTLS: !smtp.requireTLS && !smtp.secure && smtp.allowCleartext,
     auth: smtp.user ? { user: smtp.user, pass: agency.smtpPassword ?? '' } : undefined,
     tls: { ...(smtp.tls.caFile ? { ca: readFileSync(smtp.tls.caFile) } : {}), ...(smtp.tls.servername ? { servername: smtp.tls.servername } : {}) },
-    // One pooled connection set per mailbox: STARTTLS + AUTH once, not once per receipt.
+    // One pooled connection per transport: STARTTLS + AUTH once, not once per receipt. The outbox's
+    // pool (smtp-pool.ts) opens more transports within the host's budget (docs/operations.md §Workers).
     pool: true,
-    maxConnections: 3,
+    maxConnections: 1,
     maxMessages: 200,
     connectionTimeout: 30_000,
     greetingTimeout: 30_000,

@@ -11,7 +11,7 @@ export type OutboxDeps = Deps & { smtpPolicy: SmtpPolicy };
 
 export type OutboxRunReport = { sent: number; deferred: number; failed: number };
 
-/** Parallel senders per outbox run (matches the SMTP pool's maxConnections). */
+/** Parallel senders per outbox run, at most; fewer when the SMTP budget is smaller (docs/operations.md §Workers). */
 const SENDERS = 3;
 
 /** How long a claimed row stays ours: past it a crashed worker's row is claimed again. */
@@ -34,7 +34,8 @@ export async function runOutbox(deps: OutboxDeps, opts: { limit?: number; agency
       const batch = await claimDue(deps.db, clock.now(), { limit: opts.limit ?? 50, claimMs: CLAIM_MS, agencyCode: opts.agencyCode });
       if (batch.length === 0) break;
       // The batch is already in priority order; a few senders take from its head in parallel
-      // (one pooled SMTP connection each), so urgent mail still leaves first.
+      // (each send borrows a connection of the app's SMTP pool, within the host's budget), so
+      // urgent mail still leaves first.
       const queue = [...batch];
       const sender = async () => {
         for (let row = queue.shift(); row; row = queue.shift()) {
@@ -49,7 +50,7 @@ export async function runOutbox(deps: OutboxDeps, opts: { limit?: number; agency
           report[await sendOne(deps, policy, mailer, row)]++;
         }
       };
-      await Promise.all(Array.from({ length: SENDERS }, sender));
+      await Promise.all(Array.from({ length: Math.min(SENDERS, deps.config.connections.smtpPerHost) }, sender));
       if (batch.length < (opts.limit ?? 50)) break;
     }
   } finally {

@@ -20,13 +20,21 @@ export function mergeRequests(a: CycleRequest, b: CycleRequest): CycleRequest {
  * trigger it with the stages they want. One run at a time in this process; what is asked meanwhile
  * is merged into one next run, so no trigger is lost and no two outbox passes overlap.
  */
-export function cycleRunner(deps: CycleDeps, onErrors: (errors: string[]) => void = () => undefined): CycleTrigger {
+export function cycleRunner(
+  deps: CycleDeps,
+  onErrors: (errors: string[]) => void = () => undefined,
+  opts: {
+    /** The mailboxes this worker serves now (docs/operations.md §Workers): a request's mailboxes (all when none) narrowed to these. */
+    scope?: (agencies: readonly HostedAgency[] | undefined) => HostedAgency[];
+  } = {},
+): CycleTrigger {
   let running = false;
   let pending: { req: CycleRequest; waiters: Array<() => void> } | null = null;
   const drain = async (req: CycleRequest, waiters: Array<() => void>): Promise<void> => {
     running = true;
     try {
-      const report = await runCycle(deps, { only: req.only, agencies: req.agencies ? [...req.agencies] : undefined });
+      const agencies = opts.scope ? opts.scope(req.agencies) : req.agencies ? [...req.agencies] : undefined;
+      const report = await runCycle(deps, { only: req.only, agencies });
       if (report.errors.length) onErrors(report.errors);
     } catch (err) {
       onErrors([describeError(err)]);

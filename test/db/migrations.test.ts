@@ -7,7 +7,8 @@ test('outbox rows written as "category: reply" get their category and action as 
   const { db, close } = await createTestDb();
   try {
     const dir = { directory: new URL('../../migrations/', import.meta.url).pathname, loadExtensions: ['.js'] };
-    // Back to before the outbox outcome columns (and the sealing state, and the web app's tables after them).
+    // Back to before the outbox outcome columns (and the sealing state, the web app's tables and the workers' after them).
+    await db.migrate.down(dir);
     await db.migrate.down(dir);
     await db.migrate.down(dir);
     await db.migrate.down(dir);
@@ -26,7 +27,7 @@ test('outbox rows written as "category: reply" get their category and action as 
       row('plain', 'failed', 'agency X is no longer configured'),
       row('sent', 'sent', null),
     ]);
-    t.deepEqual(await migrate(db), ['20261122000200_outbox_outcome.js', '20261122000300_outgoing_sealing.js', '20261202000000_web_accounts.js']);
+    t.deepEqual(await migrate(db), ['20261122000200_outbox_outcome.js', '20261122000300_outgoing_sealing.js', '20261202000000_web_accounts.js', '20261202100000_workers.js']);
     const got = await db('outbox').orderBy('id').select('dedupe_key', 'last_category', 'last_action', 'last_error');
     t.deepEqual(
       got.map(r => [r.dedupe_key, r.last_category, r.last_action, r.last_error]),

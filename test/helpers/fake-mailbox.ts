@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import type { HostedAgency } from '../../src/config/schema.js';
-import type { ListedMessage, Mailbox } from '../../src/io/imap.js';
+import type { ListedMessage, Mailbox, WatchEvents } from '../../src/io/imap.js';
 
 type Stored = { uid: number; raw: Buffer };
 
@@ -21,8 +21,40 @@ export class FakeMailbox {
   private failures = new Map<number, Error[]>();
   private dropNext: number | null = null;
   private refuseMoves = 0;
-  /** How many connections are open right now (the intake must close what it opens). */
+  /** How many connections are open right now (the intake must close what it opens), IDLE listeners included. */
   open = 0;
+  /** The most connections open at once on this mailbox. */
+  maxOpen = 0;
+  /** Whether the server offers IDLE (GNU Mailutils imap4d does not). */
+  idle = true;
+  /** IDLE listeners: called on each delivery to the inbox. */
+  private listeners = new Set<() => void>();
+  /** Set by FakeMailboxes: every connection counted across mailboxes. */
+  onOpen: (delta: number) => void = () => undefined;
+
+  private opened(delta: number): void {
+    this.open += delta;
+    this.maxOpen = Math.max(this.maxOpen, this.open);
+    this.onOpen(delta);
+  }
+
+  /** The `watchMailbox` port for this mailbox: one connection while it listens. */
+  watch(onNew: () => void, events: WatchEvents = {}): () => Promise<void> {
+    if (!this.idle) {
+      queueMicrotask(() => events.unsupported?.());
+      return async () => undefined;
+    }
+    this.opened(1);
+    this.listeners.add(onNew);
+    queueMicrotask(() => events.ready?.({ uidNext: this.nextUid }));
+    let stopped = false;
+    return async () => {
+      if (stopped) return;
+      stopped = true;
+      this.listeners.delete(onNew);
+      this.opened(-1);
+    };
+  }
 
   /** Deliver a raw mail to a folder (default INBOX); returns its UID. */
   deliver(raw: Buffer | string, folder = 'INBOX'): number {
@@ -30,6 +62,7 @@ export class FakeMailbox {
     const list = this.folders.get(folder) ?? [];
     list.push({ uid, raw: Buffer.isBuffer(raw) ? raw : Buffer.from(raw.replace(/\r?\n/g, '\r\n')) });
     this.folders.set(folder, list);
+    if (folder === 'INBOX') for (const l of this.listeners) l();
     return uid;
   }
 
@@ -62,7 +95,7 @@ export class FakeMailbox {
   /** A Mailbox port over this mailbox (one "connection"). */
   connect(): Mailbox {
     let folder = 'INBOX';
-    this.open++;
+    this.opened(1);
     let closed = false;
     let downloads = 0;
     const dropAfter = this.dropNext;
@@ -71,7 +104,7 @@ export class FakeMailbox {
       open: async f => {
         folder = f;
         this.calls.push({ op: 'open', folder: f });
-        return { uidvalidity: this.uidvalidity, exists: (this.folders.get(f) ?? []).length };
+        return { uidvalidity: this.uidvalidity, exists: (this.folders.get(f) ?? []).length, uidNext: this.nextUid };
       },
       list: async () => {
         this.calls.push({ op: 'list', folder });
@@ -102,7 +135,7 @@ export class FakeMailbox {
       },
       close: async () => {
         this.calls.push({ op: 'close' });
-        if (!closed) this.open--;
+        if (!closed) this.opened(-1);
         closed = true;
       },
     };
@@ -114,14 +147,30 @@ export class FakeMailboxes {
   private boxes = new Map<string, FakeMailbox>();
   /** When set, opening a mailbox fails (the server is down). */
   down: Error | null = null;
+  /** Connections open now across every mailbox (one server), and the most at once. */
+  open = 0;
+  maxOpen = 0;
 
   of(agencyCode: string): FakeMailbox {
     let box = this.boxes.get(agencyCode);
-    if (!box) this.boxes.set(agencyCode, (box = new FakeMailbox()));
+    if (!box) {
+      this.boxes.set(agencyCode, (box = new FakeMailbox()));
+      box.onOpen = delta => {
+        this.open += delta;
+        this.maxOpen = Math.max(this.maxOpen, this.open);
+      };
+    }
     return box;
   }
 
+  readonly watchMailbox = (agency: HostedAgency, _folder: string, onNew: () => void, _onError: (err: unknown) => void, events?: WatchEvents): (() => Promise<void>) =>
+    this.of(agency.code).watch(onNew, events);
+
+  /** Awaited before each connection opens (a test holds connections open to count them). */
+  beforeOpen: (agency: HostedAgency) => Promise<void> = async () => undefined;
+
   readonly openMailbox = async (agency: HostedAgency): Promise<Mailbox> => {
+    await this.beforeOpen(agency);
     if (this.down) throw this.down;
     return this.of(agency.code).connect();
   };

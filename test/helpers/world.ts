@@ -123,7 +123,7 @@ export async function openWorld(hosted: AgencyKey[] = ['soyte', 'ubnd'], opts: W
     const to = config.agencies.find(a => a.email.toLowerCase() === mail.to.toLowerCase());
     if (to) mailboxes.of(to.code).deliver(await rawOf(mail));
   };
-  const fakes = srv ? {} : { openMailbox: mailboxes.openMailbox, mailerFor: mailer.mailerFor };
+  const fakes = srv ? {} : { openMailbox: mailboxes.openMailbox, watchMailbox: mailboxes.watchMailbox, mailerFor: mailer.mailerFor };
   const app = await openApp(config, { ports: { log, ...(opts.clock ? { clock: opts.clock } : {}), ...fakes }, env });
   return {
     app,

@@ -1,4 +1,5 @@
 import anyTest, { type TestFn } from 'ava';
+import { beat, claimShare } from '../../src/db/workers.js';
 import { insertEntry, nextNumber, type EntryInput } from '../../src/db/register.js';
 import { vnYear } from '../../src/domain/vn-time.js';
 import { A, B, C, pdf } from '../helpers/world.js';
@@ -211,6 +212,14 @@ test('operator pages: quarantine retry and discard with a confirmation, health w
   t.regex(health, /21\/11\/2026 08:00/, 'last good cycle, Vietnam time');
   t.regex(health, /ECONNREFUSED/);
   t.regex(health, /Chờ gửi<\/td><td class="num">1/);
+  // Who owns which mailbox (docs/operations.md §Workers): the worker, its mailbox, and the same as JSON.
+  await beat(w.app.db, { id: 'may-1:4242:ab', host: 'may-1', pid: 4242, role: 'service', startedAt: w.app.ports.clock.now() }, w.app.ports.clock.now(), 20_000);
+  await claimShare(w.app.db, 'may-1:4242:ab', [A.code], w.app.ports.clock.now(), 20_000);
+  const owned = (await op.get('/ops/health')).text;
+  t.regex(owned, /Tiến trình phụ trách/);
+  t.regex(owned, /<code>may-1:4242:ab<\/code>/);
+  const status = JSON.parse((await op.get('/ops/status.json')).text);
+  t.is(status.mailboxes.find((m: { agency: string }) => m.agency === A.code).owner, 'may-1:4242:ab');
 
   const orphan = await addOrphan(w.app, A.code);
   t.regex((await op.get('/ops/reconcile')).text, new RegExp(`data-orphan="${orphan}"`));

@@ -13,6 +13,7 @@ const entry = (path: string, load: () => Promise<Command>): CommandEntry => ({ p
 export const COMMANDS: CommandEntry[] = [
   entry('start', async () => (await import('./start.js')).startCommand),
   entry('run', async () => (await import('./run-once.js')).runOnceCommand),
+  entry('status', async () => (await import('./status.js')).statusCommand),
   entry('register list', async () => (await import('./register.js')).registerListCommand),
   entry('register show', async () => (await import('./register.js')).registerShowCommand),
   entry('register add', async () => (await import('./register-add.js')).registerAddCommand),

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { runCycle } from '../../cycle.js';
 import { BridgeError } from '../../errors.js';
+import { startHeartbeat } from '../../schedule/heartbeat.js';
 import { printJson, println, type Command } from '../command.js';
 import { withApp } from '../with-app.js';
 
@@ -15,7 +16,10 @@ export const runOnceCommand: Command = {
     return withApp(ctx, async app => {
       const agencies = app.config.agencies.filter(a => !values.agency || a.code === values.agency);
       if (agencies.length === 0) throw new BridgeError('USAGE', `no hosted agency ${values.agency}`);
-      const report = await runCycle(app, { agencies });
+      // The heartbeat renews the leases of the mailboxes in a cycle, however long (docs/operations.md §Workers).
+      const heartbeat = startHeartbeat(app, { role: 'once' });
+      await heartbeat.tick();
+      const report = await runCycle(app, { agencies }).finally(() => heartbeat.stop());
       if (values.json) printJson(ctx, report);
       else {
         for (const r of report.intake) {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { App } from '../../app.js';
 import { getQuarantine, listQuarantine, type QuarantineState } from '../../db/quarantine.js';
 import { getReceived } from '../../db/received.js';
+import { workersView } from '../../schedule/status.js';
 import { eventsAbout, mailboxHealth, orphans, outboxBacklog, recentEvents, recentRecipients, reconcileLogPage, reportById } from '../../db/web-queries.js';
 import { BridgeError } from '../../errors.js';
 import { actorOf, audit } from '../audit.js';
@@ -113,10 +114,13 @@ export function opsRoutes(app: App): FastifyPluginAsync {
       page(app, req, reply, 'health', {
         title: 'Tình trạng hệ thống',
         mailboxes: await mailboxHealth(app.db),
+        workers: await workersView(app.db, app.ports.clock.now()),
         hosted: app.config.agencies,
         backlog: await outboxBacklog(app.db),
         logins: await recentEvents(app.db, ['WEB_LOGIN_FAILED', 'WEB_LOGIN_LOCKED'], 20),
       }),
     );
+    // The same ownership view as `edoc-bridge status --json` (docs/operations.md §Workers).
+    f.get('/ops/status.json', { config: op, schema: { hide: true } }, async () => workersView(app.db, app.ports.clock.now()));
   };
 }

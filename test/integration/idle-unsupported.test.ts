@@ -1,0 +1,110 @@
+/**
+ * A mailbox on a server without IDLE (docs/mail.md §IDLE and polling): the real Dovecot behind a
+ * small TCP relay that takes IDLE out of its CAPABILITY answers, as GNU Mailutils imap4d offers
+ * none. The service logs IDLE_UNSUPPORTED (not IDLE_START) and polls the mailbox on its own
+ * schedule; the same relay passing CAPABILITY unchanged gives IDLE_START (so the relay is not
+ * what breaks IDLE).
+ */
+import anyTest from 'ava';
+import net from 'node:net';
+import type { Timers } from '../../src/schedule/timers.js';
+import { startService } from '../../src/service.js';
+import { documentPdf, sendMail } from '../helpers/documents.js';
+import { mailServer, mailServerTest, requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
+import { AGENCIES, openWorld } from '../helpers/world.js';
+
+const test = await mailServerTest(anyTest);
+
+test.before(async t => {
+  await requireMailServer(t);
+});
+
+/** A relay to the server's plain IMAP port; `strip` removes IDLE from every CAPABILITY line it passes. */
+async function relay(strip: boolean): Promise<{ port: number; close(): Promise<void> }> {
+  const srv = mailServer();
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer(client => {
+    const upstream = net.connect(srv.imapPort, srv.imapHost);
+    sockets.add(client).add(upstream);
+    client.pipe(upstream);
+    let pending = '';
+    upstream.on('data', (d: Buffer) => {
+      pending += d.toString('latin1');
+      const cut = pending.lastIndexOf('\n') + 1;
+      const whole = pending.slice(0, cut);
+      pending = pending.slice(cut);
+      client.write(Buffer.from(strip ? whole.replace(/^(.*CAPABILITY.*)$/gm, line => line.replace(/ IDLE\b/g, '')) : whole, 'latin1'));
+    });
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise(r => server.close(r));
+    },
+  };
+}
+
+/** Poll timers fired by the test; everything else never fires. */
+function pollTimers() {
+  const polls: Array<{ ms: number; fn: () => void; on: boolean }> = [];
+  const timers: Timers = {
+    after: (_ms, fn) => (fn(), () => undefined),
+    every: (ms, fn) => {
+      const e = { ms, fn, on: true };
+      polls.push(e);
+      return () => void (e.on = false);
+    },
+  };
+  return { timers, fire: (ms: number) => polls.filter(p => p.on && p.ms === ms).forEach(p => p.fn()), has: (ms: number) => polls.some(p => p.on && p.ms === ms) };
+}
+
+for (const strip of [true, false]) {
+  test.serial(strip ? 'no IDLE offered: IDLE_UNSUPPORTED, and mail is taken in by the mailbox’s own poll' : 'the same relay with IDLE offered: IDLE_START', async t => {
+    await resetMailboxes();
+    const r = await relay(strip);
+    const soyte = AGENCIES.soyte;
+    const w = await openWorld(['soyte'], {
+      server: true,
+      overrides: { http: { port: 0 } },
+      agency: { soyte: { imap: { host: '127.0.0.1', port: r.port, secure: false, starttls: false, user: soyte.email, passwordEnv: soyte.env, pollSeconds: 9 } } },
+    });
+    const p = pollTimers();
+    const stop = await startService(w.app, { timers: p.timers, web: false, cron: false });
+    try {
+      const settle = async (until: () => boolean | Promise<boolean>, ms = 20_000) => {
+        for (let i = 0; i < ms / 50 && !(await until()); i++) await new Promise(res => setTimeout(res, 50));
+      };
+      const events = () => w.log.lines.filter(l => l.agency === soyte.code).map(l => l.event);
+      await settle(() => events().includes('IDLE_UNSUPPORTED') || events().includes('IDLE_START'));
+      if (!strip) {
+        t.true(events().includes('IDLE_START'));
+        t.false(events().includes('IDLE_UNSUPPORTED'));
+        return;
+      }
+      t.true(events().includes('IDLE_UNSUPPORTED'));
+      t.false(events().includes('IDLE_START'));
+      t.true(p.has(9000), 'polled every imap.pollSeconds');
+      await settle(() => events().includes('INTAKE_CYCLE')); // the first cycle at start
+      const cyclesBefore = events().filter(e => e === 'INTAKE_CYCLE').length;
+      await sendMail(AGENCIES.ubnd.email, soyte.email, { subject: 'Công văn số 12/UBND-VP', attachments: [{ filename: 'cv12.pdf', content: await documentPdf({ numberNotation: '12/UBND-VP' }) }] });
+      await waitForMessages(soyte.email, 1);
+      await new Promise(res => setTimeout(res, 1500));
+      t.is(events().filter(e => e === 'INTAKE_CYCLE').length, cyclesBefore, 'no IDLE: nothing happens until the poll');
+      p.fire(9000);
+      await settle(async () => Number((await w.app.db('register_entries').count('* as n'))[0]!.n) === 1);
+      t.is(Number((await w.app.db('register_entries').count('* as n'))[0]!.n), 1, 'taken in by the poll');
+    } finally {
+      await stop();
+      await w.close();
+      await r.close();
+    }
+  });
+}
