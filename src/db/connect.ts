@@ -50,12 +50,26 @@ export function openDb(database: Config['storage']['database'], opts: { password
   });
 }
 
+/** The key of the advisory lock that serialises migrations on PostgreSQL (any constant shared by all processes). */
+const MIGRATION_LOCK_KEY = 7_300_261_121;
+
 /**
  * Apply pending migrations; returns the names applied. Two processes starting on a fresh database
  * race to create knex's own tables, or find the migration lock taken: the loser waits and tries
- * again (then finds the work done).
+ * again (then finds the work done). On PostgreSQL two concurrent CREATE TABLEs of the same name
+ * fail on the catalogue's unique index, so the whole run holds an advisory lock first
+ * (docs/operations.md §Upgrades): the second process waits, then finds nothing to do.
  */
 export async function migrate(db: Db): Promise<string[]> {
+  if (db.client.config.client !== 'pg') return migrateRetrying(db);
+  // The lock lives in this transaction's connection; knex migrates on other connections of the pool.
+  return db.transaction(async trx => {
+    await trx.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_KEY]);
+    return migrateRetrying(db);
+  });
+}
+
+async function migrateRetrying(db: Db): Promise<string[]> {
   for (let attempt = 1; ; attempt++) {
     try {
       const [, applied] = (await db.migrate.latest({ directory: migrationsDir(), loadExtensions: ['.js'] })) as [number, string[]];
