@@ -166,6 +166,8 @@ export const configSchema = z
             /** pg: connection string; its password may come from `passwordEnv`. */
             connection: z.string().optional(),
             passwordEnv: secretRef.optional(),
+            /** pg: connections per process (docs/operations.md §PostgreSQL). */
+            pool: z.number().int().min(3).max(100).optional(),
           })
           .strict()
           .refine(d => (d.client === 'sqlite3' ? !!d.filename : !!d.connection), {
