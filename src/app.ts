@@ -17,6 +17,7 @@ import { createLog } from './log.js';
 import { documentSealer, type Sealer } from './outbound/seal-document.js';
 import type { Deps, Ports } from './ports.js';
 import { BlobStore } from './store/blob-store.js';
+import { DbBlobStore } from './db/blob-table.js';
 import type { TrustConfig } from './signature/index.js';
 
 /**
@@ -65,6 +66,8 @@ export async function openApp(config: Config, opts: { ports?: Partial<Ports>; en
   const dbPassword = config.storage.database.passwordEnv ? readSecret(config.storage.database.passwordEnv, 'storage.database.passwordEnv', env) : undefined;
   log.info('CONFIG_LOADED', { source: config.source, agencies: config.agencies.map(a => a.code) });
   const db = openDb(config.storage.database, { password: dbPassword });
+  // Blobs in the database (docs/operations.md §Blobs in the database) need the handle; a test's own blobs port wins.
+  if (config.storage.blobStore === 'database' && !opts.ports?.blobs) ports.blobs = new DbBlobStore(db, () => clock.now());
   let trust: TrustConfig;
   let smtpPolicy: SmtpPolicy;
   try {

@@ -175,6 +175,8 @@ export const configSchema = z
           }),
         /** Content-addressed store for raw mails and attachments (relative to the config file). */
         blobs: z.string().min(1),
+        /** Where blobs live: `files` under `blobs` (the default), or `database` (docs/operations.md §Blobs in the database). */
+        blobStore: z.enum(['files', 'database']).default('files'),
       })
       .strict(),
     limits: z

@@ -47,6 +47,12 @@ export async function referencedBlobs(db: Db, tables: TableColumns[]): Promise<S
   return out;
 }
 
+/** Blobs the snapshot itself holds (the database blob store's `blobs` table): in the dump, not files. */
+export async function blobsInDatabase(db: Db, tables: TableColumns[]): Promise<Set<string>> {
+  if (!tables.some(t => t.name === 'blobs')) return new Set();
+  return new Set(((await db('blobs').select('sha256')) as Array<{ sha256: string }>).map(r => r.sha256));
+}
+
 /** A name not yet used in dir (two backups in the same second get -2, -3...). */
 export async function freeName(dir: string, base: string, ext: string): Promise<string> {
   for (let i = 1; ; i++) {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { readSecret } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { BridgeError } from '../errors.js';
-import { blobPath, copyBlobStore, countRows, freeName, fsyncFile, isFile, referencedBlobs, sha256File, stamp, writeManifest, type BackupManifest, type TableColumns } from './backup-files.js';
+import { blobPath, blobsInDatabase, copyBlobStore, countRows, freeName, fsyncFile, isFile, referencedBlobs, sha256File, stamp, writeManifest, type BackupManifest, type TableColumns } from './backup-files.js';
 import { asUnavailable, openDb, type Db } from './connect.js';
 
 /** Run a PostgreSQL client program; its stderr becomes the error. A missing program says what to install. */
@@ -67,6 +67,7 @@ export async function runPgBackup(config: Config, dir: string, now: Date, env: N
     const partial = `${dumpFile}.partial`;
     let tables: Record<string, number>;
     let referenced: Set<string>;
+    let inDatabase: Set<string>;
     try {
       const { rows } = (await trx.raw('select pg_export_snapshot() as id')) as { rows: Array<{ id: string }> };
       // Our snapshot stays valid while this transaction is open: pg_dump reads exactly it.
@@ -74,6 +75,7 @@ export async function runPgBackup(config: Config, dir: string, now: Date, env: N
       const schema = await tablesOf(trx);
       tables = await countRows(trx, schema.map(t => t.name).sort());
       referenced = await referencedBlobs(trx, schema);
+      inDatabase = await blobsInDatabase(trx, schema);
       await dumping;
     } catch (err) {
       await unlink(partial).catch(() => {}); // a dump that failed half-way; none written is fine too
@@ -90,7 +92,7 @@ export async function runPgBackup(config: Config, dir: string, now: Date, env: N
     const blobsDir = path.join(dir, 'blobs');
     const blobs = await copyBlobStore(config.storage.blobs, blobsDir);
     const missing: string[] = [];
-    for (const sha of referenced) if (!(await isFile(blobPath(blobsDir, sha)))) missing.push(sha);
+    for (const sha of referenced) if (!inDatabase.has(sha) && !(await isFile(blobPath(blobsDir, sha)))) missing.push(sha);
     const manifest: BackupManifest = {
       format: 1,
       createdAt: now.toISOString(),

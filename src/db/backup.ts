@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import knexFactory from 'knex';
 import type { Config } from '../config/schema.js';
 import { BridgeError } from '../errors.js';
-import { blobPath, copyBlobStore, countRows, freeName, fsyncFile, isFile, referencedBlobs, sha256File, stamp, writeManifest, type BackupManifest, type TableColumns } from './backup-files.js';
+import { blobPath, blobsInDatabase, copyBlobStore, countRows, freeName, fsyncFile, isFile, referencedBlobs, sha256File, stamp, writeManifest, type BackupManifest, type TableColumns } from './backup-files.js';
 import { runPgBackup } from './backup-pg.js';
 import { openDb, type Db } from './connect.js';
 
@@ -71,11 +71,14 @@ export async function runBackup(config: Config, dir: string, now: Date, env: Nod
   let tables: Record<string, number>;
   let quickCheck: string;
   let referencedHashes: Set<string>;
+  let inDatabase: Set<string>;
   try {
     const rows: Array<{ quick_check: string }> = await snapshot.raw('PRAGMA quick_check');
     quickCheck = rows.map(r => r.quick_check).join('; ');
-    tables = await countRows(snapshot, (await tablesOf(snapshot)).map(t => t.name).sort());
-    referencedHashes = await referencedBlobs(snapshot, await tablesOf(snapshot));
+    const schema = await tablesOf(snapshot);
+    tables = await countRows(snapshot, schema.map(t => t.name).sort());
+    referencedHashes = await referencedBlobs(snapshot, schema);
+    inDatabase = await blobsInDatabase(snapshot, schema);
   } finally {
     await snapshot.destroy();
   }
@@ -84,7 +87,7 @@ export async function runBackup(config: Config, dir: string, now: Date, env: Nod
   const blobsDir = path.join(dir, 'blobs');
   const blobs = await copyBlobStore(config.storage.blobs, blobsDir);
   const missing: string[] = [];
-  for (const sha of referencedHashes) if (!(await isFile(blobPath(blobsDir, sha)))) missing.push(sha);
+  for (const sha of referencedHashes) if (!inDatabase.has(sha) && !(await isFile(blobPath(blobsDir, sha)))) missing.push(sha);
 
   const manifest: BackupManifest = {
     format: 1,

@@ -63,13 +63,15 @@ export type ConfigOptions = {
   agency?: Partial<Record<AgencyKey, Record<string, unknown>>>;
   /** The database settings; default a SQLite file in `dir` (test/helpers/db.ts makes a PostgreSQL one). */
   database?: Record<string, unknown>;
+  /** Where blobs live: `files` (the default) or `database`. */
+  blobStore?: 'files' | 'database';
 };
 
 /** The raw config object (before validation) for the given hosted agencies; every agency is in the directory. */
 export function configObject(dir: string, hosted: AgencyKey[], opts: ConfigOptions = {}): Record<string, unknown> {
   return {
     instance: { domain: DOMAIN },
-    storage: { database: opts.database ?? { client: 'sqlite3', filename: path.join(dir, 'edoc.sqlite') }, blobs: path.join(dir, 'blobs') },
+    storage: { database: opts.database ?? { client: 'sqlite3', filename: path.join(dir, 'edoc.sqlite') }, blobs: path.join(dir, 'blobs'), ...(opts.blobStore ? { blobStore: opts.blobStore } : {}) },
     agencies: hosted.map(k => ({
       code: AGENCIES[k].code,
       name: AGENCIES[k].name,
