@@ -48,7 +48,10 @@ DIR=$(realpath -m -- "$DIR")
 # The socket DIR/run/.s.PGSQL.<port> must fit in sun_path (107 bytes).
 (( ${#DIR} < 80 )) || die "DIR '$DIR' is ${#DIR} characters long; it must be shorter than 80 (unix socket path limit)"
 
-PORT=${PG_PORT:-15432}
+# The port: PG_PORT, else the one this DIR's cluster was started with, else 15432.
+saved_port() { [[ -f "$DIR/postgres.env" ]] && sed -n 's/^PG_PORT=\([0-9]*\)$/\1/p' "$DIR/postgres.env" | head -n 1 || true; }
+PORT=${PG_PORT:-$(saved_port)}
+PORT=${PORT:-15432}
 [[ "$PORT" =~ ^[0-9]+$ ]] && (( PORT > 0 && PORT < 65536 )) || die "PG_PORT must be a TCP port, got '$PORT'"
 VERSION=${PG_VERSION:-15}
 BIN=/usr/lib/postgresql/$VERSION/bin
@@ -145,7 +148,7 @@ stop() {
 case "$CMD" in
   start) start ;;
   stop) stop ;;
-  status) running && ready ;;
+  status) if running && ready; then exit 0; else exit 1; fi ;;
   env) [[ -f "$ENVFILE" ]] || die "$ENVFILE is missing: run '$PROG start' first"; cat "$ENVFILE" ;;
   *) usage ;;
 esac
