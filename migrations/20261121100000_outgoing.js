@@ -57,7 +57,7 @@ export async function up(knex) {
     t.string('deadline', 32).nullable().comment('Receipt expected by (NĐ 30 Art. 21.2.c: same day)');
     t.string('overdue_alerted_at', 32).nullable();
     t.string('last_code', 8).nullable().comment('Last edXML status code or RFC 3463 status (5.1.1)');
-    t.text('last_note').nullable().comment("Last evidence in words (the server's diagnostic, a refusal reason)");
+    t.text('last_note').nullable().comment("Last evidence in words (the server diagnostic, a refusal reason)");
     t.string('last_evidence_sha256', 64).nullable();
     t.string('last_evidence_at', 32).nullable();
     t.string('updated_at', 32).notNullable();
@@ -66,7 +66,7 @@ export async function up(knex) {
   });
 
   await knex.schema.createTable('reconcile_log', t => {
-    t.comment("Operator's reconciliation log: append-only, one row per report (or send result) applied");
+    t.comment("The operator reconciliation log: append-only, one row per report (or send result) applied");
     t.increments('id');
     t.integer('report_id').nullable().comment('inbound_reports.id; null for send results and deadline checks');
     t.string('agency_code', 35).nullable();

@@ -2,7 +2,8 @@
 # System packages the tests and the demo need besides Node: a Unicode font to draw Vietnamese
 # into PDFs (fonts-dejavu-core), poppler's pdfsig as a second signature oracle, openssl, and
 # Debian's Chromium for the web app's browser tests (playwright-core drives it; no browser download).
-# Postfix and Dovecot are installed by scripts/mailserver.sh. Runs apt only when something is missing.
+# Postfix and Dovecot are installed by scripts/mailserver.sh, PostgreSQL by scripts/postgres.sh.
+# Runs apt only when something is missing.
 set -euo pipefail
 
 need=()

@@ -2,7 +2,9 @@
 # Every test: typecheck, unit tests, the integration tests against a real Postfix + Dovecot
 # on loopback (installed and started by scripts/mailserver.sh; stopped again if we started it), a second
 # IMAP server (GNU Mailutils imap4d, scripts/imap4d.sh, same rule)
-# and a real clamd (scripts/clamav.sh, same rule), then the browser tests (Chromium from scripts/setup.sh).
+# and a real clamd (scripts/clamav.sh, same rule), then the browser tests (Chromium from scripts/setup.sh),
+# then the PostgreSQL pass: a throw-away cluster (scripts/postgres.sh, same rule) and the repository,
+# pipeline and integration suites again with EDOC_TEST_DB=pg (EDOC_TEST_PG=no skips that pass).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,10 +33,18 @@ if ! bash scripts/imap4d.sh status "$IMAP4D_DIR" >/dev/null 2>&1; then
   bash scripts/imap4d.sh start "$IMAP4D_DIR" >/dev/null
   imap4d_started=yes
 fi
+# The test PostgreSQL (scripts/postgres.sh: postgresql-15 from apt when missing), same rule.
+export PG_DIR="${PG_DIR:-/tmp/edoc-pg}"
+pg_started=no
+if [ "${EDOC_TEST_PG:-yes}" != no ] && ! bash scripts/postgres.sh status "$PG_DIR" >/dev/null 2>&1; then
+  bash scripts/postgres.sh start "$PG_DIR" >/dev/null
+  pg_started=yes
+fi
 cleanup() {
   if [ "$started" = yes ]; then bash scripts/mailserver.sh stop "$MAILSRV_DIR" >/dev/null 2>&1 || true; fi
   if [ "$imap4d_started" = yes ]; then bash scripts/imap4d.sh stop "$IMAP4D_DIR" >/dev/null 2>&1 || true; fi
   if [ "$clam_started" = yes ]; then bash scripts/clamav.sh stop "$CLAMAV_DIR" >/dev/null 2>&1 || true; fi
+  if [ "$pg_started" = yes ]; then bash scripts/postgres.sh stop "$PG_DIR" >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 
@@ -46,6 +56,15 @@ echo "== integration tests (real Postfix + Dovecot in $MAILSRV_DIR)"
 npx ava --config ava.integration.config.js 2>&1 | tee -a "$log" || status=1
 echo "== browser tests (Debian's Chromium; the journey also uses the mail servers)"
 npx ava --config ava.browser.config.js 2>&1 | tee -a "$log" || status=1
+if [ "${EDOC_TEST_PG:-yes}" != no ]; then
+  echo "== PostgreSQL pass: repositories and pipelines (cluster in $PG_DIR)"
+  EDOC_TEST_DB=pg npx ava --config ava.pg.config.js 2>&1 | tee -a "$log" || status=1
+  echo "== PostgreSQL pass: integration tests"
+  EDOC_TEST_DB=pg npx ava --config ava.integration.config.js 2>&1 | tee -a "$log" || status=1
+else
+  echo "error: EDOC_TEST_PG=no: the PostgreSQL pass did not run" >&2
+  status=1
+fi
 
 # One closing line for CI: "N passed, N failed, N skipped, N todo". A skipped or todo test is a
 # failure here: a test that did not run proves nothing (e.g. the mail server was missing).

@@ -21,6 +21,7 @@ import { createLog } from './log.js';
 import { documentSealer, type Sealer } from './outbound/seal-document.js';
 import type { Deps, Ports } from './ports.js';
 import { BlobStore } from './store/blob-store.js';
+import { DbBlobStore } from './db/blob-table.js';
 import type { TrustConfig } from './signature/index.js';
 
 /**
@@ -115,6 +116,8 @@ export async function openApp(config: Config, opts: { ports?: Partial<Ports>; en
   log.info('CONFIG_LOADED', { source: config.source, agencies: config.agencies.map(a => a.code) });
   warnCleartext(config, log);
   const db = openDb(config.storage.database, { password: dbPassword });
+  // Blobs in the database (docs/operations.md §Blobs in the database) need the handle; a test's own blobs port wins.
+  if (config.storage.blobStore === 'database' && !opts.ports?.blobs) ports.blobs = new DbBlobStore(db, () => clock.now());
   let trust: TrustConfig;
   let smtpPolicy: SmtpPolicy;
   try {

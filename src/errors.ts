@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   // Storage
   DB_CONFLICT: code('Row changed concurrently (compare-and-set lost)', { http: 409, retry: true }),
   DB_DUPLICATE: code('Row already exists (unique constraint)', { http: 409 }),
+  DB_UNAVAILABLE: code('Database server unreachable or refused the connection', { http: 503, retry: true }),
   NOT_FOUND: code('No such record', { http: 404 }),
   BLOB_MISSING: 'Content-addressed blob not found or corrupt',
 

@@ -4,7 +4,7 @@ import type { Clock } from './io/clock.js';
 import type { Mailbox, WatchEvents } from './io/imap.js';
 import type { Mailer } from './io/smtp.js';
 import type { Log } from './log.js';
-import type { BlobStore } from './store/blob-store.js';
+import type { Blobs } from './store/blob-store.js';
 
 /**
  * The named points where a crash matters (tests kill the process there: EDOC_BRIDGE_FAILPOINT):
@@ -29,7 +29,7 @@ export type Ports = {
   watchMailbox(agency: HostedAgency, folder: string, onNew: () => void, onError: (err: unknown) => void, events?: WatchEvents): () => Promise<void>;
   /** An SMTP sender through the agency's own mailbox; the caller closes it. */
   mailerFor(agency: HostedAgency): Mailer;
-  blobs: BlobStore;
+  blobs: Blobs;
   /** HTTP for revocation checks (OCSP) and timestamps (TSA). */
   fetch: typeof globalThis.fetch;
   log: Log;

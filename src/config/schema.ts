@@ -193,6 +193,8 @@ export const configSchema = z
             /** pg: connection string; its password may come from `passwordEnv`. */
             connection: z.string().optional(),
             passwordEnv: secretRef.optional(),
+            /** pg: connections per process (docs/operations.md §PostgreSQL). */
+            pool: z.number().int().min(3).max(100).optional(),
           })
           .strict()
           .refine(d => (d.client === 'sqlite3' ? !!d.filename : !!d.connection), {
@@ -200,6 +202,8 @@ export const configSchema = z
           }),
         /** Content-addressed store for raw mails and attachments (relative to the config file). */
         blobs: z.string().min(1),
+        /** Where blobs live: `files` under `blobs` (the default), or `database` (docs/operations.md §Blobs in the database). */
+        blobStore: z.enum(['files', 'database']).default('files'),
       })
       .strict(),
     limits: z

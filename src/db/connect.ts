@@ -2,6 +2,7 @@ import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import knexFactory, { type Knex } from 'knex';
 import type { Config } from '../config/schema.js';
+import { BridgeError } from '../errors.js';
 import { packagePath } from '../paths.js';
 
 export type Db = Knex;
@@ -24,7 +25,8 @@ export function openDb(database: Config['storage']['database'], opts: { password
   if (database.client === 'pg') {
     const connection = new URL(database.connection!);
     if (opts.password) connection.password = opts.password;
-    return knexFactory({ client: 'pg', connection: connection.toString(), pool: { min: 0, max: 10 } });
+    // Pool size: docs/operations.md §PostgreSQL. A server that is down fails within 10 s, not knex's 60.
+    return knexFactory({ client: 'pg', connection: connection.toString(), pool: { min: 0, max: database.pool ?? 10 }, acquireConnectionTimeout: 10_000 });
   }
   const filename = database.filename!;
   if (filename !== ':memory:') mkdirSync(path.dirname(filename), { recursive: true });
@@ -50,12 +52,68 @@ export function openDb(database: Config['storage']['database'], opts: { password
   });
 }
 
+/** The key of the advisory lock that serialises migrations on PostgreSQL (any constant shared by all processes). */
+const MIGRATION_LOCK_KEY = 7_300_261_121;
+
 /**
  * Apply pending migrations; returns the names applied. Two processes starting on a fresh database
  * race to create knex's own tables, or find the migration lock taken: the loser waits and tries
- * again (then finds the work done).
+ * again (then finds the work done). On PostgreSQL two concurrent CREATE TABLEs of the same name
+ * fail on the catalogue's unique index, so the whole run holds an advisory lock first
+ * (docs/operations.md §Upgrades): the second process waits, then finds nothing to do.
  */
 export async function migrate(db: Db): Promise<string[]> {
+  if (db.client.config.client !== 'pg') return migrateRetrying(db);
+  // The lock lives in this transaction's connection; knex migrates on other connections of the pool.
+  try {
+    return await db.transaction(async trx => {
+      await trx.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_KEY]);
+      return migrateRetrying(db);
+    });
+  } catch (err) {
+    throw asUnavailable(err, db);
+  }
+}
+
+/**
+ * Why a PostgreSQL server cannot be used, by the driver's code: the network (refused, unknown host,
+ * timeout), the login (28P01, 28000), the database name (3D000), a server starting or full (57P03,
+ * 53300). Anything else is not about reaching the server.
+ */
+const UNAVAILABLE: Record<string, string> = {
+  ECONNREFUSED: 'connection refused: is PostgreSQL running and listening there?',
+  ENOTFOUND: 'unknown host',
+  EAI_AGAIN: 'host name lookup failed',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ECONNRESET: 'connection reset by the server',
+  '28P01': 'password authentication failed (check storage.database.passwordEnv)',
+  '28000': 'the server refused this user or address (pg_hba.conf)',
+  '3D000': 'the database does not exist (createdb it first, docs/operations.md §Installing on Debian)',
+  '57P03': 'the server is starting up or shutting down',
+  '53300': 'too many connections (lower storage.database.pool or raise max_connections)',
+};
+
+/** A driver error that says the server cannot be reached becomes DB_UNAVAILABLE naming where (never the password). */
+export function asUnavailable(err: unknown, db: Db): unknown {
+  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  const timeout = err instanceof Error && err.name === 'KnexTimeoutError';
+  const why = UNAVAILABLE[code] ?? (timeout ? 'no connection within 10 s' : undefined);
+  if (!why) return err;
+  return new BridgeError('DB_UNAVAILABLE', `PostgreSQL at ${whereOf(db)}: ${why}`, { cause: err });
+}
+
+/** host:port/database of a PostgreSQL handle, for messages. */
+function whereOf(db: Db): string {
+  const c = db.client.config.connection as string | { host?: string; port?: number | string; database?: string } | undefined;
+  if (typeof c === 'string') {
+    const u = new URL(c);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  }
+  return c?.host ? `${c.host}:${c.port ?? 5432}/${c.database ?? ''}` : 'the configured server';
+}
+
+async function migrateRetrying(db: Db): Promise<string[]> {
   for (let attempt = 1; ; attempt++) {
     try {
       const [, applied] = (await db.migrate.latest({ directory: migrationsDir(), loadExtensions: ['.js'] })) as [number, string[]];

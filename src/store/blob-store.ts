@@ -14,11 +14,27 @@ export type BlobRef = { sha256: string; size: number };
 const execFileAsync = promisify(execFile);
 
 /**
+ * What the pipelines use of a blob store (`ports.blobs`): the file store below, the default, or
+ * the database's (db/blob-table.ts, `storage.blobStore: database`; docs/operations.md §Blobs in the database).
+ */
+export interface Blobs {
+  /** Where a blob is, for the operator (a file path, or a name in the database). */
+  pathOf(sha256: string): string;
+  put(data: Buffer, opts?: { durable?: boolean }): Promise<BlobRef>;
+  putAll(data: Buffer[], opts?: { durable?: boolean }): Promise<void>;
+  putStream(source: Readable, opts?: { keepBelow?: number; durable?: boolean }): Promise<BlobRef & { bytes?: Buffer }>;
+  get(sha256: string): Promise<Buffer>;
+  stream(sha256: string): Readable;
+  syncAll(sha256s?: string[]): Promise<void>;
+  has(sha256: string): Promise<boolean>;
+}
+
+/**
  * Content-addressed files: `<root>/ab/cd/<sha256>`. A blob is written to a temporary file,
  * fsynced, then renamed into place, so a crash never leaves a partial blob under its name and
  * the same content is stored once. This is the "keep raw first" store of docs/mail.md §Keep raw first.
  */
-export class BlobStore {
+export class BlobStore implements Blobs {
   constructor(readonly root: string) {}
 
   /** Path of a blob (whether or not it exists). */

@@ -149,7 +149,7 @@ test.serial('a clerk and an operator through the day in Chromium, with the real 
     await release.locator('input[name=confirm]').check();
     await release.locator('button').click();
     await page.waitForSelector('.flash');
-    t.is((await app.db('quarantine').where({ state: 'released' }).count('* as n'))[0]!.n, 1);
+    t.is(Number((await app.db('quarantine').where({ state: 'released' }).count('* as n'))[0]!.n), 1);
     await page.goto(`${web.url}/ops/reconcile`);
     await shot(page, DIR, '12-doi-soat');
     await page.locator('[data-orphan]').first().click();
@@ -160,7 +160,7 @@ test.serial('a clerk and an operator through the day in Chromium, with the real 
     await page.click('form[action$="/attach"] button[type=submit]');
     await page.waitForURL(new RegExp(`/outgoing/${documentId}$`));
     t.is(await status(ubnd.email, documentId), 'done', 'the attached 06 moved the recipient');
-    t.is((await app.db('inbound_reports').where({ state: 'matched', method: 'manual' }).count('* as n'))[0]!.n, 1);
+    t.is(Number((await app.db('inbound_reports').where({ state: 'matched', method: 'manual' }).count('* as n'))[0]!.n), 1);
     await shot(page, DIR, '14-sau-khi-gan');
     t.deepEqual(b.errors, [], 'no script error on any page');
     t.log(`screenshots: ${DIR}`);

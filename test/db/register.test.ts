@@ -102,18 +102,20 @@ test('two processes migrating a fresh database at once both succeed', async t =>
   const { tmpdir } = await import('node:os');
   const path = await import('node:path');
   const { migrate, openDb } = await import('../../src/db/connect.js');
+  const { createTestDatabase } = await import('../helpers/db.js');
   for (let round = 0; round < 5; round++) {
     const dir = await mkdtemp(path.join(tmpdir(), 'edoc-mig-'));
-    const file = path.join(dir, 'x.sqlite');
-    const a = openDb({ client: 'sqlite3', filename: file });
-    const b = openDb({ client: 'sqlite3', filename: file });
+    const made = await createTestDatabase(dir);
+    const a = openDb(made.settings);
+    const b = openDb(made.settings);
     try {
       const [ra, rb] = await Promise.all([migrate(a), migrate(b)]);
       t.true(ra.length + rb.length >= 1, 'the migrations ran once');
-      t.is((await a('knex_migrations').count('* as n'))[0]!.n, ra.length + rb.length);
+      t.is(Number((await a('knex_migrations').count('* as n'))[0]!.n), ra.length + rb.length);
     } finally {
       await a.destroy();
       await b.destroy();
+      await made.drop();
       await rm(dir, { recursive: true, force: true });
     }
   }

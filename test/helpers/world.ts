@@ -16,6 +16,7 @@ import type { Clock } from '../../src/io/clock.js';
 import { memoryLog } from '../../src/log.js';
 import { FakeMailboxes } from './fake-mailbox.js';
 import { FakeMailer, rawOf } from './fake-mailer.js';
+import { createTestDatabase } from './db.js';
 import { mailServer, type MailServerEnv } from './mailserver.js';
 
 /** The agencies of the tests: the test mail server has a mailbox for each. */
@@ -60,13 +61,17 @@ export type ConfigOptions = {
   overrides?: Record<string, unknown>;
   /** Keys added to one hosted agency (a certificate, a drop folder…). */
   agency?: Partial<Record<AgencyKey, Record<string, unknown>>>;
+  /** The database settings; default a SQLite file in `dir` (test/helpers/db.ts makes a PostgreSQL one). */
+  database?: Record<string, unknown>;
+  /** Where blobs live: `files` (the default) or `database`. */
+  blobStore?: 'files' | 'database';
 };
 
 /** The raw config object (before validation) for the given hosted agencies; every agency is in the directory. */
 export function configObject(dir: string, hosted: AgencyKey[], opts: ConfigOptions = {}): Record<string, unknown> {
   return {
     instance: { domain: DOMAIN },
-    storage: { database: { client: 'sqlite3', filename: path.join(dir, 'edoc.sqlite') }, blobs: path.join(dir, 'blobs') },
+    storage: { database: opts.database ?? { client: 'sqlite3', filename: path.join(dir, 'edoc.sqlite') }, blobs: path.join(dir, 'blobs'), ...(opts.blobStore ? { blobStore: opts.blobStore } : {}) },
     agencies: hosted.map(k => ({
       code: AGENCIES[k].code,
       name: AGENCIES[k].name,
@@ -114,7 +119,9 @@ export async function openWorld(hosted: AgencyKey[] = ['soyte', 'ubnd'], opts: W
   const srv = opts.server === true ? mailServer() : opts.server || undefined;
   const dir = opts.dir ?? (await mkdtemp(path.join(tmpdir(), 'edoc-world-')));
   const env = worldEnv(srv, opts.env);
-  const config = validateConfig(configObject(dir, hosted, { ...opts, server: srv }), { env, source: 'test', baseDir: dir });
+  // EDOC_TEST_DB=pg: a fresh PostgreSQL database, dropped on close; else the SQLite file in dir.
+  const database = opts.database ? { settings: opts.database, drop: async () => {} } : await createTestDatabase(dir);
+  const config = validateConfig(configObject(dir, hosted, { ...opts, database: database.settings, server: srv }), { env, source: 'test', baseDir: dir });
   const log = memoryLog();
   const mailboxes = new FakeMailboxes();
   const mailer = new FakeMailer();
@@ -135,6 +142,7 @@ export async function openWorld(hosted: AgencyKey[] = ['soyte', 'ubnd'], opts: W
     agency: k => config.agencies.find(a => a.code === AGENCIES[k].code)!,
     close: async () => {
       await app.close();
+      await database.drop();
       if (!opts.dir) await rm(dir, { recursive: true, force: true });
     },
   };

@@ -34,7 +34,7 @@ test('a scanned paper document takes the next number of the same incoming series
     t.is(e2.summary, 'Gõ tay');
     await t.throwsAsync(registerPaperDocument(deps, agency, { name: 'x.pdf', content: Buffer.from('not a pdf') }, {}), { code: 'PDF_UNREADABLE' } as never);
     await t.throwsAsync(registerPaperDocument(deps, agency, { name: 'm.pdf', content: await documentPdf({ secrecyMark: 'MẬT' }) }, {}), { message: /secrecy mark/ });
-    t.is((await u.app.db('register_entries').count('* as n'))[0]!.n, 3, 'nothing registered for the refused scans');
+    t.is(Number((await u.app.db('register_entries').count('* as n'))[0]!.n), 3, 'nothing registered for the refused scans');
   } finally {
     await u.close();
   }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { openDb } from '../../src/db/connect.js';
+import { createTestDatabase } from '../helpers/db.js';
 import { AGENCIES, configObject, worldEnv } from '../helpers/world.js';
 import { runCli } from '../helpers/cli.js';
 import { documentPdf, sendMail } from '../helpers/documents.js';
@@ -24,7 +25,8 @@ test.serial('two processes taking in two mailboxes into one database: numbers as
   const srv = mailServer();
   const dir = await mkdtemp(path.join(tmpdir(), 'edoc-conc-'));
   const configFile = path.join(dir, 'config.yaml');
-  await writeFile(configFile, stringify(configObject(dir, ['soyte', 'stc'], { server: srv })));
+  const database = await createTestDatabase(dir);
+  await writeFile(configFile, stringify(configObject(dir, ['soyte', 'stc'], { server: srv, database: database.settings })));
   const env = { ...worldEnv(srv), EDOC_BRIDGE_CONFIG: configFile };
   const per = 6;
   const t0 = Date.now();
@@ -46,19 +48,20 @@ test.serial('two processes taking in two mailboxes into one database: numbers as
     t.log(`both runs done after ${Date.now() - t0} ms`);
     t.is(a.code, 0, a.stderr);
     t.is(b.code, 0, b.stderr);
-    const db = openDb({ client: 'sqlite3', filename: path.join(dir, 'edoc.sqlite') });
+    const db = openDb(database.settings);
     try {
       for (const code of [AGENCIES.soyte.code, AGENCIES.stc.code]) {
         const numbers = (await db('register_entries').where({ agency_code: code }).orderBy('arrival_number').select('arrival_number')).map(r => r.arrival_number);
         t.deepEqual(numbers, Array.from({ length: per }, (_, i) => i + 1), code);
       }
-      t.is((await db('received_mails').whereNot({ state: 'done' }).count('* as n'))[0]!.n, 0);
+      t.is(Number((await db('received_mails').whereNot({ state: 'done' }).count('* as n'))[0]!.n), 0);
     } finally {
       await db.destroy();
     }
     t.is(await countMessages(AGENCIES.soyte.email, 'INBOX'), 0);
     t.is(await countMessages(AGENCIES.stc.email, 'INBOX'), 0);
   } finally {
+    await database.drop();
     await rm(dir, { recursive: true, force: true });
   }
 });

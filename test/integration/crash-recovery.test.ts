@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { openDb } from '../../src/db/connect.js';
+import { createTestDatabase } from '../helpers/db.js';
 import { AGENCIES, configObject, worldEnv } from '../helpers/world.js';
 import { runCli } from '../helpers/cli.js';
 import { documentPdf, sendMail } from '../helpers/documents.js';
@@ -25,7 +26,8 @@ for (const failpoint of ['after-store', 'before-commit'] as const) {
     const srv = mailServer();
     const dir = await mkdtemp(path.join(tmpdir(), 'edoc-crash-'));
     const configFile = path.join(dir, 'config.yaml');
-    await writeFile(configFile, stringify(configObject(dir, ['soyte'], { server: srv })));
+    const database = await createTestDatabase(dir);
+    await writeFile(configFile, stringify(configObject(dir, ['soyte'], { server: srv, database: database.settings })));
     const env = { ...worldEnv(srv), EDOC_BRIDGE_CONFIG: configFile };
     try {
       await sendMail(AGENCIES.ubnd.email, AGENCIES.soyte.email, {
@@ -38,11 +40,11 @@ for (const failpoint of ['after-store', 'before-commit'] as const) {
       t.is(crashed.code, 137, crashed.stderr);
       t.is(await countMessages(AGENCIES.soyte.email, 'INBOX'), 1, 'still in the inbox: no commit yet');
 
-      const db = openDb({ client: 'sqlite3', filename: path.join(dir, 'edoc.sqlite') });
+      const db = openDb(database.settings);
       try {
         const received = await db('received_mails').select('state');
         t.deepEqual(received.map(r => r.state), ['stored'], 'the raw mail was kept before the crash');
-        t.is((await db('register_entries').count('* as n'))[0]!.n, 0);
+        t.is(Number((await db('register_entries').count('* as n'))[0]!.n), 0);
       } finally {
         await db.destroy();
       }
@@ -64,6 +66,7 @@ for (const failpoint of ['after-store', 'before-commit'] as const) {
       await waitForMessages(AGENCIES.ubnd.email, 1);
       t.is(await countMessages(AGENCIES.ubnd.email, 'INBOX'), 1, 'exactly one receipt');
     } finally {
+      await database.drop();
       await rm(dir, { recursive: true, force: true });
     }
   });

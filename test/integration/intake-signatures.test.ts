@@ -64,7 +64,7 @@ test.serial('a tampered signed document is refused with a 02 naming the reason; 
   const report = await runIntakeCycle(ta.app, ta.config.agencies[0]!);
   t.is(report.processed[0]?.outcome, 'refused', JSON.stringify(report));
   t.is(report.processed[0]?.detail, 'SIGNATURE_INVALID');
-  t.is((await ta.app.db('register_entries').count('* as n'))[0]!.n, 0);
+  t.is(Number((await ta.app.db('register_entries').count('* as n'))[0]!.n), 0);
   const refusal = await ta.app.db('outbox').where({ kind: 'refusal' }).first();
   t.regex(refusal.subject, /^\[VBĐT-TT\] 02 Từ chối tiếp nhận/);
   const text = JSON.parse(refusal.message).text as string;

@@ -121,7 +121,7 @@ test.serial('the same mail delivered twice, or to two hosted mailboxes, gives on
   // A later cycle finds nothing new.
   const again = await runIntakeCycle(ta.app, agencyOf(ta, AGENCIES.soyte.code));
   t.is(again.listed, 0);
-  t.is((await ta.app.db('register_entries').count('* as n'))[0]!.n, 2);
+  t.is(Number((await ta.app.db('register_entries').count('* as n'))[0]!.n), 2);
 });
 
 test.serial('a UIDVALIDITY change re-registers nothing', async t => {
@@ -133,7 +133,7 @@ test.serial('a UIDVALIDITY change re-registers nothing', async t => {
   await waitForMessages(AGENCIES.soyte.email, 1);
   const agency = agencyOf(ta, AGENCIES.soyte.code);
   await runIntakeCycle(ta.app, agency);
-  t.is((await ta.app.db('register_entries').count('* as n'))[0]!.n, 1);
+  t.is(Number((await ta.app.db('register_entries').count('* as n'))[0]!.n), 1);
 
   // Put the mail back in the inbox under a new UIDVALIDITY, as a server rebuild would.
   const client = new ImapFlow(imapClientOptions(AGENCIES.soyte.email));
@@ -148,8 +148,8 @@ test.serial('a UIDVALIDITY change re-registers nothing', async t => {
   const report = await runIntakeCycle(ta.app, agency);
   t.is(report.listed, 1);
   t.is(report.duplicates, 1);
-  t.is((await ta.app.db('register_entries').count('* as n'))[0]!.n, 1);
-  t.is((await ta.app.db('outbox').count('* as n'))[0]!.n, 1, 'no second receipt');
+  t.is(Number((await ta.app.db('register_entries').count('* as n'))[0]!.n), 1);
+  t.is(Number((await ta.app.db('outbox').count('* as n'))[0]!.n), 1, 'no second receipt');
   t.is(Number((await ta.app.db('mailbox_state').first()).uidvalidity), Number(before) + 1000);
   t.true(ta.log.lines.some(l => l.event === 'INTAKE_UIDVALIDITY_CHANGED'));
   t.is(await countMessages(AGENCIES.soyte.email, 'INBOX'), 0);
@@ -209,7 +209,7 @@ test.serial("edoc-bridge's own notices to the clerk are recorded but stay in the
   t.is(second.processed.length, 0);
   t.is(second.duplicates, 1);
   t.is(await countMessages(AGENCIES.soyte.email, 'INBOX'), 1, 'still where the clerk reads it');
-  t.is((await ta.app.db('outbox').count('* as n'))[0]!.n, 0, 'never answered');
+  t.is(Number((await ta.app.db('outbox').count('* as n'))[0]!.n), 0, 'never answered');
 });
 
 test.serial('with worker threads (limits.intakeWorkers: 2) documents are prepared off the main thread with the same result', async t => {

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import { stringify } from 'yaml';
 import { openDb, type Db } from '../../src/db/connect.js';
+import { createTestDatabase } from '../helpers/db.js';
 import { AGENCIES, configObject, worldEnv } from '../helpers/world.js';
 import { runCli } from '../helpers/cli.js';
 import { expireClaims, makeDue } from '../helpers/factories.js';
@@ -20,7 +21,7 @@ import { documentPdf } from '../helpers/documents.js';
 import { countMessages, imapClientOptions, MAILSERVER_SCRIPT, mailServer, mailServerTest, requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
 
 const exec = promisify(execFile);
-type Ctx = { dir: string; env: NodeJS.ProcessEnv; db: Db; pdf: string };
+type Ctx = { dir: string; env: NodeJS.ProcessEnv; db: Db; pdf: string; drop(): Promise<void> };
 const test = await mailServerTest(anyTest as TestFn<Ctx>);
 
 test.before(async t => {
@@ -31,14 +32,16 @@ test.beforeEach(async t => {
   const srv = mailServer();
   const dir = await mkdtemp(path.join(tmpdir(), 'edoc-out-crash-'));
   const configFile = path.join(dir, 'config.yaml');
-  await writeFile(configFile, stringify(configObject(dir, ['soyte'], { server: srv })));
+  const database = await createTestDatabase(dir);
+  await writeFile(configFile, stringify(configObject(dir, ['soyte'], { server: srv, database: database.settings })));
   const pdf = path.join(dir, 'cv.pdf');
   await writeFile(pdf, await documentPdf({ issuerLines: ['SỞ Y TẾ'], numberNotation: '   /SYT-VP', type: 'CÔNG VĂN' }));
   const env = { ...worldEnv(srv), EDOC_BRIDGE_CONFIG: configFile };
-  t.context = { dir, env, pdf, db: openDb({ client: 'sqlite3', filename: path.join(dir, 'edoc.sqlite') }) };
+  t.context = { dir, env, pdf, db: openDb(database.settings), drop: database.drop };
 });
 test.afterEach.always(async t => {
   await t.context.db?.destroy();
+  await t.context.drop?.();
   await rm(t.context.dir, { recursive: true, force: true });
 });
 

@@ -38,7 +38,7 @@ test.serial('A sends to B and C: B registers and answers (03, then 06 after its 
   const srv = mailServer();
   const ta = (t.context.t = await openWorld(['soyte', 'ubnd'], { server: true, overrides: outgoingOverrides() }));
   const configFile = path.join(ta.dir, 'config.yaml');
-  await writeFile(configFile, stringify(configObject(ta.dir, ['soyte', 'ubnd'], { server: srv, overrides: outgoingOverrides() })));
+  await writeFile(configFile, stringify(configObject(ta.dir, ['soyte', 'ubnd'], { server: srv, overrides: outgoingOverrides(), database: ta.config.storage.database })));
   const env = { ...worldEnv(srv), EDOC_BRIDGE_CONFIG: configFile };
   const pdfFile = path.join(ta.dir, 'cong-van.pdf');
   await writeFile(pdfFile, await documentPdf({ issuerLines: ['SỞ Y TẾ', 'TỈNH VĨNH LONG'], numberNotation: '     /SYT-VP', type: 'CÔNG VĂN', summary: 'V/v triển khai hồ sơ sức khỏe điện tử' }));

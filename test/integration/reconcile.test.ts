@@ -11,6 +11,7 @@ import { submitDocument } from '../../src/outbound/submit.js';
 import { parseSubmissionMeta } from '../../src/outbound/submission.js';
 import { buildReconcileReport } from '../../src/reconcile/tracking-report.js';
 import { buildStatus } from '../../src/edxml/status.js';
+import { createTestDatabase } from '../helpers/db.js';
 import { AGENCIES, openWorld, configObject, worldEnv, type World } from '../helpers/world.js';
 import { runCli } from '../helpers/cli.js';
 import { documentPdf, sendMail } from '../helpers/documents.js';
@@ -29,7 +30,9 @@ test.serial('two gateways: B (second process) answers 03; duplicate, out-of-orde
   const bDir = path.join(ta.dir, 'gateway-b');
   await mkdir(bDir, { recursive: true });
   const bConfig = path.join(bDir, 'config.yaml');
-  await writeFile(bConfig, stringify(configObject(bDir, ['ubnd'], { server: srv })));
+  const bDatabase = await createTestDatabase(bDir);
+  t.teardown(bDatabase.drop);
+  await writeFile(bConfig, stringify(configObject(bDir, ['ubnd'], { server: srv, database: bDatabase.settings })));
   const bEnv = { ...worldEnv(srv), EDOC_BRIDGE_CONFIG: bConfig };
 
   const doc = await submitDocument(ta.app, {

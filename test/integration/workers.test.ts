@@ -16,6 +16,7 @@ import type { Ports } from '../../src/ports.js';
 import { runCli } from '../helpers/cli.js';
 import { documentPdf, sendMail } from '../helpers/documents.js';
 import { countMessages, mailServer, mailServerTest, requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
+import { createTestDatabase } from '../helpers/db.js';
 import { AGENCIES, configObject, openWorld, worldEnv } from '../helpers/world.js';
 
 const test = await mailServerTest(anyTest);
@@ -66,7 +67,9 @@ test.serial('a worker killed with SIGKILL mid-cycle: the other takes its mailbox
   const srv = mailServer();
   const dir = await mkdtemp(path.join(tmpdir(), 'edoc-workers-'));
   const configFile = path.join(dir, 'config.yaml');
-  await writeFile(configFile, stringify(configObject(dir, ['soyte'], { server: srv, overrides: { http: { port: 0 } } })));
+  // SQLite here; a fresh PostgreSQL database in the PostgreSQL pass (EDOC_TEST_DB=pg).
+  const database = await createTestDatabase(dir);
+  await writeFile(configFile, stringify(configObject(dir, ['soyte'], { server: srv, database: database.settings, overrides: { http: { port: 0 } } })));
   const env = { ...worldEnv(srv), EDOC_BRIDGE_CONFIG: configFile };
   const workers: Worker[] = [];
   try {
@@ -126,6 +129,7 @@ test.serial('a worker killed with SIGKILL mid-cycle: the other takes its mailbox
     t.is(await countMessages(AGENCIES.ubnd.email, 'INBOX'), 3, 'one receipt per mail');
   } finally {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+    await database.drop().catch(() => undefined); // a killed worker's connections may linger a moment
     await rm(dir, { recursive: true, force: true });
   }
 });

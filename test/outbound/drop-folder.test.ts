@@ -35,8 +35,8 @@ test('PDF + JSON trigger: submitted once, files moved to sent/ with the result; 
   await writeFile(path.join(dir, 'cv-01.json'), trigger);
   const again = await scanDropFolder(u.app, agencyA(u), dir);
   t.is(again[0]!.result?.documentId, doc.id);
-  t.is((await u.app.db('outgoing_documents').count('* as n'))[0]!.n, 1);
-  t.is((await u.app.db('outbox').count('* as n'))[0]!.n, 2);
+  t.is(Number((await u.app.db('outgoing_documents').count('* as n'))[0]!.n), 1);
+  t.is(Number((await u.app.db('outbox').count('* as n'))[0]!.n), 2);
 });
 
 test('an edXML package is a submission; a bad trigger goes to failed/ with the reason', async t => {

@@ -41,7 +41,7 @@ test('a failed submission gives its number back (one transaction)', async t => {
   await t.throwsAsync(submitDocument(app, { agencyCode: A.code, to: [B.code], files: [{ name: 'bad.pdf', content: Buffer.from('%PDF-1.7 broken'), role: 'main' }], meta, source: 'cli' }));
   const ok = await submitDocument(app, { agencyCode: A.code, to: [B.code], files: [{ name: 'cv.pdf', content: await pdf(), role: 'main' }], meta, source: 'cli' });
   t.is(ok.number, 1);
-  t.is((await app.db('outgoing_documents').count('* as n'))[0]!.n, 1);
+  t.is(Number((await app.db('outgoing_documents').count('* as n'))[0]!.n), 1);
   await t.throwsAsync(submitDocument(app, { agencyCode: A.code, to: ['000.99.99.H62'], files: [{ name: 'cv.pdf', content: await pdf(), role: 'main' }], meta, source: 'cli' }), { message: /not in the directory/ });
 });
 

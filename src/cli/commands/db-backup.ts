@@ -7,7 +7,7 @@ import { printJson, println, type Command } from '../command.js';
 /** `db backup`: a consistent copy of the database and the blob store while the service runs. */
 export const dbBackupCommand: Command = {
   path: ['db', 'backup'],
-  summary: 'Back up the database (SQLite VACUUM INTO) and the blob store, online',
+  summary: 'Back up the database (SQLite VACUUM INTO, PostgreSQL pg_dump) and the blob store, online',
   usage: 'db backup [--to DIR] [--json]',
   async run(ctx, argv) {
     const { values } = parseArgs({ args: argv, options: { to: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
@@ -19,7 +19,7 @@ export const dbBackupCommand: Command = {
     }
     // No openApp: a backup must not migrate or otherwise write the database it copies.
     const dir = values.to ? path.resolve(ctx.cwd, values.to) : defaultBackupDir(config);
-    const m = await runBackup(config, dir, systemClock.now());
+    const m = await runBackup(config, dir, systemClock.now(), ctx.env);
     if (values.json) printJson(ctx, { dir, ...m });
     else {
       println(ctx.stdout, `database: ${path.join(dir, m.database.file)} (${m.database.bytes} B, sha256 ${m.database.sha256})`);
