@@ -85,7 +85,11 @@ export async function openApp(config: Config, opts: { ports?: Partial<Ports>; en
   const verifier = signatureVerifier(trust, ports.fetch);
   // Parse + PDF checks on other cores (worker threads, started on first use), or in this thread.
   const workers = config.limits.intakeWorkers;
-  const preparer = workers > 0 ? workerPreparer(workers, trust, config.limits.maxAttachments) : inProcessPreparer(verifier, config.limits.maxAttachments);
+  // Each mail is prepared under a budget in a worker thread (docs/hostile-input.md §Per-mail isolation);
+  // with intakeWorkers 0 one worker, and no mail prepared ahead.
+  const { isolation, ...budget } = config.limits.prepare;
+  const preparer =
+    isolation === 'inline' ? inProcessPreparer(verifier, config.limits.maxAttachments) : workerPreparer(Math.max(1, workers), trust, config.limits.maxAttachments, budget, { parallel: workers > 0 });
   const deps: Deps = { config, db, ports };
   return {
     ...deps,

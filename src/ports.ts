@@ -9,12 +9,13 @@ import type { BlobStore } from './store/blob-store.js';
 /**
  * The named points where a crash matters (tests kill the process there: EDOC_BRIDGE_FAILPOINT):
  *   after-store        intake: the raw mail is kept, nothing decided yet
+ *   while-preparing    intake: the attempt counted, the mail being prepared (parse, PDF checks)
  *   before-commit      intake: everything prepared, the register transaction not begun
  *   after-commit       intake: committed, the mail still in the inbox
  *   after-submit       outgoing: the submission committed, nothing sent
  *   after-smtp-accept  outbox: the server said 250, the row not yet marked sent
  */
-export type FailpointName = 'after-store' | 'before-commit' | 'after-commit' | 'after-submit' | 'after-smtp-accept';
+export type FailpointName = 'after-store' | 'while-preparing' | 'before-commit' | 'after-commit' | 'after-submit' | 'after-smtp-accept';
 
 /**
  * Everything the pipelines do to the world outside the database, built once in the composition

@@ -12,6 +12,10 @@ export const QUARANTINE_REASONS: Record<string, string> = {
   MAIL_UNPARSEABLE: 'Thư bị lỗi định dạng (MIME), không đọc được nội dung.',
   UNKNOWN_KIND: 'Thư không phải văn bản điện tử, báo cáo trạng thái hay thư trả lời; cần văn thư xem xét.',
   PROCESSING_FAILED: 'Xử lý thư thất bại nhiều lần; cần người quản trị kiểm tra.',
+  PREPARE_BUDGET_EXCEEDED: 'Thư vượt quá giới hạn thời gian hoặc bộ nhớ khi đọc (có thể là tệp nén độc hại); chưa xử lý, thư gốc được lưu.',
+  PREPARE_INTERRUPTED: 'Hệ thống dừng đột ngột khi đang đọc thư này; thư được cách ly để không làm nghẽn hộp thư, thư gốc được lưu.',
+  MESSAGE_ID_CONFLICT: 'Thư có cùng mã thư (Message-ID) với một thư đã nhận nhưng nội dung khác; cần văn thư xem xét.',
+  MALWARE_FOUND: 'Tệp đính kèm chứa mã độc; văn bản không được tiếp nhận và đã báo lại nơi gửi.',
 };
 
 /** What intake saw of a mail: recorded on its received row. */

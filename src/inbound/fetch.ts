@@ -5,7 +5,7 @@ import { BridgeError } from '../errors.js';
 import type { ListedMessage, Mailbox } from '../io/imap.js';
 import type { Deps } from '../ports.js';
 import { normalizeMessageId } from '../mail/headers.js';
-import { messageKey, rawMessageId } from './message-key.js';
+import { contentKey, contentKeyOfStream, messageKey, rawMessageId } from './message-key.js';
 
 /** A fetched mail; `raw` holds its bytes when small enough to keep (saves reading them back). */
 export type Fetched = { row: ReceivedRow; isNew: boolean; listed: ListedMessage; raw?: Buffer };
@@ -46,7 +46,7 @@ export async function knownFinished(deps: Deps, agency: HostedAgency, listed: Li
 }
 
 /** A downloaded mail: its raw bytes stored (not yet fsynced) and its dedupe key. */
-export type Downloaded = { blob: { sha256: string; size: number }; raw?: Buffer; key: string; messageId: string | null };
+export type Downloaded = { blob: { sha256: string; size: number }; raw?: Buffer; key: string; messageId: string | null; contentKey: string };
 
 /**
  * Phase 2, the IMAP part: stream the raw bytes into the blob store and compute the dedupe key.
@@ -61,7 +61,9 @@ export async function downloadOne(deps: Deps, mailbox: Mailbox, listed: ListedMe
   // raw hash stands in (trace headers included).
   const bytes = blob.bytes ?? (await readPrefix(deps, blob.sha256, 256 * 1024));
   const { key, messageId } = blob.bytes ? messageKey(bytes) : fallbackKey(rawMessageId(bytes), blob.sha256);
-  return { blob: { sha256: blob.sha256, size: blob.size }, raw: blob.bytes, key, messageId };
+  // The content key tells a second copy of a mail from another mail under the same Message-ID (docs/mail.md §Dedupe keys).
+  const content = blob.bytes ? contentKey(blob.bytes) : await contentKeyOfStream(deps.ports.blobs.stream(blob.sha256) as AsyncIterable<Buffer>);
+  return { blob: { sha256: blob.sha256, size: blob.size }, raw: blob.bytes, key, messageId, contentKey: content };
 }
 
 /**
@@ -69,10 +71,11 @@ export async function downloadOne(deps: Deps, mailbox: Mailbox, listed: ListedMe
  * the mail). For a known finished mail only its locator (UID) is updated.
  */
 export async function recordOne(deps: Deps, agency: HostedAgency, listed: ListedMessage, uidvalidity: number, got: Downloaded | ReceivedRow): Promise<Fetched> {
-  const d: Downloaded = 'message_key' in got ? { blob: { sha256: got.raw_sha256, size: got.raw_size }, key: got.message_key, messageId: got.message_id } : got;
+  const d: Downloaded =
+    'message_key' in got ? { blob: { sha256: got.raw_sha256, size: got.raw_size }, key: got.message_key, messageId: got.message_id, contentKey: got.content_key ?? '' } : got;
   const { row, isNew } = await recordReceived(
     deps.db,
-    { agencyCode: agency.code, messageKey: d.key, messageId: d.messageId, rawSha256: d.blob.sha256, rawSize: d.blob.size, uidvalidity, uid: listed.uid },
+    { agencyCode: agency.code, messageKey: d.key, messageId: d.messageId, rawSha256: d.blob.sha256, rawSize: d.blob.size, uidvalidity, uid: listed.uid, contentKey: d.contentKey || undefined },
     deps.ports.clock.now(),
   );
   return { row, isNew, listed, raw: d.raw };

@@ -12,11 +12,13 @@ export type PreparedPdf = { attachment: MailAttachment; check: PdfCheck; text: s
 
 /**
  * A mail after the CPU-heavy stage: parsed, its edXML envelope found, every PDF's signatures
- * verified and its text read. No database, no clock reads: it can run in a worker thread.
+ * verified and its text read. No database, no clock reads: it can run in a worker thread. A
+ * failure is data: an unparseable mail, or (`budget`) a preparation that went over its budget
+ * of time or memory (preparer.ts).
  */
 export type Prepared =
   | { ok: true; mail: ParsedMail; envelope: EnvelopeParse | null; files: MailAttachment[]; pdfs: PreparedPdf[]; meta: DocumentMeta }
-  | { ok: false; error: string };
+  | { ok: false; error: string; budget?: 'time' | 'memory' };
 
 /** Parse a raw mail and check its PDFs (docs/mail.md §Parsing, docs/signatures.md §Verdict order); an unreadable mail is data, not an exception. */
 export async function prepareMail(raw: Buffer, now: Date, verifier: PdfVerifier, maxAttachments: number): Promise<Prepared> {

@@ -32,6 +32,12 @@ export async function processReceived(deps: Deps & { preparer: Preparer }, agenc
     return { outcome: 'quarantined', kind: null, detail };
   }
   const prepared = preparedAhead ?? (await prepareStored(deps, row));
+  if (!prepared.ok && prepared.budget) {
+    // docs/hostile-input.md §Per-mail isolation: the operator reads the budget in the reason and in the log.
+    deps.ports.log.warn('INTAKE_BUDGET_EXCEEDED', { agency: agency.code, received: row.id, budget: prepared.budget, detail: prepared.error });
+    await commitQuarantine(deps, agency, row, 'PREPARE_BUDGET_EXCEEDED', prepared.error);
+    return { outcome: 'quarantined', kind: null, detail: prepared.error };
+  }
   if (!prepared.ok) {
     await commitQuarantine(deps, agency, row, 'MAIL_UNPARSEABLE', prepared.error);
     return { outcome: 'quarantined', kind: null, detail: prepared.error };

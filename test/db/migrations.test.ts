@@ -11,6 +11,7 @@ test('outbox rows written as "category: reply" get their category and action as 
     await db.migrate.down(dir);
     await db.migrate.down(dir);
     await db.migrate.down(dir);
+    await db.migrate.down(dir);
     t.false(await db.schema.hasColumn('outbox', 'last_category'));
     t.false(await db.schema.hasColumn('outgoing_documents', 'submitted_to'));
     await seedAgencies(db, ['000.00.31.H62']);
@@ -26,7 +27,7 @@ test('outbox rows written as "category: reply" get their category and action as 
       row('plain', 'failed', 'agency X is no longer configured'),
       row('sent', 'sent', null),
     ]);
-    t.deepEqual(await migrate(db), ['20261122000200_outbox_outcome.js', '20261122000300_outgoing_sealing.js', '20261202000000_web_accounts.js']);
+    t.deepEqual(await migrate(db), ['20261122000200_outbox_outcome.js', '20261122000300_outgoing_sealing.js', '20261202000000_web_accounts.js', '20261202100000_intake_isolation.js']);
     const got = await db('outbox').orderBy('id').select('dedupe_key', 'last_category', 'last_action', 'last_error');
     t.deepEqual(
       got.map(r => [r.dedupe_key, r.last_category, r.last_action, r.last_error]),
