@@ -11,6 +11,7 @@ import { envFailpoint } from './failpoint.js';
 import type { IntakeDeps } from './inbound/deps.js';
 import { inProcessPreparer, workerPreparer } from './inbound/preparer.js';
 import { loadTrust, signatureVerifier } from './inbound/signature-verifier.js';
+import { clamdScanner, noScanner } from './io/clamav.js';
 import { systemClock } from './io/clock.js';
 import { stampFont } from './io/stamp-font.js';
 import { createLog } from './log.js';
@@ -57,6 +58,8 @@ export async function openApp(config: Config, opts: { ports?: Partial<Ports>; en
     mailerFor: smtpMailerFor,
     blobs: new BlobStore(config.storage.blobs),
     fetch: globalThis.fetch,
+    // docs/hostile-input.md §Scanning: clamd over its socket; without one, scanning is off.
+    scanner: config.scan.socket ? clamdScanner({ socket: config.scan.socket, timeoutMs: config.scan.timeoutMs }) : noScanner,
     log: createLog(env.EDOC_BRIDGE_LOG_LEVEL ?? 'info'),
     failpoint: envFailpoint(env),
     ...opts.ports,

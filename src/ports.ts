@@ -1,5 +1,6 @@
 import type { Config, HostedAgency } from './config/schema.js';
 import type { Db } from './db/connect.js';
+import type { Scanner } from './io/clamav.js';
 import type { Clock } from './io/clock.js';
 import type { Mailbox } from './io/imap.js';
 import type { Mailer } from './io/smtp.js';
@@ -32,6 +33,8 @@ export type Ports = {
   /** HTTP for revocation checks (OCSP) and timestamps (TSA). */
   fetch: typeof globalThis.fetch;
   log: Log;
+  /** The malware scanner (clamd, io/clamav.ts) documents are scanned with before they are registered, when `scan.mode` is not off. */
+  scanner: Scanner;
   /** Crash tests: exits the process at the named point when asked to; a no-op otherwise. */
   failpoint(name: FailpointName): void;
 };
