@@ -92,7 +92,9 @@ export async function openApp(config: Config, opts: { ports?: Partial<Ports>; en
   // with intakeWorkers 0 one worker, and no mail prepared ahead.
   const { isolation, ...budget } = config.limits.prepare;
   const preparer =
-    isolation === 'inline' ? inProcessPreparer(verifier, config.limits.maxAttachments) : workerPreparer(Math.max(1, workers), trust, config.limits.maxAttachments, budget, { parallel: workers > 0 });
+    isolation === 'inline'
+      ? inProcessPreparer(verifier, config.limits.maxAttachments, config.limits.decode)
+      : workerPreparer(Math.max(1, workers), trust, config.limits.maxAttachments, budget, { parallel: workers > 0, limits: config.limits.decode });
   const deps: Deps = { config, db, ports };
   return {
     ...deps,

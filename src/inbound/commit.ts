@@ -4,6 +4,7 @@ import { appendEvent } from '../db/events.js';
 import { addQuarantine } from '../db/quarantine.js';
 import { finishReceived, type ReceivedRow } from '../db/received.js';
 import { inTransaction } from '../db/transaction.js';
+import { LIMIT_REASONS_VI, type LimitCode } from '../domain/limits.js';
 import type { Deps } from '../ports.js';
 
 /** Vietnamese reasons shown to the clerk for each quarantine code. */
@@ -31,7 +32,7 @@ export async function commitQuarantine(deps: Deps, agency: HostedAgency, row: Re
       { state: 'quarantined', kind: mail?.kind ?? null, outcome: 'quarantined', targetFolder: agency.folders.quarantine, fromAddress: mail?.from ?? null, subject: mail?.subject ?? null },
       now,
     );
-    const qid = await addQuarantine(trx, { receivedMailId: row.id, agencyCode: agency.code, reasonCode, reason: QUARANTINE_REASONS[reasonCode] ?? reasonCode, detail }, now);
+    const qid = await addQuarantine(trx, { receivedMailId: row.id, agencyCode: agency.code, reasonCode, reason: QUARANTINE_REASONS[reasonCode] ?? LIMIT_REASONS_VI[reasonCode as LimitCode] ?? reasonCode, detail }, now);
     await appendEvent(trx, now, { event: 'INTAKE_QUARANTINED', agencyCode: agency.code, refType: 'received', refId: row.id, data: { reasonCode, detail } });
     return qid;
   });

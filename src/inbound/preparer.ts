@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { DecodeLimits } from '../config/schema.js';
 import { BridgeError } from '../errors.js';
 import type { TrustConfig } from '../signature/index.js';
 import { prepareMail, reviveBuffers, type Prepared } from './prepare.js';
@@ -22,8 +23,8 @@ export type Preparer = {
 export type PrepareBudget = { timeoutMs: number; maxHeapMb: number; maxGrowthMb: number };
 
 /** Prepare in this thread: no budget (tests with a fake verifier, `limits.prepare.isolation: inline`). */
-export function inProcessPreparer(verifier: PdfVerifier, maxAttachments: number): Preparer {
-  return { prepare: (raw, now) => prepareMail(raw, now, verifier, maxAttachments), parallel: false, close: async () => undefined };
+export function inProcessPreparer(verifier: PdfVerifier, maxAttachments: number, limits?: DecodeLimits): Preparer {
+  return { prepare: (raw, now) => prepareMail(raw, now, verifier, maxAttachments, limits), parallel: false, close: async () => undefined };
 }
 
 type Job = { raw: Buffer; now: Date; resolve(p: Prepared): void; reject(e: Error): void; timer?: NodeJS.Timeout; startedAt?: number; rssAtStart?: number };
@@ -40,7 +41,13 @@ const WATCH_MS = 100;
  * failure the intake quarantines, and a fresh worker takes the next mail. Workers are unref'd:
  * they never keep the process alive, and close() ends them.
  */
-export function workerPreparer(size: number, trust: TrustConfig, maxAttachments: number, budget: PrepareBudget, opts: { parallel?: boolean; entry?: URL } = {}): Preparer {
+export function workerPreparer(
+  size: number,
+  trust: TrustConfig,
+  maxAttachments: number,
+  budget: PrepareBudget,
+  opts: { parallel?: boolean; entry?: URL; limits?: DecodeLimits } = {},
+): Preparer {
   const here = fileURLToPath(import.meta.url);
   const ext = path.extname(here); // .ts under tsx (tests, demo), .js after tsc
   // `opts.entry`: a stand-in worker speaking the same messages (the budget tests).
@@ -55,7 +62,7 @@ export function workerPreparer(size: number, trust: TrustConfig, maxAttachments:
     // Functions do not cross to a worker thread: its OCSP look-ups use the worker's own fetch.
     const worker = new Worker(boot, {
       eval: true,
-      workerData: { trust: { ...trust, ocspFetch: undefined }, maxAttachments },
+      workerData: { trust: { ...trust, ocspFetch: undefined }, maxAttachments, limits: opts.limits },
       resourceLimits: { maxOldGenerationSizeMb: budget.maxHeapMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, budget.maxHeapMb >> 3)) },
     });
     worker.unref();

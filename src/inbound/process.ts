@@ -38,6 +38,11 @@ export async function processReceived(deps: Deps & { preparer: Preparer }, agenc
     await commitQuarantine(deps, agency, row, 'PREPARE_BUDGET_EXCEEDED', prepared.error);
     return { outcome: 'quarantined', kind: null, detail: prepared.error };
   }
+  if (!prepared.ok && prepared.limit) {
+    // A bomb stopped by a decode limit (docs/hostile-input.md §Limits): quarantined with the limit's reason.
+    await commitQuarantine(deps, agency, row, prepared.limit.reasonCode, prepared.limit.detail);
+    return { outcome: 'quarantined', kind: null, detail: prepared.limit.reasonCode };
+  }
   if (!prepared.ok) {
     await commitQuarantine(deps, agency, row, 'MAIL_UNPARSEABLE', prepared.error);
     return { outcome: 'quarantined', kind: null, detail: prepared.error };

@@ -137,3 +137,20 @@ test('same Message-ID and same content (delivered again, other trace headers) is
   t.is((await w.app.db('quarantine')).length, 1);
   t.is((await w.app.db('outbox').where({ kind: 'notice' })).length, 1, 'the clerk is told once');
 });
+
+test('a PDF flate bomb and an edXML zip bomb are quarantined with their limit and its Vietnamese reason; the mail after them is registered', async t => {
+  const { w } = t.context;
+  const { hostileInputs } = await import('../../bench/hostile/bombs.js');
+  const bombs = hostileInputs(() => Promise.reject(new Error('not used')));
+  const pick = (name: RegExp) => bombs.find(b => name.test(b.name))!.build();
+  inbox(w).deliver(Buffer.from((await pick(/^700 KB PDF flate bomb/)).toString('latin1').replace('<hostile-1@', '<pdf-bomb@'), 'latin1'));
+  inbox(w).deliver(Buffer.from((await pick(/nested 3 deep/)).toString('latin1').replace('<hostile-1@', '<zip-bomb@'), 'latin1'));
+  inbox(w).deliver(await doc(61));
+  const report = await cycle(w);
+  t.deepEqual(report.processed.map(p => [p.outcome, p.detail ?? null]), [['quarantined', 'PDF_STREAM_TOO_LARGE'], ['quarantined', 'ZIP_NESTING'], ['registered', null]]);
+  const q = await w.app.db('quarantine').orderBy('id').select();
+  t.regex(q[0].detail, /^van-ban\.pdf: a stream decodes to more than/);
+  t.regex(q[0].reason, /bom nén/);
+  t.regex(q[1].reason, /lồng nhau/);
+  t.deepEqual(await entries(w), ['61/UBND-VP']);
+});
