@@ -41,6 +41,8 @@ export type IntakeReport = {
   duplicates: number;
   failed: Array<{ uid: number; error: string }>;
   moved: number;
+  /** The longest time one mail held the mailbox in this cycle (ms, from its turn to its commit): what one hostile mail can cost the others. */
+  longestMailMs: number;
   skipped?: 'lease-busy';
 };
 
@@ -57,7 +59,7 @@ type Finished = { uid: number; receivedId: number };
 
 /** Run one intake cycle for an agency's mailbox. */
 export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Promise<IntakeReport> {
-  const report: IntakeReport = { agency: agency.code, listed: 0, processed: [], duplicates: 0, failed: [], moved: 0 };
+  const report: IntakeReport = { agency: agency.code, listed: 0, processed: [], duplicates: 0, failed: [], moved: 0, longestMailMs: 0 };
   const folder = agency.folders.inbox;
   const { clock, log } = deps.ports;
   if (!(await acquireLease(deps.db, agency.code, folder, deps.workerId, clock.now(), LEASE_MS, deadOnThisHost(hostname())))) {
@@ -74,7 +76,9 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
     let finished: Finished[] = [];
     let groupSince = 0;
     for await (const slot of intakeWindow(listed, windowStages(deps, agency, mailbox, uidvalidity, known), WINDOW)) {
+      const turn = performance.now();
       const done = await takeIn(deps, agency, slot, report);
+      report.longestMailMs = Math.max(report.longestMailMs, Math.round(performance.now() - turn));
       if (!done) continue;
       if (finished.length === 0) groupSince = clock.now().getTime();
       finished.push(done);
@@ -93,7 +97,7 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
     await mailbox?.close().catch(() => undefined);
     await releaseLease(deps.db, agency.code, folder, deps.workerId, clock.now(), { error: cycleError ?? report.failed.at(-1)?.error });
   }
-  log.info('INTAKE_CYCLE', { agency: agency.code, listed: report.listed, processed: report.processed.length, duplicates: report.duplicates, failed: report.failed.length, moved: report.moved });
+  log.info('INTAKE_CYCLE', { agency: agency.code, listed: report.listed, processed: report.processed.length, duplicates: report.duplicates, failed: report.failed.length, moved: report.moved, longestMailMs: report.longestMailMs });
   return report;
 }
 
