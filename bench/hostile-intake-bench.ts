@@ -68,25 +68,27 @@ const mode = process.argv[2] ?? 'run';
 if (mode === 'intake') {
   const w = await openWorld(['soyte'], { server: true });
   const started = Date.now();
-  let longestMailMs = 0;
+  let longest = { ms: 0, what: '' };
   let cycles = 0;
   const outcomes: Record<string, number> = {};
   try {
     for (; cycles < MAX_CYCLES; ) {
       cycles++;
       const r = await runIntakeCycle(w.app, w.agency('soyte'));
-      longestMailMs = Math.max(longestMailMs, r.longestMailMs);
-      for (const p of r.processed) {
-        const k = p.outcome === 'quarantined' ? `quarantined ${String(p.detail ?? '').split(':')[0]}` : p.outcome;
-        outcomes[k] = (outcomes[k] ?? 0) + 1;
+      if (r.longestMailMs > longest.ms) {
+        const p = r.processed.find(x => x.uid === r.longestMailUid);
+        const row = p ? await w.app.db('received_mails').where({ id: p.received }).first('raw_size', 'subject') : undefined;
+        longest = { ms: r.longestMailMs, what: p ? `${p.outcome} ${p.outcome === 'quarantined' ? '' : (p.kind ?? '')} ${Math.round(Number(row?.raw_size ?? 0) / 1024)} KB` : `uid ${r.longestMailUid}` };
       }
+      for (const p of r.processed) if (p.outcome !== 'quarantined') outcomes[p.outcome] = (outcomes[p.outcome] ?? 0) + 1;
       outcomes.duplicate = (outcomes.duplicate ?? 0) + r.duplicates;
       if (r.failed.length) outcomes['failed (retried)'] = (outcomes['failed (retried)'] ?? 0) + r.failed.length;
       const open = await w.app.db('received_mails').whereIn('state', ['stored', 'failed', 'held']).count('* as n');
       if (r.processed.length === 0 && r.failed.length === 0 && Number(open[0]!.n) === 0) break;
     }
+    for (const q of await w.app.db('quarantine').groupBy('reason_code').select('reason_code').count('* as n')) outcomes[`quarantined ${q.reason_code}`] = Number(q.n);
     const leftFinished = await w.app.db('received_mails').where({ state: 'done', target_folder: w.agency('soyte').folders.inbox }).count('* as n');
-    console.log(JSON.stringify({ cycles, seconds: Math.round((Date.now() - started) / 100) / 10, longestMailMs, outcomes, finishedInInbox: Number(leftFinished[0]!.n), peakRssMb: vmHwmMb() }));
+    console.log(JSON.stringify({ cycles, seconds: Math.round((Date.now() - started) / 100) / 10, longestMailMs: longest.ms, longestMail: longest.what.replace(/\s+/g, ' '), outcomes, finishedInInbox: Number(leftFinished[0]!.n), peakRssMb: vmHwmMb() }));
   } finally {
     await w.close();
   }
@@ -97,7 +99,7 @@ if (mode === 'intake') {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'hostile-intake-bench.ts'), 'intake'], { encoding: 'utf8', maxBuffer: 1 << 22, env: { ...process.env, EDOC_BRIDGE_LOG_LEVEL: 'silent' } });
   const last = child.stdout.trim().split('\n').at(-1) ?? '';
-  let run: { cycles: number; seconds: number; longestMailMs: number; outcomes: Record<string, number>; finishedInInbox: number; peakRssMb: number };
+  let run: { cycles: number; seconds: number; longestMailMs: number; longestMail: string; outcomes: Record<string, number>; finishedInInbox: number; peakRssMb: number };
   try {
     run = JSON.parse(last);
   } catch {
@@ -110,7 +112,7 @@ if (mode === 'intake') {
   console.log(JSON.stringify(summary));
   console.log(`hostile mail through the real intake (${injected.bombs} bombs, ${MUTANTS} mutants, ${GOOD} good; seed ${SEED}):`);
   console.log(`  delivered ${delivered}, accounted for ${accounted} (Processed ${processed}, Quarantine ${quarantine}, finished in the inbox ${run.finishedInInbox}); ${injected.refused} refused by Postfix`);
-  console.log(`  ${run.cycles} cycle(s), ${run.seconds} s; longest one mail held the mailbox: ${run.longestMailMs} ms; peak RSS ${run.peakRssMb} MB`);
+  console.log(`  ${run.cycles} cycle(s), ${run.seconds} s; longest one mail held the mailbox: ${run.longestMailMs} ms (${run.longestMail}); peak RSS ${run.peakRssMb} MB`);
   console.log(`  outcomes: ${Object.entries(run.outcomes).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   if (accounted !== delivered) process.exit(1);
 }

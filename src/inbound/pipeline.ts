@@ -43,6 +43,8 @@ export type IntakeReport = {
   moved: number;
   /** The longest time one mail held the mailbox in this cycle (ms, from its turn to its commit): what one hostile mail can cost the others. */
   longestMailMs: number;
+  /** The UID of that mail. */
+  longestMailUid?: number;
   skipped?: 'lease-busy';
 };
 
@@ -78,7 +80,8 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
     for await (const slot of intakeWindow(listed, windowStages(deps, agency, mailbox, uidvalidity, known), WINDOW)) {
       const turn = performance.now();
       const done = await takeIn(deps, agency, slot, report);
-      report.longestMailMs = Math.max(report.longestMailMs, Math.round(performance.now() - turn));
+      const held = Math.round(performance.now() - turn);
+      if (held > report.longestMailMs) Object.assign(report, { longestMailMs: held, longestMailUid: slot.item.uid });
       if (!done) continue;
       if (finished.length === 0) groupSince = clock.now().getTime();
       finished.push(done);
