@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { HostedAgency } from '../config/schema.js';
 import { acquireLease, deadOnThisHost, releaseLease } from '../db/mailbox-state.js';
-import { beginAttempt, endPreparing, getReceived, markMoved, recordFailure, type ReceivedRow } from '../db/received.js';
+import { beginAttempt, endPreparing, getReceived, markPreparing, markMoved, recordFailure, type ReceivedRow } from '../db/received.js';
 import { describeError } from '../errors.js';
 import type { Mailbox } from '../io/imap.js';
 import { normalizeMessageId } from '../mail/headers.js';
@@ -162,13 +162,17 @@ async function takeIn(deps: IntakeDeps, agency: HostedAgency, slot: WindowSlot, 
 
 /**
  * Prepare a mail as one counted attempt (docs/hostile-input.md §Per-mail isolation): the attempt
- * and `preparing_since` are committed first, so a preparation that kills or stalls the process
- * is known on the next cycle.
+ * is committed first, and `preparing_since` when a worker takes the mail (not while it waits for
+ * one), so a preparation that kills or stalls the process is known, and only that mail, on the
+ * next cycle.
  */
 async function prepareCounted(deps: IntakeDeps, row: ReceivedRow, raw?: Buffer): Promise<Prepared> {
-  await beginAttempt(deps.db, row.id, deps.ports.clock.now(), true);
-  deps.ports.failpoint('while-preparing');
-  const prepared = await prepareStored(deps, row, raw);
+  await beginAttempt(deps.db, row.id);
+  const onStart = async (): Promise<void> => {
+    await markPreparing(deps.db, row.id, deps.ports.clock.now());
+    deps.ports.failpoint('while-preparing');
+  };
+  const prepared = await prepareStored(deps, row, raw, { onStart });
   await endPreparing(deps.db, row.id);
   return prepared;
 }

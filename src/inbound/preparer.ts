@@ -9,11 +9,14 @@ import type { PdfVerifier } from './pdf-check.js';
 
 /** The intake's CPU stage: in this thread, or in worker threads under a budget per mail. */
 export type Preparer = {
-  prepare(raw: Buffer, now: Date): Promise<Prepared>;
+  /** `onStart` runs (and is awaited) just before the mail's preparation begins, after any wait for a free worker. */
+  prepare(raw: Buffer, now: Date, hooks?: PrepareHooks): Promise<Prepared>;
   /** True when preparing runs beside the main thread on several workers: then it is worth starting ahead. */
   parallel: boolean;
   close(): Promise<void>;
 };
+
+export type PrepareHooks = { onStart?(): Promise<void> };
 
 /**
  * What preparing one mail may cost (docs/hostile-input.md §Per-mail isolation): wall time from the
@@ -24,10 +27,17 @@ export type PrepareBudget = { timeoutMs: number; maxHeapMb: number; maxGrowthMb:
 
 /** Prepare in this thread: no budget (tests with a fake verifier, `limits.prepare.isolation: inline`). */
 export function inProcessPreparer(verifier: PdfVerifier, maxAttachments: number, limits?: DecodeLimits): Preparer {
-  return { prepare: (raw, now) => prepareMail(raw, now, verifier, maxAttachments, limits), parallel: false, close: async () => undefined };
+  return {
+    prepare: async (raw, now, hooks) => {
+      await hooks?.onStart?.();
+      return prepareMail(raw, now, verifier, maxAttachments, limits);
+    },
+    parallel: false,
+    close: async () => undefined,
+  };
 }
 
-type Job = { raw: Buffer; now: Date; resolve(p: Prepared): void; reject(e: Error): void; timer?: NodeJS.Timeout; startedAt?: number; rssAtStart?: number };
+type Job = { raw: Buffer; now: Date; hooks?: PrepareHooks; resolve(p: Prepared): void; reject(e: Error): void; timer?: NodeJS.Timeout; startedAt?: number; rssAtStart?: number };
 type Slot = { worker: Worker; ready: boolean; gone: boolean; job?: Job };
 
 const MB = 1024 * 1024;
@@ -124,11 +134,7 @@ export function workerPreparer(
       if (!slot.ready || slot.gone || slot.job || queue.length === 0) continue;
       const job = queue.shift()!;
       slot.job = job;
-      job.startedAt = Date.now();
-      job.rssAtStart = process.memoryUsage.rss();
-      job.timer = setTimeout(() => exceeded(slot, 'time', `not prepared within ${budget.timeoutMs} ms`), budget.timeoutMs);
-      job.timer.unref();
-      slot.worker.postMessage({ raw: job.raw, now: job.now.getTime() });
+      void begin(slot, job);
     }
     const busy = (slots ?? []).some(s => s.job);
     if (busy && !watch) {
@@ -140,9 +146,26 @@ export function workerPreparer(
     }
   };
 
+  /** Hand a mail to its worker, once its start is recorded (hooks.onStart); the budget's clock starts here. */
+  const begin = async (slot: Slot, job: Job): Promise<void> => {
+    try {
+      await job.hooks?.onStart?.();
+    } catch (err) {
+      if (slot.job === job) slot.job = undefined;
+      job.reject(err as Error);
+      return pump();
+    }
+    if (slot.gone || slot.job !== job) return;
+    job.startedAt = Date.now();
+    job.rssAtStart = process.memoryUsage.rss();
+    job.timer = setTimeout(() => exceeded(slot, 'time', `not prepared within ${budget.timeoutMs} ms`), budget.timeoutMs);
+    job.timer.unref();
+    slot.worker.postMessage({ raw: job.raw, now: job.now.getTime() });
+  };
+
   /** Resident memory grown past the budget since the oldest running mail began: that mail is ended. */
   const watchMemory = (): void => {
-    const running = (slots ?? []).filter(s => s.job).sort((a, b) => a.job!.startedAt! - b.job!.startedAt!);
+    const running = (slots ?? []).filter(s => s.job?.startedAt !== undefined).sort((a, b) => a.job!.startedAt! - b.job!.startedAt!);
     const oldest = running[0];
     if (!oldest) return;
     const grown = (process.memoryUsage.rss() - oldest.job!.rssAtStart!) / MB;
@@ -151,10 +174,10 @@ export function workerPreparer(
 
   return {
     parallel: opts.parallel ?? size > 1,
-    prepare(raw, now) {
+    prepare(raw, now, hooks) {
       slots ??= Array.from({ length: size }, spawn);
       return new Promise<Prepared>((resolve, reject) => {
-        queue.push({ raw, now, resolve, reject });
+        queue.push({ raw, now, hooks, resolve, reject });
         pump();
       });
     },

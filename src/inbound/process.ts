@@ -4,7 +4,7 @@ import type { ReceivedRow } from '../db/received.js';
 import { classify } from '../mail/classify.js';
 import type { Deps } from '../ports.js';
 import { commitQuarantine } from './commit.js';
-import type { Preparer } from './preparer.js';
+import type { PrepareHooks, Preparer } from './preparer.js';
 import type { Prepared } from './prepare.js';
 import { ROUTES, type ProcessOutcome } from './routes.js';
 
@@ -14,8 +14,8 @@ export type { ProcessOutcome };
  * Prepare a mail from its stored raw bytes (a retry from quarantine, a mail not prepared ahead).
  * Its own function so the raw bytes are garbage once parsed.
  */
-export async function prepareStored(deps: Deps & { preparer: Preparer }, row: ReceivedRow, raw?: Buffer): Promise<Prepared> {
-  return deps.preparer.prepare(raw ?? (await deps.ports.blobs.get(row.raw_sha256)), deps.ports.clock.now());
+export async function prepareStored(deps: Deps & { preparer: Preparer }, row: ReceivedRow, raw?: Buffer, hooks?: PrepareHooks): Promise<Prepared> {
+  return deps.preparer.prepare(raw ?? (await deps.ports.blobs.get(row.raw_sha256)), deps.ports.clock.now(), hooks);
 }
 
 /**

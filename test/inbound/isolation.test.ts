@@ -27,8 +27,8 @@ function poisonOn(w: World, marker: string): void {
   const inner = w.app.preparer;
   w.app.preparer = {
     ...inner,
-    prepare: async (raw, now) =>
-      raw.includes(marker) ? { ok: false, error: 'PREPARE_BUDGET_EXCEEDED: not prepared within 100 ms', budget: 'time' } : inner.prepare(raw, now),
+    prepare: async (raw, now, hooks) =>
+      raw.includes(marker) ? { ok: false, error: 'PREPARE_BUDGET_EXCEEDED: not prepared within 100 ms', budget: 'time' } : inner.prepare(raw, now, hooks),
   } satisfies Preparer;
 }
 
@@ -57,21 +57,27 @@ test('a mail over its budget is quarantined with the reason; the 20 after it are
   t.is(moved.reduce((a, b) => a + b, 0), 21);
 });
 
-test('the attempt is counted before the mail is processed, and the preparation is marked while it runs', async t => {
+test('the attempt is counted before the mail is processed, and the preparation is marked once it starts', async t => {
   const { w } = t.context;
   const inner = w.app.preparer;
   const seen: Array<{ attempts: number; preparing: boolean }> = [];
   w.app.preparer = {
     ...inner,
-    prepare: async (raw, now) => {
+    prepare: async (raw, now, hooks) => {
       const row = await w.app.db('received_mails').first('attempts', 'preparing_since');
       seen.push({ attempts: row.attempts, preparing: row.preparing_since !== null });
-      return inner.prepare(raw, now);
+      return inner.prepare(raw, now, {
+        onStart: async () => {
+          await hooks?.onStart?.();
+          const r = await w.app.db('received_mails').first('preparing_since');
+          seen.push({ attempts: -1, preparing: r.preparing_since !== null });
+        },
+      });
     },
   } satisfies Preparer;
   inbox(w).deliver(await doc(5));
   await cycle(w);
-  t.deepEqual(seen, [{ attempts: 1, preparing: true }]);
+  t.deepEqual(seen, [{ attempts: 1, preparing: false }, { attempts: -1, preparing: true }], 'counted when asked for, marked when a worker takes it');
   const row = await w.app.db('received_mails').first();
   t.deepEqual([row.state, row.preparing_since], ['done', null]);
 });
@@ -88,7 +94,7 @@ test('a mail whose last preparation never returned (the process died on it) is q
   });
   let prepared = 0;
   const inner = w.app.preparer;
-  w.app.preparer = { ...inner, prepare: (r, now) => (prepared++, inner.prepare(r, now)) } satisfies Preparer;
+  w.app.preparer = { ...inner, prepare: (r, now, hooks) => (prepared++, inner.prepare(r, now, hooks)) } satisfies Preparer;
   const report = await cycle(w);
   t.is(prepared, 1, 'only the other mail is prepared');
   t.deepEqual(report.processed.map(p => p.outcome), ['quarantined', 'registered']);

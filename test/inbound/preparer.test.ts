@@ -64,3 +64,19 @@ test('a crashing worker fails only its own mail (an error, retried by the intake
     await p.close();
   }
 });
+
+test('a mail waiting for a free worker is not started: its onStart runs when a worker takes it, and its deadline counts from there', async t => {
+  const p = pool({ timeoutMs: 1500 });
+  try {
+    const order: string[] = [];
+    const stuck = p.prepare(Buffer.from('spin'), new Date(), { onStart: async () => void order.push('start spin') });
+    const next = p.prepare(Buffer.from('next'), new Date(), { onStart: async () => void order.push('start next') });
+    const first = await stuck;
+    order.push('spin ended');
+    t.like(first, { ok: false, budget: 'time' });
+    t.deepEqual(await next, { ok: false, error: 'echo next' }, 'the wait for the worker was not counted against it');
+    t.deepEqual(order, ['start spin', 'spin ended', 'start next']);
+  } finally {
+    await p.close();
+  }
+});
