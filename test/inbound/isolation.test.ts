@@ -160,3 +160,22 @@ test('a PDF flate bomb and an edXML zip bomb are quarantined with their limit an
   t.regex(q[1].reason, /lồng nhau/);
   t.deepEqual(await entries(w), ['61/UBND-VP']);
 });
+
+test('a mail whose attempts all began and none finished (killed in the commit each time) is quarantined at limits.maxAttempts, not tried again', async t => {
+  const { w } = t.context;
+  const raw = await doc(9);
+  inbox(w).deliver(raw);
+  await w.app.db('received_mails').insert({
+    agency_code: A.code, message_key: '<cv9@ubnd.vinhlong.test>', message_id: '<cv9@ubnd.vinhlong.test>', raw_sha256: (await w.app.ports.blobs.put(raw)).sha256,
+    raw_size: raw.length, uidvalidity: null, uid: null, state: 'stored', attempts: w.config.limits.maxAttempts, last_error: null, received_at: '2026-11-20T02:50:00Z',
+  });
+  let prepared = 0;
+  const inner = w.app.preparer;
+  w.app.preparer = { ...inner, prepare: (r, now, hooks) => (prepared++, inner.prepare(r, now, hooks)) } satisfies Preparer;
+  const report = await cycle(w);
+  t.is(prepared, 0);
+  t.deepEqual(report.processed.map(p => [p.outcome, p.detail]), [['quarantined', 'PROCESSING_FAILED']]);
+  const q = await w.app.db('quarantine').first();
+  t.regex(q.detail, new RegExp(`^${w.config.limits.maxAttempts} attempts began and none finished`));
+  t.is((await entries(w)).length, 0);
+});
