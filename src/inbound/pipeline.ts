@@ -53,9 +53,13 @@ const LEASE_MS = 5 * 60 * 1000;
 /** Mails in flight at once (downloaded or being prepared ahead of the one being committed). */
 export const WINDOW = 4;
 
-/** Finished mails leave the inbox in groups of this many (or sooner, MOVE_AFTER_MS after the group's first). */
-export const MOVE_GROUP = 10;
-const MOVE_AFTER_MS = 5_000;
+/**
+ * Finished mails leave the inbox in groups of this many, or sooner, MOVE_AFTER_MS after the group's
+ * first: each group costs one sync of the blob store (a syncfs) and one MOVE, so a backlog moves
+ * every second or two and a slow trickle within five seconds.
+ */
+export const MOVE_GROUP = 50;
+export const MOVE_AFTER_MS = 5_000;
 
 type Finished = { uid: number; receivedId: number };
 
