@@ -109,18 +109,12 @@ export async function getReceived(db: Db, id: number): Promise<ReceivedRow | und
 }
 
 /**
- * Count an attempt before the mail is processed (docs/hostile-input.md §Per-mail isolation): an
- * attempt that kills or stalls the process has been counted already. Returns the attempt count.
+ * Count an attempt as its preparation begins, in one write (docs/hostile-input.md §Per-mail
+ * isolation): an attempt that kills or stalls the process has been counted already, and the mail
+ * is marked as being prepared until endPreparing (still set on a later cycle: it died there).
  */
-export async function beginAttempt(db: Db, id: number): Promise<number> {
-  await db('received_mails').where({ id }).whereIn('state', UNFINISHED).update({ attempts: db.raw('attempts + 1') });
-  const row = await db('received_mails').where({ id }).first('attempts');
-  return Number(row?.attempts ?? 0);
-}
-
-/** The mail is being prepared from now on, until endPreparing (still set on a later cycle: it died there). */
-export async function markPreparing(db: Db, id: number, now: Date): Promise<void> {
-  await db('received_mails').where({ id }).whereIn('state', UNFINISHED).update({ preparing_since: now.toISOString() });
+export async function beginAttempt(db: Db, id: number, now: Date): Promise<void> {
+  await db('received_mails').where({ id }).whereIn('state', UNFINISHED).update({ attempts: db.raw('attempts + 1'), preparing_since: now.toISOString() });
 }
 
 /** The preparation of a mail returned (whatever its result). */

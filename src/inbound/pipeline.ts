@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { HostedAgency } from '../config/schema.js';
 import { acquireLease, deadOnThisHost, releaseLease } from '../db/mailbox-state.js';
-import { beginAttempt, endPreparing, getReceived, markPreparing, markMoved, recordFailure, type ReceivedRow } from '../db/received.js';
+import { beginAttempt, endPreparing, getReceived, markMoved, recordFailure, type ReceivedRow } from '../db/received.js';
 import { describeError } from '../errors.js';
 import type { Mailbox } from '../io/imap.js';
 import { normalizeMessageId } from '../mail/headers.js';
@@ -165,18 +165,26 @@ async function takeIn(deps: IntakeDeps, agency: HostedAgency, slot: WindowSlot, 
 }
 
 /**
- * Prepare a mail as one counted attempt (docs/hostile-input.md §Per-mail isolation): the attempt
- * is committed first, and `preparing_since` when a worker takes the mail (not while it waits for
- * one), so a preparation that kills or stalls the process is known, and only that mail, on the
- * next cycle.
+ * Prepare a mail as one counted attempt (docs/hostile-input.md §Per-mail isolation): when a worker
+ * takes the mail (not while it waits for one) the attempt and `preparing_since` are committed
+ * before anything is done with it, so a preparation that kills or stalls the process is known,
+ * and only that mail, on the next cycle.
  */
 async function prepareCounted(deps: IntakeDeps, row: ReceivedRow, raw?: Buffer): Promise<Prepared> {
-  await beginAttempt(deps.db, row.id);
+  let started = false;
   const onStart = async (): Promise<void> => {
-    await markPreparing(deps.db, row.id, deps.ports.clock.now());
+    started = true;
+    await beginAttempt(deps.db, row.id, deps.ports.clock.now());
     deps.ports.failpoint('while-preparing');
   };
-  const prepared = await prepareStored(deps, row, raw, { onStart });
+  let prepared: Prepared;
+  try {
+    prepared = await prepareStored(deps, row, raw, { onStart });
+  } catch (err) {
+    // Failed before a worker took it (the raw copy unreadable, the pool closed): still an attempt.
+    if (!started) await beginAttempt(deps.db, row.id, deps.ports.clock.now());
+    throw err;
+  }
   await endPreparing(deps.db, row.id);
   return prepared;
 }

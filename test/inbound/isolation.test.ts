@@ -73,15 +73,15 @@ test('the attempt is counted before the mail is processed, and the preparation i
       return inner.prepare(raw, now, {
         onStart: async () => {
           await hooks?.onStart?.();
-          const r = await w.app.db('received_mails').first('preparing_since');
-          seen.push({ attempts: -1, preparing: r.preparing_since !== null });
+          const r = await w.app.db('received_mails').first('attempts', 'preparing_since');
+          seen.push({ attempts: r.attempts, preparing: r.preparing_since !== null });
         },
       });
     },
   } satisfies Preparer;
   inbox(w).deliver(await doc(5));
   await cycle(w);
-  t.deepEqual(seen, [{ attempts: 1, preparing: false }, { attempts: -1, preparing: true }], 'counted when asked for, marked when a worker takes it');
+  t.deepEqual(seen, [{ attempts: 0, preparing: false }, { attempts: 1, preparing: true }], 'counted and marked when a worker takes it, before it is prepared');
   const row = await w.app.db('received_mails').first();
   t.deepEqual([row.state, row.preparing_since], ['done', null]);
 });
