@@ -12,6 +12,7 @@ import { envFailpoint } from './failpoint.js';
 import type { IntakeDeps } from './inbound/deps.js';
 import { inProcessPreparer, workerPreparer } from './inbound/preparer.js';
 import { loadTrust, signatureVerifier } from './inbound/signature-verifier.js';
+import { clamdScanner, noScanner } from './io/clamav.js';
 import { systemClock } from './io/clock.js';
 import { hostBudget, type HostBudget } from './io/host-budget.js';
 import type { Mailbox } from './io/imap.js';
@@ -105,6 +106,8 @@ export async function openApp(config: Config, opts: { ports?: Partial<Ports>; en
     watchMailbox: watchImapMailbox,
     blobs: new BlobStore(config.storage.blobs),
     fetch: globalThis.fetch,
+    // docs/hostile-input.md §Scanning: clamd over its socket; without one, scanning is off.
+    scanner: config.scan.socket ? clamdScanner({ socket: config.scan.socket, timeoutMs: config.scan.timeoutMs }) : noScanner,
     log: baseLog,
     failpoint: envFailpoint(env),
     ...opts.ports,
@@ -138,7 +141,13 @@ export async function openApp(config: Config, opts: { ports?: Partial<Ports>; en
   const verifier = signatureVerifier(trust, ports.fetch);
   // Parse + PDF checks on other cores (worker threads, started on first use), or in this thread.
   const workers = config.limits.intakeWorkers;
-  const preparer = workers > 0 ? workerPreparer(workers, trust, config.limits.maxAttachments) : inProcessPreparer(verifier, config.limits.maxAttachments);
+  // Each mail is prepared under a budget in a worker thread (docs/hostile-input.md §Per-mail isolation);
+  // with intakeWorkers 0 one worker, and no mail prepared ahead.
+  const { isolation, ...budget } = config.limits.prepare;
+  const preparer =
+    isolation === 'inline'
+      ? inProcessPreparer(verifier, config.limits.maxAttachments, config.limits.decode)
+      : workerPreparer(Math.max(1, workers), trust, config.limits.maxAttachments, budget, { parallel: workers > 0, limits: config.limits.decode });
   // Random, made at the first start, kept in the database: every Message-ID carries it (docs/mail.md §Message-IDs).
   const installation = await settingOrCreate(db, 'installation_id', () => randomBytes(8).toString('hex'));
   const deps: Deps = { config: { ...config, installation }, db, ports };

@@ -1,5 +1,6 @@
 import type { Config, HostedAgency } from './config/schema.js';
 import type { Db } from './db/connect.js';
+import type { Scanner } from './io/clamav.js';
 import type { Clock } from './io/clock.js';
 import type { Mailbox, WatchEvents } from './io/imap.js';
 import type { Mailer } from './io/smtp.js';
@@ -9,12 +10,13 @@ import type { Blobs } from './store/blob-store.js';
 /**
  * The named points where a crash matters (tests kill the process there: EDOC_BRIDGE_FAILPOINT):
  *   after-store        intake: the raw mail is kept, nothing decided yet
+ *   while-preparing    intake: the attempt counted, the mail being prepared (parse, PDF checks)
  *   before-commit      intake: everything prepared, the register transaction not begun
  *   after-commit       intake: committed, the mail still in the inbox
  *   after-submit       outgoing: the submission committed, nothing sent
  *   after-smtp-accept  outbox: the server said 250, the row not yet marked sent
  */
-export type FailpointName = 'after-store' | 'before-commit' | 'after-commit' | 'after-submit' | 'after-smtp-accept';
+export type FailpointName = 'after-store' | 'while-preparing' | 'before-commit' | 'after-commit' | 'after-submit' | 'after-smtp-accept';
 
 /**
  * Everything the pipelines do to the world outside the database, built once in the composition
@@ -33,6 +35,8 @@ export type Ports = {
   /** HTTP for revocation checks (OCSP) and timestamps (TSA). */
   fetch: typeof globalThis.fetch;
   log: Log;
+  /** The malware scanner (clamd, io/clamav.ts) documents are scanned with before they are registered, when `scan.mode` is not off. */
+  scanner: Scanner;
   /** Crash tests: exits the process at the named point when asked to; a no-op otherwise. */
   failpoint(name: FailpointName): void;
 };

@@ -218,6 +218,20 @@ export const configSchema = z
          * it with spare cores: on 2 cores shared with the mail server it gained ~5 % and cost memory.
          */
         intakeWorkers: z.number().int().min(0).max(16).default(0),
+        /**
+         * The budget of preparing one mail (parse, PDF checks, text) in a worker thread; a mail over
+         * it is quarantined and the cycle goes on (docs/hostile-input.md §Per-mail isolation).
+         * `isolation: inline` prepares in the main thread with no budget (unit tests).
+         */
+        prepare: z
+          .object({
+            isolation: z.enum(['worker', 'inline']).default('worker'),
+            timeoutMs: z.number().int().positive().default(120_000),
+            maxHeapMb: z.number().int().min(64).default(512),
+            maxGrowthMb: z.number().int().min(32).default(512),
+          })
+          .strict()
+          .default({}),
         /** Decompression and parsing limits for hostile input (docs/hostile-input.md §Limits). */
         decode: decodeLimits.default({}),
       })

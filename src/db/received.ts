@@ -2,7 +2,11 @@ import type { Db } from './connect.js';
 import { BridgeError } from '../errors.js';
 import { insertedIdOrNull } from './inserted-id.js';
 
-export type ReceivedState = 'stored' | 'failed' | 'done' | 'quarantined';
+/** `held`: a document waiting for the malware scanner (docs/hostile-input.md §Scanning); unfinished like stored and failed. */
+export type ReceivedState = 'stored' | 'failed' | 'held' | 'done' | 'quarantined';
+
+/** States of a mail not yet finished: it may still be processed. */
+export const UNFINISHED: readonly ReceivedState[] = ['stored', 'failed', 'held'];
 export type ReceivedRow = {
   id: number;
   agency_code: string;
@@ -23,6 +27,9 @@ export type ReceivedRow = {
   received_at: string;
   processed_at: string | null;
   moved_at: string | null;
+  content_key: string | null;
+  conflict_of: number | null;
+  preparing_since: string | null;
 };
 
 export type NewReceived = {
@@ -33,13 +40,25 @@ export type NewReceived = {
   rawSize: number;
   uidvalidity: number | null;
   uid: number | null;
+  /** sha256: of the mail without trace headers (inbound/message-key.ts contentKey); without it no conflict is detected. */
+  contentKey?: string;
 };
 
 /**
  * Commit the `received` row (docs/mail.md §Keep raw first: before anything else is done with the mail). The
- * dedupe key is (mailbox agency, message key): a second delivery finds the first row.
+ * dedupe key is (mailbox agency, message key): a second delivery finds the first row — and is the
+ * same mail only when its content key matches too (docs/mail.md §Dedupe keys). Another mail under a
+ * known Message-ID gets a row of its own, keyed by its content and pointing at the first
+ * (`conflict_of`): it is kept and quarantined, never filed as a duplicate.
  */
 export async function recordReceived(db: Db, m: NewReceived, now: Date): Promise<{ row: ReceivedRow; isNew: boolean }> {
+  const first = await insertReceived(db, m, now);
+  // Rows from before content keys were kept (null) count as the same mail, as they did then.
+  if (first.isNew || !m.contentKey || first.row.content_key === null || first.row.content_key === m.contentKey || m.messageKey === m.contentKey) return first;
+  return insertReceived(db, { ...m, messageKey: m.contentKey }, now, first.row.id);
+}
+
+async function insertReceived(db: Db, m: NewReceived, now: Date, conflictOf?: number): Promise<{ row: ReceivedRow; isNew: boolean }> {
   const inserted = await insertedIdOrNull(
     db('received_mails')
     .insert({
@@ -52,6 +71,8 @@ export async function recordReceived(db: Db, m: NewReceived, now: Date): Promise
       uid: m.uid,
       state: 'stored',
       received_at: now.toISOString(),
+      content_key: m.contentKey ?? null,
+      conflict_of: conflictOf ?? null,
     })
     .onConflict(['agency_code', 'message_key'])
     .ignore(),
@@ -87,11 +108,42 @@ export async function getReceived(db: Db, id: number): Promise<ReceivedRow | und
   return normalise(await db('received_mails').where({ id }).first());
 }
 
-/** Record a failed attempt; returns the attempt count. */
+/**
+ * Count an attempt as its preparation begins, in one write (docs/hostile-input.md §Per-mail
+ * isolation): an attempt that kills or stalls the process has been counted already, and the mail
+ * is marked as being prepared until endPreparing (still set on a later cycle: it died there).
+ */
+export async function beginAttempt(db: Db, id: number, now: Date): Promise<void> {
+  await db('received_mails').where({ id }).whereIn('state', UNFINISHED).update({ attempts: db.raw('attempts + 1'), preparing_since: now.toISOString() });
+}
+
+/** The preparation of a mail returned (whatever its result). */
+export async function endPreparing(db: Db, id: number): Promise<void> {
+  await db('received_mails').where({ id }).update({ preparing_since: null });
+}
+
+/** Record a failed attempt (counted when it began); returns the attempt count. */
 export async function recordFailure(db: Db, id: number, error: string): Promise<number> {
-  await db('received_mails').where({ id }).whereIn('state', ['stored', 'failed']).update({ state: 'failed', last_error: error.slice(0, 4000) }).increment('attempts', 1);
+  await db('received_mails').where({ id }).whereIn('state', UNFINISHED).update({ state: 'failed', last_error: error.slice(0, 4000), preparing_since: null });
   const row = await db('received_mails').where({ id }).first('attempts');
   return Number(row?.attempts ?? 0);
+}
+
+/**
+ * Hold a mail for a later cycle without spending an attempt (the malware scanner is down,
+ * docs/hostile-input.md §Scanning): it stays in the inbox, unfinished, with the reason.
+ */
+export async function holdReceived(db: Db, id: number, reason: string): Promise<void> {
+  await db('received_mails')
+    .where({ id })
+    .whereIn('state', UNFINISHED)
+    .update({ state: 'held', last_error: reason.slice(0, 4000), preparing_since: null, attempts: db.raw('CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END') });
+}
+
+/** Mails held for the scanner, per agency (the health page). */
+export async function heldCounts(db: Db): Promise<Array<{ agency_code: string; n: number; oldest: string }>> {
+  const rows = await db('received_mails').where({ state: 'held' }).groupBy('agency_code').select('agency_code').count('* as n').min('received_at as oldest');
+  return rows.map(r => ({ agency_code: String(r.agency_code), n: Number(r.n), oldest: String(r.oldest) }));
 }
 
 /**
@@ -106,8 +158,9 @@ export async function finishReceived(
 ): Promise<void> {
   const n = await trx('received_mails')
     .where({ id })
-    .whereIn('state', ['stored', 'failed'])
+    .whereIn('state', UNFINISHED)
     .update({
+      preparing_since: null,
       state: to.state,
       kind: to.kind,
       outcome: to.outcome,
@@ -144,5 +197,8 @@ function normalise(row: Record<string, unknown> | undefined): ReceivedRow | unde
     uidvalidity: row.uidvalidity == null ? null : Number(row.uidvalidity),
     uid: row.uid == null ? null : Number(row.uid),
     attempts: Number(row.attempts),
+    content_key: (row.content_key as string | null | undefined) ?? null,
+    conflict_of: row.conflict_of == null ? null : Number(row.conflict_of),
+    preparing_since: (row.preparing_since as string | null | undefined) ?? null,
   };
 }

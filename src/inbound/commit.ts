@@ -4,6 +4,7 @@ import { appendEvent } from '../db/events.js';
 import { addQuarantine } from '../db/quarantine.js';
 import { finishReceived, type ReceivedRow } from '../db/received.js';
 import { inTransaction } from '../db/transaction.js';
+import { LIMIT_REASONS_VI, type LimitCode } from '../domain/limits.js';
 import type { Deps } from '../ports.js';
 
 /** Vietnamese reasons shown to the clerk for each quarantine code. */
@@ -12,6 +13,10 @@ export const QUARANTINE_REASONS: Record<string, string> = {
   MAIL_UNPARSEABLE: 'Thư bị lỗi định dạng (MIME), không đọc được nội dung.',
   UNKNOWN_KIND: 'Thư không phải văn bản điện tử, báo cáo trạng thái hay thư trả lời; cần văn thư xem xét.',
   PROCESSING_FAILED: 'Xử lý thư thất bại nhiều lần; cần người quản trị kiểm tra.',
+  PREPARE_BUDGET_EXCEEDED: 'Thư vượt quá giới hạn thời gian hoặc bộ nhớ khi đọc (có thể là tệp nén độc hại); chưa xử lý, thư gốc được lưu.',
+  PREPARE_INTERRUPTED: 'Hệ thống dừng đột ngột khi đang đọc thư này; thư được cách ly để không làm nghẽn hộp thư, thư gốc được lưu.',
+  MESSAGE_ID_CONFLICT: 'Thư có cùng mã thư (Message-ID) với một thư đã nhận nhưng nội dung khác; cần văn thư xem xét.',
+  MALWARE_FOUND: 'Tệp đính kèm chứa mã độc; văn bản không được tiếp nhận và đã báo lại nơi gửi.',
 };
 
 /** What intake saw of a mail: recorded on its received row. */
@@ -27,7 +32,7 @@ export async function commitQuarantine(deps: Deps, agency: HostedAgency, row: Re
       { state: 'quarantined', kind: mail?.kind ?? null, outcome: 'quarantined', targetFolder: agency.folders.quarantine, fromAddress: mail?.from ?? null, subject: mail?.subject ?? null },
       now,
     );
-    const qid = await addQuarantine(trx, { receivedMailId: row.id, agencyCode: agency.code, reasonCode, reason: QUARANTINE_REASONS[reasonCode] ?? reasonCode, detail }, now);
+    const qid = await addQuarantine(trx, { receivedMailId: row.id, agencyCode: agency.code, reasonCode, reason: QUARANTINE_REASONS[reasonCode] ?? LIMIT_REASONS_VI[reasonCode as LimitCode] ?? reasonCode, detail }, now);
     await appendEvent(trx, now, { event: 'INTAKE_QUARANTINED', agencyCode: agency.code, refType: 'received', refId: row.id, data: { reasonCode, detail } });
     return qid;
   });

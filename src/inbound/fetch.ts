@@ -5,7 +5,7 @@ import { BridgeError } from '../errors.js';
 import type { ListedMessage, Mailbox } from '../io/imap.js';
 import type { Deps } from '../ports.js';
 import { normalizeMessageId } from '../mail/headers.js';
-import { messageKey, rawMessageId } from './message-key.js';
+import { contentKey, contentKeyOfStream, rawMessageId } from './message-key.js';
 
 /** A fetched mail; `raw` holds its bytes when small enough to keep (saves reading them back). */
 export type Fetched = { row: ReceivedRow; isNew: boolean; listed: ListedMessage; raw?: Buffer };
@@ -31,7 +31,8 @@ export async function listInbox(deps: Deps, agency: HostedAgency, mailbox: Mailb
 /**
  * The finished mails among those listed (by Message-ID), in one query before any download: a
  * mail committed but still in the inbox (a crash or a failed move) is only moved, never fetched
- * again — unless its raw copy is missing (a power cut before the store was synced).
+ * again — unless its raw copy is missing (a power cut before the store was synced). The pipeline
+ * trusts a match only for the very IMAP copy committed (same UID): another mail may reuse the ID.
  */
 export async function knownFinished(deps: Deps, agency: HostedAgency, listed: ListedMessage[]): Promise<Map<string, ReceivedRow>> {
   const ids = [...new Set(listed.map(l => normalizeMessageId(l.messageId)).filter((id): id is string => id !== null))];
@@ -46,7 +47,7 @@ export async function knownFinished(deps: Deps, agency: HostedAgency, listed: Li
 }
 
 /** A downloaded mail: its raw bytes stored (not yet fsynced) and its dedupe key. */
-export type Downloaded = { blob: { sha256: string; size: number }; raw?: Buffer; key: string; messageId: string | null };
+export type Downloaded = { blob: { sha256: string; size: number }; raw?: Buffer; key: string; messageId: string | null; contentKey: string };
 
 /**
  * Phase 2, the IMAP part: stream the raw bytes into the blob store and compute the dedupe key.
@@ -57,11 +58,12 @@ export async function downloadOne(deps: Deps, mailbox: Mailbox, listed: ListedMe
   // Not fsynced one by one: the cycle syncs the store once before any mail leaves the inbox.
   const blob = await deps.ports.blobs.putStream(stream, { keepBelow: KEEP_IN_MEMORY, durable: false });
   if (blob.size === 0) throw new BridgeError('MAIL_UNPARSEABLE', `UID ${listed.uid} is empty`);
-  // A huge mail is not loaded twice: its header block gives the Message-ID, and without one the
-  // raw hash stands in (trace headers included).
-  const bytes = blob.bytes ?? (await readPrefix(deps, blob.sha256, 256 * 1024));
-  const { key, messageId } = blob.bytes ? messageKey(bytes) : fallbackKey(rawMessageId(bytes), blob.sha256);
-  return { blob: { sha256: blob.sha256, size: blob.size }, raw: blob.bytes, key, messageId };
+  // A huge mail is not loaded twice: its header block gives the Message-ID.
+  // The content key tells a second copy of a mail from another mail under the same Message-ID, and
+  // keys a mail without one (docs/mail.md §Dedupe keys); a huge mail's is read from the store as a stream.
+  const content = blob.bytes ? contentKey(blob.bytes) : await contentKeyOfStream(deps.ports.blobs.stream(blob.sha256) as AsyncIterable<Buffer>);
+  const messageId = rawMessageId(blob.bytes ?? (await readPrefix(deps, blob.sha256, 256 * 1024)));
+  return { blob: { sha256: blob.sha256, size: blob.size }, raw: blob.bytes, key: messageId ?? content, messageId, contentKey: content };
 }
 
 /**
@@ -69,10 +71,11 @@ export async function downloadOne(deps: Deps, mailbox: Mailbox, listed: ListedMe
  * the mail). For a known finished mail only its locator (UID) is updated.
  */
 export async function recordOne(deps: Deps, agency: HostedAgency, listed: ListedMessage, uidvalidity: number, got: Downloaded | ReceivedRow): Promise<Fetched> {
-  const d: Downloaded = 'message_key' in got ? { blob: { sha256: got.raw_sha256, size: got.raw_size }, key: got.message_key, messageId: got.message_id } : got;
+  const d: Downloaded =
+    'message_key' in got ? { blob: { sha256: got.raw_sha256, size: got.raw_size }, key: got.message_key, messageId: got.message_id, contentKey: got.content_key ?? '' } : got;
   const { row, isNew } = await recordReceived(
     deps.db,
-    { agencyCode: agency.code, messageKey: d.key, messageId: d.messageId, rawSha256: d.blob.sha256, rawSize: d.blob.size, uidvalidity, uid: listed.uid },
+    { agencyCode: agency.code, messageKey: d.key, messageId: d.messageId, rawSha256: d.blob.sha256, rawSize: d.blob.size, uidvalidity, uid: listed.uid, contentKey: d.contentKey || undefined },
     deps.ports.clock.now(),
   );
   return { row, isNew, listed, raw: d.raw };
@@ -91,8 +94,4 @@ async function readPrefix(deps: Deps, sha256: string, limit: number): Promise<Bu
     if (total >= limit) break;
   }
   return Buffer.concat(chunks);
-}
-
-function fallbackKey(messageId: string | null, sha256: string): { key: string; messageId: string | null } {
-  return { key: messageId ?? `sha256:${sha256}`, messageId };
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { normalizeMessageId } from '../mail/headers.js';
 
 /**
@@ -20,16 +20,50 @@ function splitHeader(raw: Buffer): { header: string; body: Buffer } {
   return { header: raw.subarray(0, end).toString('latin1'), body: raw.subarray(end + sep) };
 }
 
-/** SHA-256 of the mail without its trace headers (header lines unfolded, line ends normalised). */
-export function contentKey(raw: Buffer): string {
-  const { header, body } = splitHeader(raw);
+/** A hash that has taken the header block without its trace headers (line ends normalised). */
+function headerHash(header: string): Hash {
   const fields = header.replace(/\r\n/g, '\n').split(/\n(?![ \t])/);
   const kept = fields.filter(f => !TRACE_HEADERS.has(f.slice(0, f.indexOf(':')).trim().toLowerCase()));
   const h = createHash('sha256');
   h.update(kept.join('\n'), 'latin1');
   h.update('\n\n');
-  h.update(body);
-  return `sha256:${h.digest('hex')}`;
+  return h;
+}
+
+/** SHA-256 of the mail without its trace headers (header lines unfolded, line ends normalised). */
+export function contentKey(raw: Buffer): string {
+  const { header, body } = splitHeader(raw);
+  return `sha256:${headerHash(header).update(body).digest('hex')}`;
+}
+
+/** A header block longer than this is not looked for further in a stream. */
+const MAX_STREAM_HEADER = 1024 * 1024;
+
+/**
+ * contentKey of a mail too large to hold, read as a stream: the same key as contentKey of the same
+ * bytes whenever the header block ends within its first MiB (else the raw hash stands in).
+ */
+export async function contentKeyOfStream(chunks: AsyncIterable<Buffer>): Promise<string> {
+  const head: Buffer[] = [];
+  let h: Hash | undefined;
+  let headBytes = 0;
+  for await (const chunk of chunks) {
+    if (h) {
+      h.update(chunk);
+      continue;
+    }
+    head.push(chunk);
+    headBytes += chunk.length;
+    const buf = Buffer.concat(head);
+    if (buf.indexOf('\r\n\r\n') >= 0 || buf.indexOf('\n\n') >= 0) {
+      const { header, body } = splitHeader(buf);
+      h = headerHash(header).update(body);
+    } else if (headBytes > MAX_STREAM_HEADER) {
+      h = createHash('sha256').update(buf); // no header block: the raw bytes stand in
+    }
+    if (h) head.length = 0;
+  }
+  return h ? `sha256:${h.digest('hex')}` : contentKey(Buffer.concat(head));
 }
 
 /** The first Message-ID header value in the raw header block, if any. */

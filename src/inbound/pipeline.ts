@@ -1,13 +1,15 @@
 import { hostname } from 'node:os';
 import type { HostedAgency } from '../config/schema.js';
 import { acquireLease, deadOnThisHost, releaseLease } from '../db/mailbox-state.js';
-import { getReceived, markMoved, recordFailure, type ReceivedRow } from '../db/received.js';
+import { beginAttempt, endPreparing, getReceived, markMoved, recordFailure, type ReceivedRow } from '../db/received.js';
 import { describeError } from '../errors.js';
 import type { Mailbox } from '../io/imap.js';
 import { normalizeMessageId } from '../mail/headers.js';
 import { commitQuarantine } from './commit.js';
+import { quarantineConflict } from './message-id-conflict.js';
 import type { IntakeDeps } from './deps.js';
 import { downloadOne, knownFinished, listInbox, recordOne, type Fetched } from './fetch.js';
+import type { Prepared } from './prepare.js';
 import { prepareStored, processReceived, type ProcessOutcome } from './process.js';
 import { intakeWindow, unwrap, type WindowSlot, type WindowStages } from './window.js';
 
@@ -18,14 +20,19 @@ import { intakeWindow, unwrap, type WindowSlot, type WindowStages } from './wind
  *   window   up to WINDOW mails in flight (window.ts): download → keep raw (blob + `received` row),
  *            prepared ahead in worker threads when limits.intakeWorkers > 0
  *   per mail, in UID order (takeIn):
- *     keep raw   the `received` row, re-read: a second copy of a mail just committed is a duplicate
- *     prepare    parse (lenient, NFC), verify each PDF, read its text, metadata   (prepare.ts)
- *     route      classify, then the kind's ROUTE: register + answer, keep a report,
+ *     keep raw   the `received` row, re-read: a second copy of a mail just committed is a duplicate;
+ *                another mail under a known Message-ID is quarantined (MESSAGE_ID_CONFLICT)
+ *     attempt    counted before anything is done with the mail; a mail whose last preparation
+ *                never returned (the process died or stalled on it) is quarantined instead
+ *     prepare    parse (lenient, NFC), verify each PDF, read its text, metadata, in a worker under
+ *                a budget of time and memory                                       (prepare.ts, preparer.ts)
+ *     route      classify, then the kind's ROUTE: scan + register + answer, keep a report,
  *                quarantine…                                                       (process.ts, routes.ts)
  *     commit     one transaction per mail, inside the route
- *   move     after the commits: Processed or Quarantine folder (the store synced first)
+ *   move     every MOVE_GROUP finished mails, and at the end: Processed or Quarantine folder
+ *            (the store synced first)
  * A failing mail is recorded and retried next cycle, up to `limits.maxAttempts`, then
- * quarantined; it never stops the batch.
+ * quarantined; it never stops the batch (docs/hostile-input.md §Per-mail isolation).
  */
 export type IntakeReport = {
   agency: string;
@@ -34,6 +41,10 @@ export type IntakeReport = {
   duplicates: number;
   failed: Array<{ uid: number; error: string }>;
   moved: number;
+  /** The longest time one mail held the mailbox in this cycle (ms, from its turn to its commit): what one hostile mail can cost the others. */
+  longestMailMs: number;
+  /** The UID of that mail. */
+  longestMailUid?: number;
   skipped?: 'lease-busy';
 };
 
@@ -42,11 +53,19 @@ const LEASE_MS = 5 * 60 * 1000;
 /** Mails in flight at once (downloaded or being prepared ahead of the one being committed). */
 export const WINDOW = 4;
 
+/**
+ * Finished mails leave the inbox in groups of this many, or sooner, MOVE_AFTER_MS after the group's
+ * first: each group costs one sync of the blob store (a syncfs) and one MOVE, so a backlog moves
+ * every second or two and a slow trickle within five seconds.
+ */
+export const MOVE_GROUP = 50;
+export const MOVE_AFTER_MS = 5_000;
+
 type Finished = { uid: number; receivedId: number };
 
 /** Run one intake cycle for an agency's mailbox. */
 export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Promise<IntakeReport> {
-  const report: IntakeReport = { agency: agency.code, listed: 0, processed: [], duplicates: 0, failed: [], moved: 0 };
+  const report: IntakeReport = { agency: agency.code, listed: 0, processed: [], duplicates: 0, failed: [], moved: 0, longestMailMs: 0 };
   const folder = agency.folders.inbox;
   const { clock, log } = deps.ports;
   if (!(await acquireLease(deps.db, agency.code, folder, deps.workerId, clock.now(), LEASE_MS, deadOnThisHost(hostname())))) {
@@ -60,12 +79,23 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
     const { listed, uidvalidity } = await listInbox(deps, agency, mailbox);
     report.listed = listed.length;
     const known = await knownFinished(deps, agency, listed);
-    const finished: Finished[] = [];
+    let finished: Finished[] = [];
+    let groupSince = 0;
     for await (const slot of intakeWindow(listed, windowStages(deps, agency, mailbox, uidvalidity, known), WINDOW)) {
+      const turn = performance.now();
       const done = await takeIn(deps, agency, slot, report);
-      if (done) finished.push(done);
+      const held = Math.round(performance.now() - turn);
+      if (held > report.longestMailMs) Object.assign(report, { longestMailMs: held, longestMailUid: slot.item.uid });
+      if (!done) continue;
+      if (finished.length === 0) groupSince = clock.now().getTime();
+      finished.push(done);
+      // Committed mails leave the inbox as the cycle goes: a mail that stalls later keeps none of them there.
+      if (finished.length >= MOVE_GROUP || clock.now().getTime() - groupSince >= MOVE_AFTER_MS) {
+        report.moved += await moveFinished(deps, agency, mailbox, finished);
+        finished = [];
+      }
     }
-    report.moved = await moveFinished(deps, agency, mailbox, finished);
+    report.moved += await moveFinished(deps, agency, mailbox, finished);
   } catch (err) {
     cycleError = describeError(err);
     throw err;
@@ -74,18 +104,22 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
     await mailbox?.close().catch(() => undefined);
     await releaseLease(deps.db, agency.code, folder, deps.workerId, clock.now(), { error: cycleError ?? report.failed.at(-1)?.error });
   }
-  log.info('INTAKE_CYCLE', { agency: agency.code, listed: report.listed, processed: report.processed.length, duplicates: report.duplicates, failed: report.failed.length, moved: report.moved });
+  log.info('INTAKE_CYCLE', { agency: agency.code, listed: report.listed, processed: report.processed.length, duplicates: report.duplicates, failed: report.failed.length, moved: report.moved, longestMailMs: report.longestMailMs });
   return report;
 }
 
 /** The window's stages for this mailbox: download, record, and prepare ahead only with worker threads. */
 function windowStages(deps: IntakeDeps, agency: HostedAgency, mailbox: Mailbox, uidvalidity: number, known: Map<string, ReceivedRow>): WindowStages {
   return {
-    finishedBefore: item => known.get(normalizeMessageId(item.messageId) ?? ''),
+    // Only the very copy committed before (same UID): another mail may carry the same Message-ID.
+    finishedBefore: item => {
+      const row = known.get(normalizeMessageId(item.messageId) ?? '');
+      return row && row.uid === item.uid && row.uidvalidity === uidvalidity ? row : undefined;
+    },
     download: item => downloadOne(deps, mailbox, item),
     record: (item, got) => recordOne(deps, agency, item, uidvalidity, got),
-    // In this thread, preparing ahead would only delay the mail being committed (more latency, no more throughput).
-    prepareAhead: f => (deps.preparer.parallel && needsPreparing(deps, f) ? prepareStored(deps, f.row, f.raw) : undefined),
+    // With one worker, preparing ahead would only delay the mail being committed (more latency, no more throughput).
+    prepareAhead: f => (deps.preparer.parallel && needsPreparing(deps, f) ? prepareCounted(deps, f.row, f.raw) : undefined),
   };
 }
 
@@ -108,16 +142,63 @@ async function takeIn(deps: IntakeDeps, agency: HostedAgency, slot: WindowSlot, 
       deps.ports.log.info('INTAKE_DUPLICATE', { agency: agency.code, received: row.id, uid: item.uid, key: row.message_key });
       return { uid: item.uid, receivedId: row.id };
     }
+    // Decided from the row as it was before this cycle touched it (preparing ahead marks it).
+    const before = fetched.row;
+    const stop = before.conflict_of !== null ? 'conflict' : before.preparing_since ? 'interrupted' : before.attempts >= deps.config.limits.maxAttempts ? 'exhausted' : null;
+    if (stop) {
+      const outcome = await stopMail(deps, agency, row, stop);
+      report.processed.push({ uid: item.uid, received: row.id, ...outcome });
+      return { uid: item.uid, receivedId: row.id };
+    }
     const ahead = await slot.prepared;
-    const outcome = await processReceived(deps, agency, row, ahead ? unwrap(ahead) : fetched.raw && (await prepareStored(deps, row, fetched.raw)));
+    const prepared = ahead ? unwrap(ahead) : row.raw_size <= deps.config.limits.maxMailBytes ? await prepareCounted(deps, row, fetched.raw) : undefined;
+    const outcome = await processReceived(deps, agency, row, prepared);
     report.processed.push({ uid: item.uid, received: row.id, ...outcome });
-    return { uid: item.uid, receivedId: row.id };
+    // A held mail (the scanner is down) stays in the inbox for a later cycle.
+    return outcome.outcome === 'held-for-scan' ? undefined : { uid: item.uid, receivedId: row.id };
   } catch (err) {
     const error = describeError(err);
     report.failed.push({ uid: item.uid, error });
     await countFailure(deps, agency, receivedId, error);
     return undefined;
   }
+}
+
+/**
+ * Prepare a mail as one counted attempt (docs/hostile-input.md §Per-mail isolation): when a worker
+ * takes the mail (not while it waits for one) the attempt and `preparing_since` are committed
+ * before anything is done with it, so a preparation that kills or stalls the process is known,
+ * and only that mail, on the next cycle.
+ */
+async function prepareCounted(deps: IntakeDeps, row: ReceivedRow, raw?: Buffer): Promise<Prepared> {
+  let started = false;
+  const onStart = async (): Promise<void> => {
+    started = true;
+    await beginAttempt(deps.db, row.id, deps.ports.clock.now());
+    deps.ports.failpoint('while-preparing');
+  };
+  let prepared: Prepared;
+  try {
+    prepared = await prepareStored(deps, row, raw, { onStart });
+  } catch (err) {
+    // Failed before a worker took it (the raw copy unreadable, the pool closed): still an attempt.
+    if (!started) await beginAttempt(deps.db, row.id, deps.ports.clock.now());
+    throw err;
+  }
+  await endPreparing(deps.db, row.id);
+  return prepared;
+}
+
+/** Why a mail is not prepared at all, and its quarantine. */
+async function stopMail(deps: IntakeDeps, agency: HostedAgency, row: ReceivedRow, why: 'conflict' | 'interrupted' | 'exhausted'): Promise<ProcessOutcome> {
+  if (why === 'conflict') return quarantineConflict(deps, agency, row);
+  const [code, detail] =
+    why === 'interrupted'
+      ? (['PREPARE_INTERRUPTED', `preparing began at ${row.preparing_since} and never returned: the process died or stalled on this mail`] as const)
+      : (['PROCESSING_FAILED', `${row.attempts} attempts began and none finished${row.last_error ? `; last error: ${row.last_error}` : ''}`] as const);
+  deps.ports.log.warn('INTAKE_BUDGET_EXCEEDED', { agency: agency.code, received: row.id, reasonCode: code, detail });
+  await commitQuarantine(deps, agency, row, code, detail);
+  return { outcome: 'quarantined', kind: null, detail: code };
 }
 
 /** Count a failed attempt; past `limits.maxAttempts` the mail goes to quarantine (raw kept, the operator decides). */
@@ -127,7 +208,7 @@ async function countFailure(deps: IntakeDeps, agency: HostedAgency, receivedId: 
   try {
     const attempts = await recordFailure(deps.db, receivedId, error);
     const row = await getReceived(deps.db, receivedId);
-    if (row && attempts >= deps.config.limits.maxAttempts && (row.state === 'failed' || row.state === 'stored')) {
+    if (row && attempts >= deps.config.limits.maxAttempts && row.state === 'failed') {
       await commitQuarantine(deps, agency, row, 'PROCESSING_FAILED', error);
     }
   } catch (err) {
@@ -138,7 +219,9 @@ async function countFailure(deps: IntakeDeps, agency: HostedAgency, receivedId: 
 
 /** A fresh mail within the size limit is prepared ahead; a known one or an oversized one is not. */
 function needsPreparing(deps: IntakeDeps, f: Fetched): boolean {
-  return f.isNew || f.row.state === 'stored' || f.row.state === 'failed' ? f.row.raw_size <= deps.config.limits.maxMailBytes : false;
+  const { row } = f;
+  if (row.conflict_of !== null || row.preparing_since || row.attempts >= deps.config.limits.maxAttempts) return false;
+  return f.isNew || row.state === 'stored' || row.state === 'failed' || row.state === 'held' ? row.raw_size <= deps.config.limits.maxMailBytes : false;
 }
 
 /**

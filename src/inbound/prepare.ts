@@ -1,9 +1,12 @@
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from '../config/schema.js';
+import type { LimitExceeded } from '../domain/limits.js';
 import type { EnvelopeParse } from '../edxml/types.js';
 import { BridgeError } from '../errors.js';
-import { envelopeAttachments, findEdxml } from '../mail/edxml-parts.js';
+import { findEdxml, unpackEnvelopeAttachments } from '../mail/edxml-parts.js';
 import { extractDocumentMetadata, type DocumentMeta } from '../mail/metadata.js';
 import { parseMail } from '../mail/parse.js';
 import type { MailAttachment, ParsedMail } from '../mail/types.js';
+import { checkPdfStreams } from '../pdf/stream-budget.js';
 import { extractPdfText } from '../pdf/text.js';
 import type { PdfCheck, PdfVerifier } from './pdf-check.js';
 
@@ -12,31 +15,43 @@ export type PreparedPdf = { attachment: MailAttachment; check: PdfCheck; text: s
 
 /**
  * A mail after the CPU-heavy stage: parsed, its edXML envelope found, every PDF's signatures
- * verified and its text read. No database, no clock reads: it can run in a worker thread.
+ * verified and its text read. No database, no clock reads: it can run in a worker thread. A
+ * failure is data: an unparseable mail, or (`budget`) a preparation that went over its budget
+ * of time or memory (preparer.ts).
  */
 export type Prepared =
   | { ok: true; mail: ParsedMail; envelope: EnvelopeParse | null; files: MailAttachment[]; pdfs: PreparedPdf[]; meta: DocumentMeta }
-  | { ok: false; error: string };
+  | { ok: false; error: string; budget?: 'time' | 'memory'; limit?: LimitExceeded };
 
 /** Parse a raw mail and check its PDFs (docs/mail.md §Parsing, docs/signatures.md §Verdict order); an unreadable mail is data, not an exception. */
-export async function prepareMail(raw: Buffer, now: Date, verifier: PdfVerifier, maxAttachments: number): Promise<Prepared> {
+export async function prepareMail(raw: Buffer, now: Date, verifier: PdfVerifier, maxAttachments: number, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<Prepared> {
   let mail: ParsedMail;
   try {
-    mail = await parseMail(raw, { maxAttachments });
+    mail = await parseMail(raw, { maxAttachments, limits });
   } catch (err) {
     if (err instanceof BridgeError && err.code === 'MAIL_UNPARSEABLE') return { ok: false, error: `${err.code}: ${err.message}` };
     throw err;
   }
+  // A decode limit exceeded is the answer: nothing more is decoded (docs/hostile-input.md §Limits).
+  const over = (limit: LimitExceeded): Prepared => ({ ok: false, error: `${limit.reasonCode}: ${limit.detail}`, limit });
+  if (mail.limitExceeded) return over(mail.limitExceeded);
   const found = findEdxml(mail).envelope?.parse;
   const envelope = found?.ok ? found : null;
   // Files a full system packs inside the envelope (AttachmentEncoded) count like mail attachments.
-  const files = envelope ? [...mail.attachments, ...envelopeAttachments(envelope)] : mail.attachments;
+  const unpacked = envelope ? unpackEnvelopeAttachments(envelope, limits) : null;
+  if (unpacked?.exceeded) return over(unpacked.exceeded);
+  const files = unpacked ? [...mail.attachments, ...unpacked.files] : mail.attachments;
+  // One decompression check per PDF, before the verifier, pdfjs or pdf-lib allocate anything.
+  for (const a of files.filter(x => x.isPdf)) {
+    const budget = checkPdfStreams(a.content, limits);
+    if (!budget.ok) return over({ ...budget.exceeded, detail: `${a.filename}: ${budget.exceeded.detail}` });
+  }
   const pdfs: PreparedPdf[] = [];
   for (const attachment of files.filter(a => a.isPdf)) {
     let check = await verifier(attachment.content, now);
     let text: string | null = null;
     if (check.verdict !== 'unreadable') {
-      const t = await extractPdfText(attachment.content, { maxPages: 3 });
+      const t = await extractPdfText(attachment.content, { maxPages: 3, limits, budgetChecked: true });
       if ('text' in t) {
         text = t.text;
         check = { ...check, pages: check.pages ?? t.pages };

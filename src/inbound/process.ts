@@ -4,7 +4,7 @@ import type { ReceivedRow } from '../db/received.js';
 import { classify } from '../mail/classify.js';
 import type { Deps } from '../ports.js';
 import { commitQuarantine } from './commit.js';
-import type { Preparer } from './preparer.js';
+import type { PrepareHooks, Preparer } from './preparer.js';
 import type { Prepared } from './prepare.js';
 import { ROUTES, type ProcessOutcome } from './routes.js';
 
@@ -14,8 +14,8 @@ export type { ProcessOutcome };
  * Prepare a mail from its stored raw bytes (a retry from quarantine, a mail not prepared ahead).
  * Its own function so the raw bytes are garbage once parsed.
  */
-export async function prepareStored(deps: Deps & { preparer: Preparer }, row: ReceivedRow, raw?: Buffer): Promise<Prepared> {
-  return deps.preparer.prepare(raw ?? (await deps.ports.blobs.get(row.raw_sha256)), deps.ports.clock.now());
+export async function prepareStored(deps: Deps & { preparer: Preparer }, row: ReceivedRow, raw?: Buffer, hooks?: PrepareHooks): Promise<Prepared> {
+  return deps.preparer.prepare(raw ?? (await deps.ports.blobs.get(row.raw_sha256)), deps.ports.clock.now(), hooks);
 }
 
 /**
@@ -32,6 +32,17 @@ export async function processReceived(deps: Deps & { preparer: Preparer }, agenc
     return { outcome: 'quarantined', kind: null, detail };
   }
   const prepared = preparedAhead ?? (await prepareStored(deps, row));
+  if (!prepared.ok && prepared.budget) {
+    // docs/hostile-input.md §Per-mail isolation: the operator reads the budget in the reason and in the log.
+    deps.ports.log.warn('INTAKE_BUDGET_EXCEEDED', { agency: agency.code, received: row.id, budget: prepared.budget, detail: prepared.error });
+    await commitQuarantine(deps, agency, row, 'PREPARE_BUDGET_EXCEEDED', prepared.error);
+    return { outcome: 'quarantined', kind: null, detail: prepared.error };
+  }
+  if (!prepared.ok && prepared.limit) {
+    // A bomb stopped by a decode limit (docs/hostile-input.md §Limits): quarantined with the limit's reason.
+    await commitQuarantine(deps, agency, row, prepared.limit.reasonCode, prepared.limit.detail);
+    return { outcome: 'quarantined', kind: null, detail: prepared.limit.reasonCode };
+  }
   if (!prepared.ok) {
     await commitQuarantine(deps, agency, row, 'MAIL_UNPARSEABLE', prepared.error);
     return { outcome: 'quarantined', kind: null, detail: prepared.error };

@@ -1,7 +1,7 @@
 import type { HostedAgency } from '../config/schema.js';
 import type { AgencyRow } from '../db/agencies.js';
 import { appendEvent } from '../db/events.js';
-import type { ReceivedRow } from '../db/received.js';
+import { holdReceived, type ReceivedRow } from '../db/received.js';
 import { addReport } from '../db/reconcile.js';
 import type { MailKind } from '../mail/classify.js';
 import type { Deps } from '../ports.js';
@@ -9,6 +9,7 @@ import { commitQuarantine, commitSimple, type Seen } from './commit.js';
 import { checkDocument } from './document.js';
 import type { Prepared } from './prepare.js';
 import { commitDocument } from './register-document.js';
+import { scanFiles } from './scan-files.js';
 
 export type ProcessOutcome = { outcome: string; kind: string | null; entryId?: number; arrivalNumber?: number; detail?: string };
 
@@ -20,7 +21,22 @@ type Route = (deps: Deps, m: Routed) => Promise<ProcessOutcome>;
 /** A document: checked against the agency's policy, then registered and answered, or refused (register-document.ts). */
 const registerOrRefuse: Route = async (deps, { agency, row, prepared, sender, seen }) => {
   for (const p of prepared.pdfs) deps.ports.log.debug('SIGNATURE_VERIFIED', { agency: agency.code, file: p.attachment.filename, verdict: p.check.verdict, reasons: p.check.reasons });
-  const result = await commitDocument(deps, agency, row, checkDocument(agency, prepared, sender));
+  const doc = checkDocument(agency, prepared, sender);
+  // Scanned before anything is registered (docs/hostile-input.md §Scanning).
+  const scan = await scanFiles(deps, prepared.files);
+  if (scan.action === 'hold') {
+    await holdReceived(deps.db, row.id, `${scan.reasonCode}: ${scan.detail}`);
+    deps.ports.log.warn('INTAKE_HELD_FOR_SCAN', { agency: agency.code, received: row.id, detail: scan.detail });
+    return { outcome: 'held-for-scan', kind: seen.kind, detail: scan.reasonCode };
+  }
+  if (scan.action === 'quarantine') {
+    const refusal = { ...doc, decision: { action: 'refuse' as const, reasonCode: scan.reasonCode, reasonVi: scan.refusal.reasonVi } };
+    const result = await commitDocument(deps, agency, row, refusal, { quarantine: { reasonCode: scan.reasonCode, detail: scan.detail } });
+    deps.ports.log.warn('INTAKE_MALWARE_FOUND', { agency: agency.code, received: row.id, detail: scan.detail, answered: result.answered });
+    return { outcome: 'quarantined', kind: seen.kind, detail: scan.reasonCode };
+  }
+  if (scan.warnings.length && doc.decision.action === 'register') doc.decision.warnings.push(...scan.warnings);
+  const result = await commitDocument(deps, agency, row, doc);
   if (result.outcome === 'refused') {
     deps.ports.log.info('INTAKE_REFUSED', { agency: agency.code, received: row.id, reasonCode: result.reasonCode, answered: result.answered });
     return { outcome: 'refused', kind: seen.kind, detail: result.reasonCode };

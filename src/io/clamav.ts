@@ -52,6 +52,14 @@ export function clamdScanner(opts: ClamdOptions): Scanner {
   };
 }
 
+/** The scanner when none is configured (`scan.mode: off`): never asked; unavailable if it is. */
+export const noScanner: Scanner = {
+  scan: async () => {
+    throw new BridgeError('SCANNER_UNAVAILABLE', 'no scanner configured (scan.socket)');
+  },
+  ping: async () => false,
+};
+
 /** The meaning of clamd's answer to INSTREAM. */
 export function parseScanReply(reply: string): ScanResult {
   if (/^stream: OK$/u.test(reply)) return { infected: false };

@@ -82,6 +82,8 @@ export function configObject(dir: string, hosted: AgencyKey[], opts: ConfigOptio
     })),
     directory: (Object.keys(AGENCIES) as AgencyKey[]).map(k => ({ code: AGENCIES[k].code, name: AGENCIES[k].name, emails: [AGENCIES[k].email], kind: 'edoc-bridge' })),
     ...opts.overrides,
+    // Fake-mail worlds prepare in the test's thread (fast, no worker boot); server worlds as deployed, in budgeted workers.
+    ...(opts.server ? {} : { limits: { prepare: { isolation: 'inline' }, ...(opts.overrides?.limits as Record<string, unknown> | undefined) } }),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { App } from '../../app.js';
 import { getQuarantine, listQuarantine, type QuarantineState } from '../../db/quarantine.js';
-import { getReceived } from '../../db/received.js';
+import { getReceived, heldCounts } from '../../db/received.js';
 import { workersView } from '../../schedule/status.js';
 import { eventsAbout, mailboxHealth, orphans, outboxBacklog, recentEvents, recentRecipients, reconcileLogPage, reportById } from '../../db/web-queries.js';
 import { BridgeError } from '../../errors.js';
@@ -118,6 +118,8 @@ export function opsRoutes(app: App): FastifyPluginAsync {
         hosted: app.config.agencies,
         backlog: await outboxBacklog(app.db),
         logins: await recentEvents(app.db, ['WEB_LOGIN_FAILED', 'WEB_LOGIN_LOCKED'], 20),
+        // docs/hostile-input.md §Scanning: documents held while the scanner is down are shown here.
+        scan: { mode: app.config.scan.mode, up: app.config.scan.mode === 'off' ? null : await app.ports.scanner.ping(), held: await heldCounts(app.db) },
       }),
     );
     // The same ownership view as `edoc-bridge status --json` (docs/operations.md §Workers).

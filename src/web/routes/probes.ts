@@ -17,6 +17,10 @@ export async function metricsText(app: App): Promise<string> {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
     for (const r of await countsBy(app.db, table, column)) lines.push(`${name}{${column}="${r.k.replace(/["\\\n]/g, '_')}"} ${r.n}`);
   }
+  // docs/hostile-input.md §Scanning: a scanner that is down holds documents; alert on it.
+  if (app.config.scan.mode !== 'off') {
+    lines.push('# HELP edoc_scanner_up Whether the malware scanner (clamd) answers PING', '# TYPE edoc_scanner_up gauge', `edoc_scanner_up ${(await app.ports.scanner.ping()) ? 1 : 0}`);
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -1,0 +1,84 @@
+/**
+ * Malware scanning in the intake (docs/hostile-input.md §Scanning) with a fake scanner: every file
+ * of a document mail is scanned before it is registered; infected → quarantined with the signature
+ * and refused with 02 in Vietnamese; scanner down → held in the inbox, never registered unscanned,
+ * registered once the scanner is back; `warn` registers with a warning. The real clamd and EICAR:
+ * test/integration/intake-scan.test.ts.
+ */
+import anyTest, { type TestFn } from 'ava';
+import { runIntakeCycle } from '../../src/inbound/pipeline.js';
+import { documentPdf, documentMail } from '../helpers/documents.js';
+import { FakeScanner } from '../helpers/fake-scanner.js';
+import { A, B, openWorld, stepClock, type World } from '../helpers/world.js';
+
+const test = anyTest as TestFn<{ w: World; scanner: FakeScanner }>;
+
+const open = async (t: { context: { w: World; scanner: FakeScanner } }, mode: 'warn' | 'quarantine') => {
+  t.context.w = await openWorld(['soyte'], { clock: stepClock('2026-11-20T03:00:00Z'), overrides: { scan: { mode, socket: '/nonexistent/clamd.sock' } } });
+  t.context.scanner = new FakeScanner();
+  t.context.w.app.ports.scanner = t.context.scanner;
+  return t.context;
+};
+test.afterEach.always(async t => t.context.w?.close());
+
+const inbox = (w: World) => w.mailboxes.of(A.code);
+const cycle = (w: World) => runIntakeCycle(w.app, w.agency('soyte'));
+const infectedDoc = async (n: number) =>
+  documentMail({ from: B.email, to: A.email, numberNotation: `${n}/UBND-VP`, pdf: Buffer.concat([await documentPdf({ numberNotation: `${n}/UBND-VP` }), Buffer.from('\n% FAKE-MALWARE-MARKER\n')]) });
+const cleanDoc = (n: number) => documentMail({ from: B.email, to: A.email, numberNotation: `${n}/UBND-VP` });
+
+test('an infected document is quarantined with the signature name and refused with 02 in Vietnamese; the clean one beside it is registered', async t => {
+  const { w, scanner } = await open(t, 'quarantine');
+  inbox(w).deliver(await infectedDoc(1));
+  inbox(w).deliver(await cleanDoc(2));
+  const report = await cycle(w);
+  t.deepEqual(report.processed.map(p => [p.outcome, p.detail ?? null]), [['quarantined', 'MALWARE_FOUND'], ['registered', null]]);
+  t.true(scanner.scanned >= 2);
+  const q = await w.app.db('quarantine').select();
+  t.is(q.length, 1);
+  t.is(q[0].reason_code, 'MALWARE_FOUND');
+  t.regex(q[0].detail, /1-UBND-VP\.pdf: Fake\.Test\.Malware/);
+  const refusal = await w.app.db('outbox').where({ kind: 'refusal' }).first();
+  t.truthy(refusal, 'the sender gets a refusal');
+  t.is(refusal.to_address, B.email);
+  const message = JSON.parse(refusal.message);
+  t.regex(JSON.stringify(message), /chứa mã độc/);
+  t.is((await w.app.db('register_entries')).length, 1, 'only the clean one is registered');
+  t.is((await w.app.db('attachments').where({ received_mail_id: q[0].received_mail_id })).length, 0, 'the infected files are not filed');
+  t.deepEqual([inbox(w).messages('Quarantine').length, inbox(w).messages('Processed').length], [1, 1]);
+  t.true(w.log.lines.some(l => l.event === 'INTAKE_MALWARE_FOUND'));
+});
+
+test('scanner down: the document is held in the inbox, unregistered and not counted as a failure; registered once the scanner is back', async t => {
+  const { w, scanner } = await open(t, 'quarantine');
+  scanner.down = true;
+  inbox(w).deliver(await cleanDoc(3));
+  const first = await cycle(w);
+  t.deepEqual(first.processed.map(p => p.outcome), ['held-for-scan']);
+  t.is(first.failed.length, 0);
+  let row = await w.app.db('received_mails').first();
+  t.deepEqual([row.state, row.attempts], ['held', 0]);
+  t.regex(row.last_error, /SCANNER_UNAVAILABLE/);
+  t.is((await w.app.db('register_entries')).length, 0, 'never registered unscanned');
+  t.is((await w.app.db('outbox')).length, 0);
+  t.is(inbox(w).messages('INBOX').length, 1, 'still in the inbox');
+  t.true(w.log.lines.some(l => l.event === 'INTAKE_HELD_FOR_SCAN'));
+  // Held for longer than limits.maxAttempts cycles: still held, never quarantined for it.
+  for (let i = 0; i < 4; i++) await cycle(w);
+  row = await w.app.db('received_mails').first();
+  t.deepEqual([row.state, row.attempts], ['held', 0]);
+  scanner.down = false;
+  const back = await cycle(w);
+  t.deepEqual(back.processed.map(p => p.outcome), ['registered']);
+  t.is((await w.app.db('register_entries')).length, 1);
+  t.is(inbox(w).messages('Processed').length, 1);
+});
+
+test('warn mode registers an infected document with a warning', async t => {
+  const { w } = await open(t, 'warn');
+  inbox(w).deliver(await infectedDoc(4));
+  const report = await cycle(w);
+  t.deepEqual(report.processed.map(p => p.outcome), ['registered']);
+  const entry = await w.app.db('register_entries').first();
+  t.regex(entry.warnings, /MALWARE_FOUND .*Fake\.Test\.Malware/);
+});

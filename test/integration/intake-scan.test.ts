@@ -1,0 +1,83 @@
+/**
+ * Malware scanning in the intake against the real Postfix + Dovecot and the test clamd
+ * (scripts/clamav.sh; docs/hostile-input.md §Scanning): EICAR in a document mail is quarantined
+ * with its signature and the sender gets a refusal 02; with clamd stopped the mail is held in the
+ * inbox, and it is registered once clamd is back.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runIntakeCycle } from '../../src/inbound/pipeline.js';
+import { runOutbox } from '../../src/outbound/send-outbox.js';
+import { TEST_SIGNATURES, clamavScript, requireClamd } from '../helpers/clamav.js';
+import { documentPdf, sendMail } from '../helpers/documents.js';
+import { fetchAllParsed, integrationTest } from '../helpers/integration.js';
+import { countMessages, waitForMessages } from '../helpers/mailserver.js';
+import { AGENCIES, openWorld } from '../helpers/world.js';
+
+const test = await integrationTest();
+const SOYTE = AGENCIES.soyte.email;
+const UBND = AGENCIES.ubnd.email;
+
+test.serial('EICAR in a document mail: quarantined with the signature name, and the sender gets a refusal 02 in Vietnamese', async t => {
+  const socket = await requireClamd(t);
+  if (!socket) return;
+  const ta = (t.context.t = await openWorld(['soyte'], { server: true, overrides: { scan: { socket } } }));
+  await sendMail(UBND, SOYTE, {
+    subject: 'Công văn số 90/UBND-VP về việc thử nghiệm',
+    attachments: [
+      { filename: '90-UBND-VP.pdf', content: await documentPdf({ numberNotation: '90/UBND-VP' }), contentType: 'application/pdf' },
+      { filename: 'phu-luc.txt', content: Buffer.from(TEST_SIGNATURES.eicar.text), contentType: 'text/plain' },
+    ],
+  });
+  await waitForMessages(SOYTE, 1);
+  const report = await runIntakeCycle(ta.app, ta.agency('soyte'));
+  t.deepEqual(report.processed.map(p => [p.outcome, p.detail ?? null]), [['quarantined', 'MALWARE_FOUND']]);
+  const q = await ta.app.db('quarantine').first();
+  t.is(q.reason_code, 'MALWARE_FOUND');
+  t.regex(q.detail, new RegExp(`phu-luc\\.txt: ${TEST_SIGNATURES.eicar.name.replace(/\./g, '\\.')}`));
+  t.is((await ta.app.db('register_entries')).length, 0);
+  t.is(await countMessages(SOYTE, 'Quarantine'), 1);
+  t.is(await countMessages(SOYTE, 'INBOX'), 0);
+
+  t.deepEqual(await runOutbox(ta.app), { sent: 1, deferred: 0, failed: 0 });
+  await waitForMessages(UBND, 1);
+  const [refusal] = await fetchAllParsed(UBND);
+  const edxml = refusal!.attachments.find(a => /\.edxml$/i.test(a.filename ?? ''));
+  t.truthy(edxml, 'the refusal carries its status packet');
+  t.regex(edxml!.content.toString('utf8'), /<edXML:StatusCode>02<\/edXML:StatusCode>|StatusCode>02</);
+  t.regex(refusal!.text ?? '', /chứa mã độc/);
+});
+
+test.serial('clamd stopped: the document is held in the inbox, never registered unscanned; registered once clamd is back', async t => {
+  if (!(await requireClamd(t))) return;
+  const dir = await mkdtemp(path.join(tmpdir(), 'clam-intake-'));
+  t.teardown(async () => {
+    clamavScript('stop', dir);
+    await rm(dir, { recursive: true, force: true });
+  });
+  t.is(clamavScript('start', dir).code, 0);
+  const socket = path.join(dir, 'run', 'clamd.sock');
+  const ta = (t.context.t = await openWorld(['soyte'], { server: true, overrides: { scan: { socket, timeoutMs: 5000 } } }));
+  t.is(clamavScript('stop', dir).code, 0);
+  await sendMail(UBND, SOYTE, {
+    subject: 'Công văn số 91/UBND-VP về việc thử nghiệm',
+    attachments: [{ filename: '91-UBND-VP.pdf', content: await documentPdf({ numberNotation: '91/UBND-VP' }), contentType: 'application/pdf' }],
+  });
+  await waitForMessages(SOYTE, 1);
+
+  const held = await runIntakeCycle(ta.app, ta.agency('soyte'));
+  t.deepEqual(held.processed.map(p => p.outcome), ['held-for-scan']);
+  const row = await ta.app.db('received_mails').first();
+  t.is(row.state, 'held');
+  t.regex(row.last_error, /SCANNER_UNAVAILABLE/);
+  t.is((await ta.app.db('register_entries')).length, 0);
+  t.is(await countMessages(SOYTE, 'INBOX'), 1, 'held in the inbox');
+
+  t.is(clamavScript('start', dir).code, 0);
+  const back = await runIntakeCycle(ta.app, ta.agency('soyte'));
+  t.deepEqual(back.processed.map(p => p.outcome), ['registered']);
+  t.is((await ta.app.db('register_entries')).length, 1);
+  t.is(await countMessages(SOYTE, 'INBOX'), 0);
+  t.is(await countMessages(SOYTE, 'Processed'), 1);
+});
