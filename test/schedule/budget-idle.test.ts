@@ -165,7 +165,8 @@ test('the service: one connection per mailbox at most (IDLE closed while its cyc
 test('two services on one database: a silent one loses its mailboxes to the other within lease + heartbeat', async t => {
   const clock = stepClock('2026-11-20T03:00:00Z');
   const w1 = await openWorld(['soyte', 'ubnd', 'stc'], { clock });
-  const w2 = await openWorld(['soyte', 'ubnd', 'stc'], { clock, dir: w1.dir });
+  // The second service opens the first one's database (a file on SQLite, a database on PostgreSQL).
+  const w2 = await openWorld(['soyte', 'ubnd', 'stc'], { clock, dir: w1.dir, database: w1.app.config.storage.database });
   const m1 = manualTimers();
   const m2 = manualTimers();
   const stop1 = await startService(w1.app, { timers: m1.timers, web: false, cron: false });
