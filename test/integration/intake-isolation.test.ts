@@ -97,7 +97,9 @@ test.serial('same Message-ID, different content: the second is quarantined as ME
   const id = '<reused-id@ubnd.vinhlong.test>';
   const first = await documentMail({ from: UBND, to: SOYTE, numberNotation: '71/UBND-VP', messageId: id, pdf: await documentPdf({ numberNotation: '71/UBND-VP' }) });
   const second = await documentMail({ from: UBND, to: SOYTE, numberNotation: '72/UBND-VP', messageId: id, pdf: await documentPdf({ numberNotation: '72/UBND-VP' }) });
+  // One after the other: Postfix may deliver two queued mails in either order, and the first delivered is the one registered.
   await injectRaw(UBND, [SOYTE], first);
+  await waitForMessages(SOYTE, 1);
   await injectRaw(UBND, [SOYTE], second);
   await waitForMessages(SOYTE, 2);
   const report = await runIntakeCycle(ta.app, ta.agency('soyte'));
