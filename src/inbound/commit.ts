@@ -9,7 +9,7 @@ import type { Deps } from '../ports.js';
 
 /** Vietnamese reasons shown to the clerk for each quarantine code. */
 export const QUARANTINE_REASONS: Record<string, string> = {
-  MAIL_TOO_LARGE: 'Thư vượt quá dung lượng cho phép; chưa xử lý, thư gốc được lưu.',
+  MAIL_TOO_LARGE: 'Thư vượt quá dung lượng cho phép; chưa xử lý. Thư gốc nằm nguyên trong thư mục cách ly trên máy chủ thư.',
   MAIL_UNPARSEABLE: 'Thư bị lỗi định dạng (MIME), không đọc được nội dung.',
   UNKNOWN_KIND: 'Thư không phải văn bản điện tử, báo cáo trạng thái hay thư trả lời; cần văn thư xem xét.',
   PROCESSING_FAILED: 'Xử lý thư thất bại nhiều lần; cần người quản trị kiểm tra.',

@@ -8,7 +8,7 @@ import { normalizeMessageId } from '../mail/headers.js';
 import { contentKey, contentKeyOfStream, rawMessageId } from './message-key.js';
 
 /** A fetched mail; `raw` holds its bytes when small enough to keep (saves reading them back). */
-export type Fetched = { row: ReceivedRow; isNew: boolean; listed: ListedMessage; raw?: Buffer };
+export type Fetched = { row: ReceivedRow; isNew: boolean; listed: ListedMessage; raw?: Buffer; notDownloaded?: true };
 
 /**
  * Phase 1 of a fetch: list the folder's messages (UID, size, Message-ID) in one FETCH. The inbox
@@ -46,14 +46,20 @@ export async function knownFinished(deps: Deps, agency: HostedAgency, listed: Li
   return out;
 }
 
-/** A downloaded mail: its raw bytes stored (not yet fsynced) and its dedupe key. */
-export type Downloaded = { blob: { sha256: string; size: number }; raw?: Buffer; key: string; messageId: string | null; contentKey: string };
+/**
+ * A downloaded mail: its raw bytes stored (not yet fsynced) and its dedupe key. `notDownloaded`: the
+ * server's size was over `limits.maxMailBytes`, so only a note of what the server reported was
+ * stored (docs/mail.md §Mails over the size limit).
+ */
+export type Downloaded = { blob: { sha256: string; size: number }; raw?: Buffer; key: string; messageId: string | null; contentKey: string; notDownloaded?: true };
 
 /**
  * Phase 2, the IMAP part: stream the raw bytes into the blob store and compute the dedupe key.
  * No database here, so downloads follow each other on the connection while commits go on.
  */
 export async function downloadOne(deps: Deps, mailbox: Mailbox, listed: ListedMessage): Promise<Downloaded> {
+  // Checked on the size the server reported in phase 1: an over-size mail is never fetched.
+  if (listed.size > deps.config.limits.maxMailBytes) return keepListedOnly(deps, listed);
   const stream = await mailbox.download(listed.uid);
   // Not fsynced one by one: the cycle syncs the store once before any mail leaves the inbox.
   const blob = await deps.ports.blobs.putStream(stream, { keepBelow: KEEP_IN_MEMORY, durable: false });
@@ -64,6 +70,29 @@ export async function downloadOne(deps: Deps, mailbox: Mailbox, listed: ListedMe
   const content = blob.bytes ? contentKey(blob.bytes) : await contentKeyOfStream(deps.ports.blobs.stream(blob.sha256) as AsyncIterable<Buffer>);
   const messageId = rawMessageId(blob.bytes ?? (await readPrefix(deps, blob.sha256, 256 * 1024)));
   return { blob: { sha256: blob.sha256, size: blob.size }, raw: blob.bytes, key: messageId ?? content, messageId, contentKey: content };
+}
+
+/**
+ * An over-size mail (docs/mail.md §Mails over the size limit): its body is not downloaded. What is
+ * kept in its place is a short header block with what the server said of it (size, Message-ID,
+ * or the UID when there is none); the `received` row carries the server's size, so the mail is quarantined as
+ * MAIL_TOO_LARGE and moved, whole and untouched, to the Quarantine folder on the server. The note
+ * depends only on those facts, so listing the same mail again finds the same row.
+ */
+async function keepListedOnly(deps: Deps, listed: ListedMessage): Promise<Downloaded> {
+  const id = normalizeMessageId(listed.messageId);
+  const note = Buffer.from(
+    [
+      `X-Edoc-Not-Downloaded: the server reported ${listed.size} bytes, over limits.maxMailBytes (${deps.config.limits.maxMailBytes})`,
+      // Under a Message-ID, a second copy (same ID, same size) is a duplicate; without one, each copy is its own.
+      ...(id ? [`Message-ID: ${id}`] : [`X-Edoc-Imap-Uid: ${listed.uid}`]),
+      '',
+      '',
+    ].join('\r\n'),
+  );
+  const blob = await deps.ports.blobs.put(note, { durable: false });
+  const content = contentKey(note);
+  return { blob: { sha256: blob.sha256, size: listed.size }, key: id ?? content, messageId: id, contentKey: content, notDownloaded: true };
 }
 
 /**
@@ -78,7 +107,7 @@ export async function recordOne(deps: Deps, agency: HostedAgency, listed: Listed
     { agencyCode: agency.code, messageKey: d.key, messageId: d.messageId, rawSha256: d.blob.sha256, rawSize: d.blob.size, uidvalidity, uid: listed.uid, contentKey: d.contentKey || undefined },
     deps.ports.clock.now(),
   );
-  return { row, isNew, listed, raw: d.raw };
+  return { row, isNew, listed, raw: d.raw, ...(d.notDownloaded ? { notDownloaded: true as const } : {}) };
 }
 
 /** Mails up to this size stay in memory between download and parse. */

@@ -152,7 +152,7 @@ async function takeIn(deps: IntakeDeps, agency: HostedAgency, slot: WindowSlot, 
     }
     const ahead = await slot.prepared;
     const prepared = ahead ? unwrap(ahead) : row.raw_size <= deps.config.limits.maxMailBytes ? await prepareCounted(deps, row, fetched.raw) : undefined;
-    const outcome = await processReceived(deps, agency, row, prepared);
+    const outcome = await processReceived(deps, agency, row, prepared, { notDownloaded: fetched.notDownloaded });
     report.processed.push({ uid: item.uid, received: row.id, ...outcome });
     // A held mail (the scanner is down) stays in the inbox for a later cycle.
     return outcome.outcome === 'held-for-scan' ? undefined : { uid: item.uid, receivedId: row.id };

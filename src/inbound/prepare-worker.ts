@@ -3,6 +3,7 @@ import type { DecodeLimits } from '../config/schema.js';
 import type { TrustConfig } from '../signature/index.js';
 import { prepareMail, reviveBuffers } from './prepare.js';
 import { signatureVerifier } from './signature-verifier.js';
+import { transferablesOf } from './transfer.js';
 
 /**
  * A worker thread of the intake's prepare pool (preparer.ts): parses one mail at a time and checks
@@ -49,7 +50,14 @@ function warmUpMail(): Buffer {
 parentPort!.on('message', async (m: { raw: Uint8Array; now: number }) => {
   try {
     const raw = Buffer.from(m.raw.buffer, m.raw.byteOffset, m.raw.byteLength);
-    parentPort!.postMessage({ prepared: await prepareMail(raw, new Date(m.now), verifier, maxAttachments, limits) });
+    const prepared = await prepareMail(raw, new Date(m.now), verifier, maxAttachments, limits);
+    // The attachments move back to the main thread rather than being copied (transfer.ts).
+    try {
+      parentPort!.postMessage({ prepared }, transferablesOf(prepared));
+    } catch {
+      // A buffer Node will not let go of (DataCloneError): copied then, as before.
+      parentPort!.postMessage({ prepared });
+    }
   } catch (err) {
     parentPort!.postMessage({ error: err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err) });
   }

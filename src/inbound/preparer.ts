@@ -6,10 +6,15 @@ import { BridgeError } from '../errors.js';
 import type { TrustConfig } from '../signature/index.js';
 import { prepareMail, reviveBuffers, type Prepared } from './prepare.js';
 import type { PdfVerifier } from './pdf-check.js';
+import { ownsItsMemory } from './transfer.js';
 
 /** The intake's CPU stage: in this thread, or in worker threads under a budget per mail. */
 export type Preparer = {
-  /** `onStart` runs (and is awaited) just before the mail's preparation begins, after any wait for a free worker. */
+  /**
+   * `onStart` runs (and is awaited) just before the mail's preparation begins, after any wait for a
+   * free worker. A worker pool may take `raw`'s memory (moved, not copied, to the worker): the
+   * caller must not read `raw` after this call.
+   */
   prepare(raw: Buffer, now: Date, hooks?: PrepareHooks): Promise<Prepared>;
   /** True when preparing runs beside the main thread on several workers: then it is worth starting ahead. */
   parallel: boolean;
@@ -41,6 +46,7 @@ type Job = { raw: Buffer; now: Date; hooks?: PrepareHooks; resolve(p: Prepared):
 type Slot = { worker: Worker; ready: boolean; gone: boolean; job?: Job };
 
 const MB = 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
 /** How often the resident memory is looked at while a mail is being prepared. */
 const WATCH_MS = 100;
 
@@ -160,7 +166,10 @@ export function workerPreparer(
     job.rssAtStart = process.memoryUsage.rss();
     job.timer = setTimeout(() => exceeded(slot, 'time', `not prepared within ${budget.timeoutMs} ms`), budget.timeoutMs);
     job.timer.unref();
-    slot.worker.postMessage({ raw: job.raw, now: job.now.getTime() });
+    // The raw mail moves to the worker rather than being copied when no one else can see its memory.
+    const raw = job.raw;
+    job.raw = EMPTY;
+    slot.worker.postMessage({ raw, now: job.now.getTime() }, ownsItsMemory(raw) ? [raw.buffer as ArrayBuffer] : []);
   };
 
   /** Resident memory grown past the budget since the oldest running mail began: that mail is ended. */

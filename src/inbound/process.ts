@@ -24,10 +24,19 @@ export async function prepareStored(deps: Deps & { preparer: Preparer }, row: Re
  * its own address) → its ROUTE (routes.ts), which commits. Expected outcomes (refusal, quarantine)
  * are committed; only unexpected failures throw, and the caller counts them as attempts.
  */
-export async function processReceived(deps: Deps & { preparer: Preparer }, agency: HostedAgency, row: ReceivedRow, preparedAhead?: Prepared): Promise<ProcessOutcome> {
+export async function processReceived(
+  deps: Deps & { preparer: Preparer },
+  agency: HostedAgency,
+  row: ReceivedRow,
+  preparedAhead?: Prepared,
+  opts: { notDownloaded?: boolean } = {},
+): Promise<ProcessOutcome> {
   const limits = deps.config.limits;
   if (row.raw_size > limits.maxMailBytes) {
-    const detail = `mail is ${row.raw_size} bytes; limit is ${limits.maxMailBytes}`;
+    // docs/mail.md §Mails over the size limit: the detail says whether the body was ever fetched.
+    const detail = opts.notDownloaded
+      ? `the server reported ${row.raw_size} bytes; limit is ${limits.maxMailBytes}; not downloaded (only a note of the server's size is kept; the mail stays on the server)`
+      : `mail is ${row.raw_size} bytes; limit is ${limits.maxMailBytes}`;
     await commitQuarantine(deps, agency, row, 'MAIL_TOO_LARGE', detail);
     return { outcome: 'quarantined', kind: null, detail };
   }

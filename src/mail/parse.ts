@@ -16,6 +16,7 @@
  * - Message-IDs keep their angle brackets everywhere (`<id@host>`).
  */
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail as MpParsedMail } from 'mailparser';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from '../config/schema.js';
 import { limitExceeded, mib, type LimitExceeded } from '../domain/limits.js';
@@ -53,6 +54,14 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
   return mail;
 }
 
+/** The slice size the parser is fed with. */
+const PARSE_SLICE = 256 * 1024;
+
+/** A buffer as views of `size` bytes (no copies). */
+function* slices(b: Buffer, size: number): Generator<Buffer> {
+  for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
+}
+
 /** SHA-256 hex of a buffer. */
 export function sha256Hex(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
@@ -83,7 +92,9 @@ async function parseAt(raw: Buffer, opts: Resolved, depth: number, usage: Usage)
 
   let mp: MpParsedMail;
   try {
-    mp = await simpleParser(input, {
+    // Fed in slices, not as one chunk: the decoders then work slice by slice, and a 50 MB mail never
+    // becomes one 50 MB string on the way (docs/hostile-input.md §Memory of one large mail).
+    mp = await simpleParser(Readable.from(slices(input, PARSE_SLICE), { objectMode: false }), {
       keepDeliveryStatus: true,
       skipImageLinks: true,
       skipTextLinks: true,
