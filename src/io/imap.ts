@@ -270,7 +270,7 @@ export type MailboxWatch = {
   /**
    * The listener's own connection as a Mailbox port for one cycle (docs/mail.md §IDLE and
    * polling): IDLE ends with the cycle's first command and resumes when the cycle closes it.
-   * Null while the listener is not IDLE (connecting, backing off, lent already, stopped).
+   * Waits for a listener logging in; null while it is not IDLE (backing off, lent already, stopped).
    */
   lend(): Promise<Mailbox | null>;
 };
@@ -297,9 +297,13 @@ export function watchMailbox(
   let listening = false;
   /** Resolves when the cycle that borrowed the connection gives it back. */
   let lent: Promise<void> | undefined;
+  /** The connection being made: resolves once it listens or has failed (a cycle asking meanwhile waits for it). */
+  let connecting: Promise<void> | undefined;
   const loop = async () => {
     let failures = 0;
     while (!stopped) {
+      let connected!: () => void;
+      connecting = new Promise<void>(r => (connected = r));
       try {
         client = await connectImap(agency);
         if (stopped) {
@@ -314,12 +318,14 @@ export function watchMailbox(
           await client.logout().catch(() => client?.close());
           client = undefined;
           events.unsupported?.();
+          connected();
           return; // polled on the mailbox's own schedule
         }
         client.on('exists', () => onNew());
         failures = 0;
         events.ready?.({ uidNext: Number(mb.uidNext) });
         listening = true;
+        connected();
         while (!stopped && client.usable) {
           if (lent) {
             await lent;
@@ -335,6 +341,8 @@ export function watchMailbox(
         failures++;
       }
       listening = false;
+      connected();
+      connecting = undefined;
       if (lent) await lent; // a cycle still on this connection ends first (its commands fail once it is closed)
       try {
         client?.close();
@@ -355,6 +363,8 @@ export function watchMailbox(
   const done = loop();
   return {
     async lend() {
+      // A listener still logging in (the service's first cycle comes at once) is waited for, not doubled.
+      if (!listening) await connecting;
       const c = client;
       if (stopped || !listening || lent || !c?.usable) return null;
       let giveBack!: () => void;

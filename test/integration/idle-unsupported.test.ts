@@ -74,7 +74,7 @@ for (const strip of [true, false]) {
     const w = await openWorld(['soyte'], {
       server: true,
       overrides: { http: { port: 0 } },
-      agency: { soyte: { imap: { host: '127.0.0.1', port: r.port, secure: false, starttls: false, user: soyte.email, passwordEnv: soyte.env, pollSeconds: 9 } } },
+      agency: { soyte: { imap: { host: '127.0.0.1', port: r.port, secure: false, starttls: false, allowCleartext: true, user: soyte.email, passwordEnv: soyte.env, pollSeconds: 9 } } },
     });
     const p = pollTimers();
     const stop = await startService(w.app, { timers: p.timers, web: false, cron: false });
