@@ -330,7 +330,7 @@ export function watchMailbox(
           if (lent) {
             await lent;
             // The cycle may have left another folder selected: back to ours, and mail that came meanwhile asks for a cycle.
-            if (!stopped && client.usable && client.mailbox && client.mailbox.path !== path) {
+            if (!stopped && client.usable && (!client.mailbox || client.mailbox.path !== path)) {
               const again = await deadline(client, agency)(`SELECT ${path}`, () => client!.mailboxOpen(path));
               events.ready?.({ uidNext: Number(again.uidNext) });
             }
