@@ -45,9 +45,9 @@ export type App = IntakeDeps & {
  * command that touches no mail, or a test on fakes, never loads them.
  */
 const openImapMailbox = (log: Ports['log']): Ports['openMailbox'] => async agency => (await import('./io/imap.js')).openImapMailbox(agency, log);
-const watchImapMailbox: Ports['watchMailbox'] = (...args) => {
-  const stop = import('./io/imap.js').then(m => m.watchMailbox(...args));
-  return async () => (await stop)();
+const watchImapMailbox = (log: Ports['log']): Ports['watchMailbox'] => (agency, folder, onNew, onError, events) => {
+  const watch = import('./io/imap.js').then(m => m.watchMailbox(agency, folder, onNew, onError, events, log));
+  return { stop: async () => (await watch).stop(), lend: async () => (await watch).lend() };
 };
 const smtpMailerFor: Ports['mailerFor'] = agency => {
   const mailer = import('./io/smtp.js').then(m => m.createSmtpMailer(agency));
@@ -103,7 +103,7 @@ export async function openApp(config: Config, opts: { ports?: Partial<Ports>; en
   const pool = smtpPool(opts.ports?.mailerFor ?? smtpMailerFor, smtp, c.smtpIdleSeconds * 1000);
   const ports: Ports = {
     clock: systemClock,
-    watchMailbox: watchImapMailbox,
+    watchMailbox: watchImapMailbox(baseLog),
     blobs: new BlobStore(config.storage.blobs),
     fetch: globalThis.fetch,
     // docs/hostile-input.md §Scanning: clamd over its socket; without one, scanning is off.

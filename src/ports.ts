@@ -2,7 +2,7 @@ import type { Config, HostedAgency } from './config/schema.js';
 import type { Db } from './db/connect.js';
 import type { Scanner } from './io/clamav.js';
 import type { Clock } from './io/clock.js';
-import type { Mailbox, WatchEvents } from './io/imap.js';
+import type { Mailbox, MailboxWatch, WatchEvents } from './io/imap.js';
 import type { Mailer } from './io/smtp.js';
 import type { Log } from './log.js';
 import type { Blobs } from './store/blob-store.js';
@@ -27,8 +27,8 @@ export type Ports = {
   clock: Clock;
   /** The agency's official mailbox (IMAP). */
   openMailbox(agency: HostedAgency): Promise<Mailbox>;
-  /** An IMAP IDLE listener on a folder (io/imap.ts watchMailbox): `onNew` on new mail; resolves its stop once closed. */
-  watchMailbox(agency: HostedAgency, folder: string, onNew: () => void, onError: (err: unknown) => void, events?: WatchEvents): () => Promise<void>;
+  /** An IMAP IDLE listener on a folder (io/imap.ts watchMailbox): `onNew` on new mail; lends its connection to the mailbox's cycle. */
+  watchMailbox(agency: HostedAgency, folder: string, onNew: () => void, onError: (err: unknown) => void, events?: WatchEvents): MailboxWatch;
   /** An SMTP sender through the agency's own mailbox; the caller closes it. */
   mailerFor(agency: HostedAgency): Mailer;
   blobs: Blobs;

@@ -2,6 +2,7 @@ import type { App } from './app.js';
 import type { HostedAgency } from './config/schema.js';
 import { backoffMs } from './domain/backoff.js';
 import { watchDropFolders } from './outbound/drop-folder.js';
+import type { Mailbox } from './io/imap.js';
 import type { Ports } from './ports.js';
 import { startWebServer } from './web/server.js';
 import { CYCLE_STAGES, runCycle } from './cycle.js';
@@ -21,9 +22,8 @@ export type ServiceOptions = { timers?: Timers; random?: () => number; web?: boo
  *   heartbeat   claims this worker's share of the mailboxes, renews them and its cycles' leases
  *   watchers    an IDLE listener per owned mailbox (within the IMAP budget), or its own poll
  *   cycles      triggered by the cron jobs and the listeners (src/cycle.ts's stages): the intake of
- *               each owned mailbox on its own, `workers.cycleConcurrency` at a time (its IDLE
- *               connection closed meanwhile; after a failure it waits a growing delay with
- *               jitter), then the other stages through one cycle runner (one run at a time)
+ *               each owned mailbox on its own, `workers.cycleConcurrency` at a time (on its IDLE
+ *               connection, borrowed; after a failure it waits a growing delay with jitter), then the other stages through one cycle runner (one run at a time)
  *   drop folders, web app and API
  * Returns a stop function for SIGTERM (the mailboxes are given back at once).
  */
@@ -36,11 +36,24 @@ export async function startService(app: App, opts: ServiceOptions = {}): Promise
   const failing = new Map<string, { failures: number; notBefore: number }>();
 
   const watchers = mailboxWatchers(app, agency => void cycle({ agencies: [agency], only: ['intake', 'outbox', 'record-sends'] }), timers);
-  // The cycles' mailbox: its IDLE listener closes first, and comes back when the cycle is over
-  // (knowing the UIDNEXT the cycle saw, so only mail newer than that asks for another cycle).
+  // The cycles' mailbox (one connection per mailbox, docs/mail.md §IDLE and polling): its IDLE
+  // listener's connection, lent for the cycle (IDLE resumes when it closes; mail arriving meanwhile
+  // still raises EXISTS there). A listener not IDLE now (reconnecting) closes instead, and comes
+  // back when the cycle is over, knowing the UIDNEXT the cycle saw on its own connection.
   const openMailbox: Ports['openMailbox'] = async agency => {
-    await watchers.pause(agency.code);
     inCycle.add(agency.code);
+    let lent: Mailbox | null;
+    try {
+      lent = await watchers.lend(agency.code);
+    } catch (err) {
+      inCycle.delete(agency.code);
+      throw err;
+    }
+    if (lent) {
+      const mailbox = lent;
+      return { ...mailbox, close: () => mailbox.close().finally(() => inCycle.delete(agency.code)) };
+    }
+    await watchers.pause(agency.code);
     let uidNext: number | undefined;
     const done = () => {
       inCycle.delete(agency.code);

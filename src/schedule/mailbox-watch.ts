@@ -1,6 +1,7 @@
 import type { App } from '../app.js';
 import type { HostedAgency } from '../config/schema.js';
 import { describeError } from '../errors.js';
+import type { Mailbox } from '../io/imap.js';
 import { realTimers, type Timers } from './timers.js';
 
 type Watch = {
@@ -10,6 +11,7 @@ type Watch = {
   /** Why it is polled: IDLE off in the config, not offered by the server, or no budget. */
   reason?: 'config' | 'unsupported' | 'budget';
   stop?: () => Promise<void>;
+  lend?: () => Promise<Mailbox | null>;
   release?: () => void;
   cancelPoll?: () => void;
   cancelStart?: () => void;
@@ -22,7 +24,9 @@ export type MailboxWatchers = {
   add(agency: HostedAgency, delayMs?: number): void;
   /** Stop watching a mailbox given up. */
   remove(code: string): Promise<void>;
-  /** Close the mailbox's IDLE connection before its cycle opens one (one connection per mailbox). */
+  /** The IDLE listener's connection for the mailbox's cycle, or null when it is not listening now. */
+  lend(code: string): Promise<Mailbox | null>;
+  /** Close the mailbox's IDLE connection before its cycle opens one (when it cannot lend it: one connection per mailbox). */
   pause(code: string): Promise<void>;
   /** Its cycle is over (it saw the inbox's `uidNext`): IDLE again; newer mail asks for another cycle. */
   resume(code: string, uidNext?: number): void;
@@ -78,7 +82,7 @@ export function mailboxWatchers(app: Pick<App, 'config' | 'ports' | 'connections
       idleOn.set(host, (idleOn.get(host) ?? 1) - 1);
       release();
     };
-    const stop = app.ports.watchMailbox(
+    const watch = app.ports.watchMailbox(
       agency,
       agency.folders.inbox,
       () => {
@@ -101,9 +105,10 @@ export function mailboxWatchers(app: Pick<App, 'config' | 'ports' | 'connections
         },
       },
     );
+    w.lend = () => watch.lend();
     w.stop = async () => {
       try {
-        await stop();
+        await watch.stop();
       } finally {
         w.release?.();
       }
@@ -116,6 +121,7 @@ export function mailboxWatchers(app: Pick<App, 'config' | 'ports' | 'connections
     w.cancelPoll = undefined;
     const stop = w.stop;
     w.stop = undefined;
+    w.lend = undefined;
     await stop?.();
   };
 
@@ -137,6 +143,11 @@ export function mailboxWatchers(app: Pick<App, 'config' | 'ports' | 'connections
       watches.delete(code);
       await halt(w);
     },
+    async lend(code) {
+      const w = watches.get(code);
+      if (!w || w.mode !== 'idle' || !w.lend) return null;
+      return w.lend();
+    },
     async pause(code) {
       const w = watches.get(code);
       if (!w) return;
@@ -149,6 +160,7 @@ export function mailboxWatchers(app: Pick<App, 'config' | 'ports' | 'connections
       w.mode = 'paused';
       const stop = w.stop;
       w.stop = undefined;
+      w.lend = undefined;
       await stop?.();
     },
     resume(code, uidNext) {

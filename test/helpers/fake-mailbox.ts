@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import type { HostedAgency } from '../../src/config/schema.js';
-import type { ListedMessage, Mailbox, WatchEvents } from '../../src/io/imap.js';
+import type { ListedMessage, Mailbox, MailboxWatch, WatchEvents } from '../../src/io/imap.js';
 
 type Stored = { uid: number; raw: Buffer };
 
@@ -25,6 +25,10 @@ export class FakeMailbox {
   open = 0;
   /** The most connections open at once on this mailbox. */
   maxOpen = 0;
+  /** Connections ever opened to this mailbox (a close and reopen counts twice). */
+  opens = 0;
+  /** Called after each call is recorded (a test delivers mail in the middle of a cycle). */
+  onCall: (call: MailboxCall) => void = () => undefined;
   /** Whether the server offers IDLE (GNU Mailutils imap4d does not). */
   idle = true;
   /** IDLE listeners: called on each delivery to the inbox. */
@@ -34,25 +38,55 @@ export class FakeMailbox {
 
   private opened(delta: number): void {
     this.open += delta;
+    if (delta > 0) this.opens += delta;
     this.maxOpen = Math.max(this.maxOpen, this.open);
     this.onOpen(delta);
   }
 
-  /** The `watchMailbox` port for this mailbox: one connection while it listens. */
-  watch(onNew: () => void, events: WatchEvents = {}): () => Promise<void> {
+  private record(call: MailboxCall): void {
+    this.calls.push(call);
+    this.onCall(call);
+  }
+
+  /** How many times an IDLE listener lent its connection to a cycle. */
+  lends = 0;
+
+  /**
+   * The `watchMailbox` port for this mailbox: one connection while it listens, lent to one cycle
+   * at a time (no new connection counted); a delivery during the lend still reaches `onNew`.
+   */
+  watch(onNew: () => void, events: WatchEvents = {}): MailboxWatch {
     if (!this.idle) {
       queueMicrotask(() => events.unsupported?.());
-      return async () => undefined;
+      return { stop: async () => undefined, lend: async () => null };
     }
     this.opened(1);
     this.listeners.add(onNew);
-    queueMicrotask(() => events.ready?.({ uidNext: this.nextUid }));
+    let ready = false;
+    queueMicrotask(() => {
+      ready = true;
+      events.ready?.({ uidNext: this.nextUid });
+    });
     let stopped = false;
-    return async () => {
-      if (stopped) return;
-      stopped = true;
-      this.listeners.delete(onNew);
-      this.opened(-1);
+    let lent: Promise<void> | undefined;
+    return {
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        await lent;
+        this.listeners.delete(onNew);
+        this.opened(-1);
+      },
+      lend: async () => {
+        if (stopped || !ready || lent) return null;
+        this.lends++;
+        let back!: () => void;
+        lent = new Promise<void>(r => (back = r));
+        return this.session(async () => {
+          lent = undefined;
+          back();
+        });
+      },
     };
   }
 
@@ -94,8 +128,13 @@ export class FakeMailbox {
 
   /** A Mailbox port over this mailbox (one "connection"). */
   connect(): Mailbox {
-    let folder = 'INBOX';
     this.opened(1);
+    return this.session(async () => this.opened(-1));
+  }
+
+  /** The Mailbox port on a connection already counted: `done` runs on its first close. */
+  private session(done: () => Promise<void>): Mailbox {
+    let folder = 'INBOX';
     let closed = false;
     let downloads = 0;
     const dropAfter = this.dropNext;
@@ -103,15 +142,15 @@ export class FakeMailbox {
     return {
       open: async f => {
         folder = f;
-        this.calls.push({ op: 'open', folder: f });
+        this.record({ op: 'open', folder: f });
         return { uidvalidity: this.uidvalidity, exists: (this.folders.get(f) ?? []).length, uidNext: this.nextUid };
       },
       list: async () => {
-        this.calls.push({ op: 'list', folder });
+        this.record({ op: 'list', folder });
         return (this.folders.get(folder) ?? []).map((m): ListedMessage => ({ uid: m.uid, size: m.raw.length, messageId: headerValue(m.raw, 'message-id') }));
       },
       download: async uid => {
-        this.calls.push({ op: 'download', folder, uid });
+        this.record({ op: 'download', folder, uid });
         downloads++;
         if (dropAfter !== null && downloads > dropAfter) throw Object.assign(new Error('connection dropped'), { code: 'ECONNRESET' });
         const planned = this.failures.get(uid)?.shift();
@@ -122,7 +161,7 @@ export class FakeMailbox {
         return Readable.from([m.raw.subarray(0, 1024), m.raw.subarray(1024)].filter(b => b.length > 0));
       },
       move: async (uids, to) => {
-        this.calls.push({ op: 'move', folder: to, uids });
+        this.record({ op: 'move', folder: to, uids });
         if (this.refuseMoves > 0) {
           this.refuseMoves--;
           throw new Error(`MOVE to ${to} failed`);
@@ -134,9 +173,11 @@ export class FakeMailbox {
         return { path: to, method: 'move' as const, held: 0 };
       },
       close: async () => {
-        this.calls.push({ op: 'close' });
-        if (!closed) this.opened(-1);
-        closed = true;
+        this.record({ op: 'close' });
+        if (!closed) {
+          closed = true;
+          await done();
+        }
       },
     };
   }
@@ -147,9 +188,10 @@ export class FakeMailboxes {
   private boxes = new Map<string, FakeMailbox>();
   /** When set, opening a mailbox fails (the server is down). */
   down: Error | null = null;
-  /** Connections open now across every mailbox (one server), and the most at once. */
+  /** Connections open now across every mailbox (one server), the most at once, and how many ever opened. */
   open = 0;
   maxOpen = 0;
+  opens = 0;
 
   of(agencyCode: string): FakeMailbox {
     let box = this.boxes.get(agencyCode);
@@ -157,16 +199,27 @@ export class FakeMailboxes {
       this.boxes.set(agencyCode, (box = new FakeMailbox()));
       box.onOpen = delta => {
         this.open += delta;
+        if (delta > 0) this.opens += delta;
         this.maxOpen = Math.max(this.maxOpen, this.open);
       };
     }
     return box;
   }
 
-  readonly watchMailbox = (agency: HostedAgency, _folder: string, onNew: () => void, _onError: (err: unknown) => void, events?: WatchEvents): (() => Promise<void>) =>
-    this.of(agency.code).watch(onNew, events);
+  /** A listener's connection lent to a cycle goes through `beforeOpen` and `down` too (a server down fails its commands). */
+  readonly watchMailbox = (agency: HostedAgency, _folder: string, onNew: () => void, _onError: (err: unknown) => void, events?: WatchEvents): MailboxWatch => {
+    const watch = this.of(agency.code).watch(onNew, events);
+    return {
+      stop: watch.stop,
+      lend: async () => {
+        await this.beforeOpen(agency);
+        if (this.down) throw this.down;
+        return watch.lend();
+      },
+    };
+  };
 
-  /** Awaited before each connection opens (a test holds connections open to count them). */
+  /** Awaited before each connection opens or is lent to a cycle (a test holds connections open to count them). */
   beforeOpen: (agency: HostedAgency) => Promise<void> = async () => undefined;
 
   readonly openMailbox = async (agency: HostedAgency): Promise<Mailbox> => {

@@ -132,7 +132,7 @@ test('IDLE listeners take budget slots without waiting and leave room for the cy
   }
 });
 
-test('the service: one connection per mailbox at most (IDLE closed while its cycle runs), mail taken in on EXISTS, status shows the owner and last cycle', async t => {
+test('the service: one connection per mailbox at most (its cycle borrows the IDLE connection), mail taken in on EXISTS, status shows the owner and last cycle', async t => {
   const clock = stepClock('2026-11-20T03:00:00Z');
   const w = await openWorld(['soyte', 'ubnd'], { clock });
   const m = manualTimers();
@@ -159,6 +159,53 @@ test('the service: one connection per mailbox at most (IDLE closed while its cyc
   t.is(w.mailboxes.open, 0, 'everything closed on stop');
   const after = await workersView(w.app.db, clock.now());
   t.deepEqual(after.mailboxes.map(x => x.owner), [null, null], 'a clean stop gives the mailboxes back');
+  await w.close();
+});
+
+test('with IDLE on, a service serving N mailboxes holds exactly N connections across many cycles; mail arriving during a cycle is taken in', async t => {
+  const keys = ['soyte', 'ubnd', 'stc'] as const;
+  const w = await openWorld([...keys], { overrides: { workers: { cycleConcurrency: 3 } } });
+  const m = manualTimers();
+  const stop = await startService(w.app, { timers: m.timers, web: false, cron: false, random: () => 0.5 });
+  const registered = async () => Number((await w.app.db('register_entries').count('* as n'))[0]!.n);
+  try {
+    await settle(() => w.mailboxes.open === 3 && w.log.lines.filter(l => l.event === 'INTAKE_CYCLE').length >= 3);
+    const boxes = keys.map(k => w.mailboxes.of(w.agency(k).code));
+    // A listener whose staggered start had not come yet when the first cycle ran was started after it: from here on, no new connection.
+    const before = boxes.map(b => b.opens);
+    t.deepEqual(boxes.map(b => b.open), [1, 1, 1], 'one IDLE connection per mailbox');
+    // At the move of the second burst on each mailbox (after its list): one more mail arrives while its cycle runs.
+    let n = 1;
+    const late = new Map<number, Buffer>();
+    for (const [i, k] of keys.entries()) late.set(i, await doc(900 + i, w.agency(k).email));
+    let expected = 0;
+    for (let burst = 0; burst < 4; burst++) {
+      for (const [i, k] of keys.entries()) {
+        const box = boxes[i]!;
+        if (burst === 1) {
+          let sent = false;
+          box.onCall = call => {
+            if (call.op !== 'move' || sent) return;
+            sent = true;
+            box.deliver(late.get(i)!);
+          };
+          expected++;
+        }
+        for (let j = 0; j < 2; j++) box.deliver(await doc(n++, w.agency(k).email));
+        expected += 2;
+      }
+      await settle(async () => (await registered()) === expected && boxes.every(b => b.messages().length === 0));
+      t.is(await registered(), expected, `burst ${burst + 1}: every mail registered`);
+    }
+    t.true(boxes.every(b => b.lends >= 4), 'each mailbox had a cycle per burst, on its IDLE connection');
+    t.deepEqual(boxes.map(b => b.opens), before, 'no connection opened (nor closed and reopened) for any of these cycles');
+    t.is(w.mailboxes.maxOpen, 3, 'never more than one per mailbox');
+    t.is(w.mailboxes.open, 3, 'the listeners are still there');
+    t.is(w.app.connections.imap.peak('127.0.0.1'), 3, 'each counted once against the host budget');
+  } finally {
+    await stop();
+  }
+  t.is(w.mailboxes.open, 0, 'everything closed on stop');
   await w.close();
 });
 
