@@ -65,6 +65,8 @@ export function parseScanReply(reply: string): ScanResult {
   if (/^stream: OK$/u.test(reply)) return { infected: false };
   const found = /^stream: (.+) FOUND$/u.exec(reply);
   if (found) return { infected: true, signature: found[1]! };
+  // clamd's answer once the stream passes its StreamMaxLength (docs/hostile-input.md §Scanning): the file will never be scanned there.
+  if (/INSTREAM size limit exceeded/iu.test(reply)) throw new BridgeError('SCANNER_SIZE_LIMIT', `clamd: ${reply}`, { details: { reply } });
   throw new BridgeError('SCANNER_FAILED', `clamd: ${reply || '(empty answer)'}`, { details: { reply } });
 }
 
@@ -97,6 +99,9 @@ function command(opts: ClamdOptions, parts: Buffer[]): Promise<string> {
     });
     socket.on('end', () => finish(null, Buffer.concat(chunks).toString('utf8').replace(/\0/gu, '').trim()));
     socket.on('error', err => {
+      // clamd answers the size limit and closes while we still write (EPIPE, ECONNRESET): its answer wins.
+      const answered = Buffer.concat(chunks).toString('utf8').replace(/\0/gu, '').trim();
+      if (answered) return finish(null, answered);
       const code = (err as NodeJS.ErrnoException).code;
       finish(new BridgeError('SCANNER_UNAVAILABLE', `clamd at ${opts.socket} unreachable: ${code ?? err.message}`, { cause: err, details: { code } }));
     });

@@ -7,6 +7,7 @@
  */
 import anyTest, { type TestFn } from 'ava';
 import { runIntakeCycle } from '../../src/inbound/pipeline.js';
+import { closeQuarantined } from '../../src/inbound/quarantine-actions.js';
 import { documentPdf, documentMail } from '../helpers/documents.js';
 import { FakeScanner } from '../helpers/fake-scanner.js';
 import { A, B, openWorld, stepClock, type World } from '../helpers/world.js';
@@ -81,4 +82,31 @@ test('warn mode registers an infected document with a warning', async t => {
   t.deepEqual(report.processed.map(p => p.outcome), ['registered']);
   const entry = await w.app.db('register_entries').first();
   t.regex(entry.warnings, /MALWARE_FOUND .*Fake\.Test\.Malware/);
+});
+
+test('a file too large for the scanner: quarantined with a Vietnamese reason, not held, not registered, not refused; the operator can release it', async t => {
+  const { w, scanner } = await open(t, 'quarantine');
+  scanner.maxBytes = 1000; // every PDF of the mail is larger
+  inbox(w).deliver(await cleanDoc(5));
+  const report = await cycle(w);
+  t.deepEqual(report.processed.map(p => [p.outcome, p.detail ?? null]), [['quarantined', 'SCAN_TOO_LARGE']]);
+  const row = await w.app.db('received_mails').first();
+  t.is(row.state, 'quarantined');
+  const q = await w.app.db('quarantine').first();
+  t.is(q.reason_code, 'SCAN_TOO_LARGE');
+  t.regex(q.reason, /^Tệp quá lớn để quét mã độc/u);
+  t.regex(q.detail, /5-UBND-VP\.pdf: SCANNER_SIZE_LIMIT: clamd: INSTREAM size limit exceeded/u);
+  t.is((await w.app.db('register_entries')).length, 0, 'never registered unscanned');
+  t.is((await w.app.db('outbox')).length, 0, 'no refusal: the document may be lawful');
+  t.deepEqual([inbox(w).messages('INBOX').length, inbox(w).messages('Quarantine').length], [0, 1], 'not held in the inbox');
+  await closeQuarantined(w.app, q.id, 'released');
+  t.is((await w.app.db('quarantine').first()).state, 'released');
+});
+
+test('warn mode registers a document too large to scan with a NOT_SCANNED warning', async t => {
+  const { w, scanner } = await open(t, 'warn');
+  scanner.maxBytes = 1000;
+  inbox(w).deliver(await cleanDoc(6));
+  t.deepEqual((await cycle(w)).processed.map(p => p.outcome), ['registered']);
+  t.regex((await w.app.db('register_entries').first()).warnings, /NOT_SCANNED .*6-UBND-VP\.pdf/u);
 });
