@@ -51,6 +51,22 @@ test('clamd stopped: SCANNER_UNAVAILABLE, and found again once it is back', asyn
   t.deepEqual(await scanner.scan(Buffer.from('nothing here')), { infected: false });
 });
 
+test('a file over clamd StreamMaxLength (CLAMAV_STREAM_MAX=4K): SCANNER_SIZE_LIMIT, not unavailable; a smaller one is still scanned', async t => {
+  if (!(await requireClamd(t))) return;
+  const dir = await mkdtemp(path.join(tmpdir(), 'clam-small-'));
+  t.teardown(async () => {
+    clamavScript('stop', dir);
+    await rm(dir, { recursive: true, force: true });
+  });
+  const started = clamavScript('start', dir, { CLAMAV_STREAM_MAX: '4K' });
+  t.is(started.code, 0, started.out);
+  const scanner = clamdScanner({ socket: path.join(dir, 'run', 'clamd.sock'), timeoutMs: 10_000, chunkBytes: 1024 });
+  const err = await t.throwsAsync(scanner.scan(Buffer.concat([Buffer.alloc(64 * 1024, 'a'), Buffer.from(TEST_SIGNATURES.eicar.text)])));
+  t.true(isBridgeError(err, 'SCANNER_SIZE_LIMIT'), String(err));
+  t.regex(err!.message, /INSTREAM size limit exceeded/u);
+  t.deepEqual(await scanner.scan(Buffer.from(TEST_SIGNATURES.eicar.text)), { infected: true, signature: TEST_SIGNATURES.eicar.name });
+});
+
 test('a peer that accepts and never answers: SCANNER_UNAVAILABLE after the deadline', async t => {
   const dir = await mkdtemp(path.join(tmpdir(), 'clam-dead-'));
   const socket = path.join(dir, 's.sock');
