@@ -7,7 +7,7 @@
  */
 import anyTest, { type TestFn } from 'ava';
 import { runIntakeCycle } from '../../src/inbound/pipeline.js';
-import { closeQuarantined } from '../../src/inbound/quarantine-actions.js';
+import { closeQuarantined, retryQuarantined } from '../../src/inbound/quarantine-actions.js';
 import { documentPdf, documentMail } from '../helpers/documents.js';
 import { FakeScanner } from '../helpers/fake-scanner.js';
 import { A, B, openWorld, stepClock, type World } from '../helpers/world.js';
@@ -109,4 +109,47 @@ test('warn mode registers a document too large to scan with a NOT_SCANNED warnin
   inbox(w).deliver(await cleanDoc(6));
   t.deepEqual((await cycle(w)).processed.map(p => p.outcome), ['registered']);
   t.regex((await w.app.db('register_entries').first()).warnings, /NOT_SCANNED .*6-UBND-VP\.pdf/u);
+});
+
+test('a mail retried from the quarantine while the scanner is down is held there, and a later cycle registers it from its stored raw bytes once the scanner answers', async t => {
+  const { w, scanner } = await open(t, 'quarantine');
+  scanner.maxBytes = 1000;
+  inbox(w).deliver(await cleanDoc(7));
+  await cycle(w);
+  const q = await w.app.db('quarantine').first();
+  t.is(q.reason_code, 'SCAN_TOO_LARGE');
+  t.is(inbox(w).messages('Quarantine').length, 1);
+  // The operator raises clamd's limit and retries, but clamd is restarting.
+  scanner.maxBytes = Infinity;
+  scanner.down = true;
+  const retried = await retryQuarantined(w.app, q.id);
+  t.is(retried.outcome, 'held-for-scan');
+  t.is((await w.app.db('received_mails').first()).state, 'held');
+  t.is(inbox(w).messages('INBOX').length, 0, 'not in the inbox: no listing would find it');
+  // Scanner still down: the cycle leaves it held and does not prepare it again.
+  const down = await cycle(w);
+  t.deepEqual(down.processed, []);
+  t.is((await w.app.db('received_mails').first()).state, 'held');
+  t.false(w.log.lines.some(l => l.event === 'INTAKE_HELD_RETRY'));
+  scanner.down = false;
+  const back = await cycle(w);
+  t.deepEqual(back.processed.map(p => [p.received, p.outcome]), [[q.received_mail_id, 'registered']]);
+  const row = await w.app.db('received_mails').first();
+  t.deepEqual([row.state, row.attempts], ['done', 1]);
+  t.is((await w.app.db('register_entries')).length, 1);
+  t.true(w.log.lines.some(l => l.event === 'INTAKE_HELD_RETRY'));
+  // Finished: the next cycle has nothing more to take.
+  t.deepEqual((await cycle(w)).processed, []);
+});
+
+test('a held mail still in the inbox is taken once per cycle, from the inbox, not a second time from the store', async t => {
+  const { w, scanner } = await open(t, 'quarantine');
+  scanner.down = true;
+  inbox(w).deliver(await cleanDoc(8));
+  await cycle(w);
+  scanner.down = false;
+  const back = await cycle(w);
+  t.deepEqual(back.processed.map(p => p.outcome), ['registered']);
+  t.false(w.log.lines.some(l => l.event === 'INTAKE_HELD_RETRY'));
+  t.is((await w.app.db('register_entries')).length, 1);
 });
