@@ -10,7 +10,7 @@ import { quarantineConflict } from './message-id-conflict.js';
 import type { IntakeDeps } from './deps.js';
 import { downloadOne, knownFinished, listInbox, recordOne, type Fetched } from './fetch.js';
 import type { Prepared } from './prepare.js';
-import { retryHeldElsewhere } from './held-retry.js';
+import { retryHeldElsewhere, warnLongHeld } from './held-retry.js';
 import { prepareStored, processReceived, type ProcessOutcome } from './process.js';
 import { intakeWindow, unwrap, type WindowSlot, type WindowStages } from './window.js';
 
@@ -100,6 +100,8 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
     // Held mails that left the inbox (retried from the quarantine): from their stored raw bytes.
     const seen = new Set(report.processed.map(p => p.received));
     await retryHeldElsewhere(deps, agency, seen, row => takeStored(deps, agency, row, report));
+    // Those still held: an alert once each past scan.heldWarnAfterMinutes (docs/hostile-input.md §Scanning).
+    await warnLongHeld(deps, agency);
   } catch (err) {
     cycleError = describeError(err);
     throw err;

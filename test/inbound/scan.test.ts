@@ -9,6 +9,7 @@ import anyTest, { type TestFn } from 'ava';
 import { runIntakeCycle } from '../../src/inbound/pipeline.js';
 import { closeQuarantined, retryQuarantined } from '../../src/inbound/quarantine-actions.js';
 import { documentPdf, documentMail } from '../helpers/documents.js';
+import { runDigest } from '../../src/register/digest.js';
 import { FakeScanner } from '../helpers/fake-scanner.js';
 import { A, B, openWorld, stepClock, type World } from '../helpers/world.js';
 
@@ -152,4 +153,39 @@ test('a held mail still in the inbox is taken once per cycle, from the inbox, no
   t.deepEqual(back.processed.map(p => p.outcome), ['registered']);
   t.false(w.log.lines.some(l => l.event === 'INTAKE_HELD_RETRY'));
   t.is((await w.app.db('register_entries')).length, 1);
+});
+
+test('a document held longer than scan.heldWarnAfterMinutes raises INTAKE_HELD_LONG once, with a notice to the clerk, and is in the daily digest', async t => {
+  const clock = stepClock('2026-11-20T03:00:00Z');
+  const w = (t.context.w = await openWorld(['soyte'], { clock, overrides: { scan: { mode: 'quarantine', socket: '/nonexistent/clamd.sock', heldWarnAfterMinutes: 30 } } }));
+  const scanner = new FakeScanner();
+  w.app.ports.scanner = scanner;
+  scanner.down = true;
+  inbox(w).deliver(await cleanDoc(9));
+  await cycle(w);
+  const notices = () => w.app.db('outbox').where({ kind: 'notice' }).select();
+  const heldLong = async () => (await w.app.db('events').where({ event: 'INTAKE_HELD_LONG' })).length;
+  clock.advance(29 * 60_000);
+  await cycle(w);
+  t.is(await heldLong(), 0, 'not yet: 29 minutes');
+  clock.advance(2 * 60_000);
+  await cycle(w);
+  await cycle(w);
+  t.is(await heldLong(), 1, 'once, however many cycles follow');
+  t.is(w.log.lines.filter(l => l.event === 'INTAKE_HELD_LONG').length, 1);
+  const [notice] = await notices();
+  t.regex(notice.subject, /chờ quét mã độc quá 30 phút/u);
+  t.regex(JSON.parse(notice.message).text, /Thư nhận lúc: .*20\/11\/2026/u);
+  // The daily digest (16:00 in Vietnam) counts it while it is held.
+  clock.set('2026-11-20T09:00:00Z');
+  t.is(await runDigest(w.app), 1);
+  const digest = (await notices()).find(n => /Tổng hợp ngày/u.test(n.subject));
+  t.regex(JSON.parse(digest.message).text, /Văn bản đến chờ quét mã độc, chưa vào sổ: 1 \(thư đến sớm nhất lúc .*20\/11\/2026/u);
+  // Registered once the scanner is back: the next digest no longer lists it.
+  scanner.down = false;
+  t.deepEqual((await cycle(w)).processed.map(p => p.outcome), ['registered']);
+  clock.set('2026-11-21T09:00:00Z');
+  t.is(await runDigest(w.app), 1);
+  const next = (await notices()).find(n => /Tổng hợp ngày 21/u.test(n.subject));
+  t.notRegex(JSON.parse(next.message).text, /chờ quét mã độc/u);
 });
