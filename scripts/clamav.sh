@@ -10,7 +10,9 @@
 #   status  exit 0 if the clamd of DIR is running and answers PING
 #   env     print CLAMAV_SOCKET=DIR/run/clamd.sock
 #
-# knobs (environment): CLAMAV_DIR (default /tmp/edoc-clamav), CLAMAV_INSTALL=no (never run apt).
+# knobs (environment): CLAMAV_DIR (default /tmp/edoc-clamav), CLAMAV_INSTALL=no (never run apt),
+#   CLAMAV_STREAM_MAX (clamd's StreamMaxLength and MaxFileSize, default 128M: above our largest file,
+#   see docs/hostile-input.md §Scanning; tests set it small to see clamd's size-limit answer).
 set -euo pipefail
 umask 022
 
@@ -34,6 +36,8 @@ LOG=$DIR/log
 SOCK=$RUN/clamd.sock
 PIDFILE=$RUN/clamd.pid
 CLAMD=/usr/sbin/clamd
+STREAM_MAX=${CLAMAV_STREAM_MAX:-128M}
+[[ "$STREAM_MAX" =~ ^[0-9]+[KM]?$ ]] || die "CLAMAV_STREAM_MAX '$STREAM_MAX' must be a number with an optional K or M"
 
 # The test signatures (ClamAV "ndb" body signatures: Name:TargetType:Offset:HexSignature).
 CUSTOM_TEXT='EDOC-BRIDGE-CLAMAV-TEST-SIGNATURE-7F3A'
@@ -96,7 +100,12 @@ TemporaryDirectory $DIR/tmp
 LogFile $LOG/clamd.log
 LogTime yes
 Foreground no
-StreamMaxLength 100M
+# Our largest file is 64 MiB (a ZIP entry; a mail is at most 60 MiB): 128M leaves room. MaxFileSize
+# equal to it, since a file over MaxFileSize would be answered OK unscanned; MaxScanSize counts the
+# unpacked content of archives and PDFs too.
+StreamMaxLength $STREAM_MAX
+MaxFileSize $STREAM_MAX
+MaxScanSize 512M
 MaxThreads 4
 SelfCheck 3600
 CONF

@@ -54,7 +54,8 @@ export const ERROR_CODES = {
 
   // Malware scanning (docs/hostile-input.md §Scanning)
   SCANNER_UNAVAILABLE: code('The malware scanner (clamd) cannot be reached or did not answer in time', { http: 503, retry: true }),
-  SCANNER_FAILED: code('The malware scanner answered with an error (e.g. stream size limit)', { retry: true }),
+  SCANNER_FAILED: code('The malware scanner answered with an error', { retry: true }),
+  SCANNER_SIZE_LIMIT: code("The file is larger than the malware scanner accepts (clamd's StreamMaxLength); retrying does not help"),
 
   // Web app and API (src/web/; docs/security.md)
   AUTH_REQUIRED: code('Login or API token required, or it is not valid', { http: 401 }),

@@ -31,6 +31,8 @@ export const EVENTS = {
   INTAKE_MESSAGE_ID_CONFLICT: 'Mail with the Message-ID of another mail but different content; quarantined, clerk notified',
   INTAKE_MALWARE_FOUND: 'Malware found in a document mail; quarantined and refused with 02',
   INTAKE_HELD_FOR_SCAN: 'Document mail held: the malware scanner is unavailable; retried next cycle',
+  INTAKE_HELD_LONG: 'A document has been held for the malware scanner longer than scan.heldWarnAfterMinutes since it arrived; once per mail, with a notice to the clerk',
+  INTAKE_HELD_RETRY: 'A held mail that is not in the inbox (retried from the quarantine) is taken again from its stored raw bytes, the scanner answering',
   INTAKE_MOVED: 'Mail moved out of the inbox after commit',
   INTAKE_MOVE_FAILED: 'Mail could not be moved; will retry',
   INTAKE_MOVE_HELD: 'Mail copied to its folder but left in the inbox flagged deleted: other mail there is flagged deleted and the server lacks UIDPLUS',

@@ -30,6 +30,7 @@ const behaviour: Array<[ErrorCode, 1 | 2, number, boolean]> = [
   ['MAIL_UNPARSEABLE', 1, 400, false],
   ['SCANNER_UNAVAILABLE', 1, 503, true],
   ['SCANNER_FAILED', 1, 500, true],
+  ['SCANNER_SIZE_LIMIT', 1, 500, false],
   ['AUTH_REQUIRED', 1, 401, false],
   ['FORBIDDEN', 1, 403, false],
   ['CSRF_REFUSED', 1, 403, false],

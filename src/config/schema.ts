@@ -275,6 +275,8 @@ export const configSchema = z
         socket: z.string().min(1).optional(),
         /** Deadline for one file's scan, connect to answer. */
         timeoutMs: z.number().int().positive().default(30_000),
+        /** A document held for the scanner longer than this since it arrived raises INTAKE_HELD_LONG once (a notice to the clerk). */
+        heldWarnAfterMinutes: z.number().int().positive().default(60),
       })
       .strict()
       .refine(s => s.mode === undefined || s.mode === 'off' || !!s.socket, { message: 'scan.mode warn or quarantine needs scan.socket' })

@@ -140,6 +140,12 @@ export async function holdReceived(db: Db, id: number, reason: string): Promise<
     .update({ state: 'held', last_error: reason.slice(0, 4000), preparing_since: null, attempts: db.raw('CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END') });
 }
 
+/** An agency's mails held for the scanner, oldest first (the intake retries those that left the inbox). */
+export async function listHeld(db: Db, agencyCode: string): Promise<ReceivedRow[]> {
+  const rows = await db('received_mails').where({ agency_code: agencyCode, state: 'held' }).orderBy('id');
+  return rows.map(r => normalise(r)!);
+}
+
 /** Mails held for the scanner, per agency (the health page). */
 export async function heldCounts(db: Db): Promise<Array<{ agency_code: string; n: number; oldest: string }>> {
   const rows = await db('received_mails').where({ state: 'held' }).groupBy('agency_code').select('agency_code').count('* as n').min('received_at as oldest');

@@ -17,6 +17,7 @@ export const QUARANTINE_REASONS: Record<string, string> = {
   PREPARE_INTERRUPTED: 'Hệ thống dừng đột ngột khi đang đọc thư này; thư được cách ly để không làm nghẽn hộp thư, thư gốc được lưu.',
   MESSAGE_ID_CONFLICT: 'Thư có cùng mã thư (Message-ID) với một thư đã nhận nhưng nội dung khác; cần văn thư xem xét.',
   MALWARE_FOUND: 'Tệp đính kèm chứa mã độc; văn bản không được tiếp nhận và đã báo lại nơi gửi.',
+  SCAN_TOO_LARGE: 'Tệp quá lớn để quét mã độc; văn bản chưa được tiếp nhận, thư gốc được lưu. Người quản trị kiểm tra tệp bằng cách khác rồi chuyển cho văn thư.',
 };
 
 /** What intake saw of a mail: recorded on its received row. */

@@ -10,6 +10,7 @@ import { quarantineConflict } from './message-id-conflict.js';
 import type { IntakeDeps } from './deps.js';
 import { downloadOne, knownFinished, listInbox, recordOne, type Fetched } from './fetch.js';
 import type { Prepared } from './prepare.js';
+import { retryHeldElsewhere, warnLongHeld } from './held-retry.js';
 import { prepareStored, processReceived, type ProcessOutcome } from './process.js';
 import { intakeWindow, unwrap, type WindowSlot, type WindowStages } from './window.js';
 
@@ -96,6 +97,11 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
       }
     }
     report.moved += await moveFinished(deps, agency, mailbox, finished);
+    // Held mails that left the inbox (retried from the quarantine): from their stored raw bytes.
+    const seen = new Set(report.processed.map(p => p.received));
+    await retryHeldElsewhere(deps, agency, seen, row => takeStored(deps, agency, row, report));
+    // Those still held: an alert once each past scan.heldWarnAfterMinutes (docs/hostile-input.md §Scanning).
+    await warnLongHeld(deps, agency);
   } catch (err) {
     cycleError = describeError(err);
     throw err;
@@ -161,6 +167,19 @@ async function takeIn(deps: IntakeDeps, agency: HostedAgency, slot: WindowSlot, 
     report.failed.push({ uid: item.uid, error });
     await countFailure(deps, agency, receivedId, error);
     return undefined;
+  }
+}
+
+/** A held mail that is not in the inbox, taken from its stored raw bytes; its outcome is reported with the UID it had. */
+async function takeStored(deps: IntakeDeps, agency: HostedAgency, row: ReceivedRow, report: IntakeReport): Promise<void> {
+  const uid = row.uid ?? 0;
+  try {
+    const outcome = row.preparing_since ? await stopMail(deps, agency, row, 'interrupted') : await processReceived(deps, agency, row, await prepareCounted(deps, row));
+    report.processed.push({ uid, received: row.id, ...outcome });
+  } catch (err) {
+    const error = describeError(err);
+    report.failed.push({ uid, error });
+    await countFailure(deps, agency, row.id, error);
   }
 }
 

@@ -29,6 +29,11 @@ const registerOrRefuse: Route = async (deps, { agency, row, prepared, sender, se
     deps.ports.log.warn('INTAKE_HELD_FOR_SCAN', { agency: agency.code, received: row.id, detail: scan.detail });
     return { outcome: 'held-for-scan', kind: seen.kind, detail: scan.reasonCode };
   }
+  if (scan.action === 'quarantine' && scan.reasonCode === 'SCAN_TOO_LARGE') {
+    // Not refused: the operator scans it by other means and releases it (docs/hostile-input.md §Scanning).
+    await commitQuarantine(deps, agency, row, scan.reasonCode, scan.detail, seen);
+    return { outcome: 'quarantined', kind: seen.kind, detail: scan.reasonCode };
+  }
   if (scan.action === 'quarantine') {
     const refusal = { ...doc, decision: { action: 'refuse' as const, reasonCode: scan.reasonCode, reasonVi: scan.refusal.reasonVi } };
     const result = await commitDocument(deps, agency, row, refusal, { quarantine: { reasonCode: scan.reasonCode, detail: scan.detail } });

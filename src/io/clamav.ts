@@ -30,6 +30,13 @@ export type ClamdOptions = {
 /** A Scanner talking to clamd at `opts.socket`. */
 export function clamdScanner(opts: ClamdOptions): Scanner {
   const chunk = opts.chunkBytes ?? 64 * 1024;
+  const ping = async (): Promise<boolean> => {
+    try {
+      return (await command(opts, [Buffer.from('zPING\0', 'latin1')])) === 'PONG';
+    } catch {
+      return false;
+    }
+  };
   return {
     async scan(content) {
       const parts: Buffer[] = [Buffer.from('zINSTREAM\0', 'latin1')];
@@ -40,15 +47,19 @@ export function clamdScanner(opts: ClamdOptions): Scanner {
         parts.push(len, piece);
       }
       parts.push(Buffer.alloc(4));
-      return parseScanReply(await command(opts, parts));
-    },
-    async ping() {
       try {
-        return (await command(opts, [Buffer.from('zPING\0', 'latin1')])) === 'PONG';
-      } catch {
-        return false;
+        return parseScanReply(await command(opts, parts));
+      } catch (err) {
+        // clamd may close before its size-limit answer is read (the write fails first, and the
+        // socket is gone with the answer in it). It closes an INSTREAM mid-stream for nothing
+        // else, so when it still answers PING the stream was too long (docs/hostile-input.md §Scanning).
+        if (err instanceof BridgeError && err.details?.midStream && (await ping())) {
+          throw new BridgeError('SCANNER_SIZE_LIMIT', `clamd closed the stream of ${content.length} bytes before its end (its StreamMaxLength) and answers PING`, { cause: err });
+        }
+        throw err;
       }
     },
+    ping,
   };
 }
 
@@ -65,6 +76,8 @@ export function parseScanReply(reply: string): ScanResult {
   if (/^stream: OK$/u.test(reply)) return { infected: false };
   const found = /^stream: (.+) FOUND$/u.exec(reply);
   if (found) return { infected: true, signature: found[1]! };
+  // clamd's answer once the stream passes its StreamMaxLength (docs/hostile-input.md §Scanning): the file will never be scanned there.
+  if (/INSTREAM size limit exceeded/iu.test(reply)) throw new BridgeError('SCANNER_SIZE_LIMIT', `clamd: ${reply}`, { details: { reply } });
   throw new BridgeError('SCANNER_FAILED', `clamd: ${reply || '(empty answer)'}`, { details: { reply } });
 }
 
@@ -74,6 +87,8 @@ function command(opts: ClamdOptions, parts: Buffer[]): Promise<string> {
     const socket = connect(opts.socket);
     const chunks: Buffer[] = [];
     let done = false;
+    let connected = false;
+    let written = false;
     const finish = (err: Error | null, value?: string): void => {
       if (done) return;
       done = true;
@@ -84,9 +99,11 @@ function command(opts: ClamdOptions, parts: Buffer[]): Promise<string> {
     };
     const timer = setTimeout(() => finish(new BridgeError('SCANNER_UNAVAILABLE', `clamd at ${opts.socket} did not answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
     socket.on('connect', () => {
+      connected = true;
       // Written in order with back-pressure; clamd may answer early (size limit) and close.
       (async () => {
         for (const p of parts) if (!socket.write(p)) await new Promise(r => socket.once('drain', r));
+        written = true;
       })().catch(() => undefined);
     });
     socket.on('data', d => {
@@ -95,10 +112,18 @@ function command(opts: ClamdOptions, parts: Buffer[]): Promise<string> {
       const nul = all.indexOf(0);
       if (nul >= 0) finish(null, all.subarray(0, nul).toString('utf8').trim());
     });
-    socket.on('end', () => finish(null, Buffer.concat(chunks).toString('utf8').replace(/\0/gu, '').trim()));
+    socket.on('end', () => {
+      const answer = Buffer.concat(chunks).toString('utf8').replace(/\0/gu, '').trim();
+      if (!answer && !written) finish(new BridgeError('SCANNER_UNAVAILABLE', `clamd at ${opts.socket} closed the connection before the end of the stream`, { details: { midStream: true } }));
+      else finish(null, answer);
+    });
     socket.on('error', err => {
+      // clamd answers the size limit and closes while we still write (EPIPE, ECONNRESET): its answer wins.
+      const answered = Buffer.concat(chunks).toString('utf8').replace(/\0/gu, '').trim();
+      if (answered) return finish(null, answered);
       const code = (err as NodeJS.ErrnoException).code;
-      finish(new BridgeError('SCANNER_UNAVAILABLE', `clamd at ${opts.socket} unreachable: ${code ?? err.message}`, { cause: err, details: { code } }));
+      const midStream = connected && (code === 'EPIPE' || code === 'ECONNRESET');
+      finish(new BridgeError('SCANNER_UNAVAILABLE', `clamd at ${opts.socket} unreachable: ${code ?? err.message}`, { cause: err, details: { code, midStream } }));
     });
   });
 }

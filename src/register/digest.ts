@@ -2,9 +2,10 @@ import type { HostedAgency } from '../config/schema.js';
 import type { Db } from '../db/connect.js';
 import { chainHead } from '../db/event-chain.js';
 import { appendEvent } from '../db/events.js';
+import { heldCounts } from '../db/received.js';
 import { dayCounts } from '../db/stats.js';
 import { RECIPIENT_STATUS_LABEL, type RecipientStatus } from '../domain/outgoing/recipient-state.js';
-import { vnDate, vnDateDisplay } from '../domain/vn-time.js';
+import { vnDate, vnDateDisplay, vnDateTimeDisplay } from '../domain/vn-time.js';
 import { raiseAlert } from '../outbound/alerts.js';
 import type { Deps } from '../ports.js';
 import { halfYearLines, halfYearReport, previousHalf } from './half-year-report.js';
@@ -16,6 +17,8 @@ export type DigestFacts = {
   held: number;
   refused: number;
   quarantineOpen: number;
+  /** Mails held for the malware scanner, not registered yet, and when the oldest arrived (docs/hostile-input.md §Scanning). */
+  heldForScan: { count: number; oldest?: string };
   outgoingToday: number;
   /** Recipients of this agency's documents, by status, that are not finished. */
   waiting: Array<{ status: string; count: number }>;
@@ -33,7 +36,8 @@ function dayStartIso(now: Date): string {
 
 /** Count what the clerk should know at the end of the day (read-only). */
 export async function digestFacts(db: Db, agency: HostedAgency, now: Date): Promise<DigestFacts> {
-  return { day: vnDateDisplay(now), ...(await dayCounts(db, agency.code, dayStartIso(now), [...FINISHED])) };
+  const held = (await heldCounts(db)).find(h => h.agency_code === agency.code);
+  return { day: vnDateDisplay(now), ...(await dayCounts(db, agency.code, dayStartIso(now), [...FINISHED])), heldForScan: held ? { count: held.n, oldest: held.oldest } : { count: 0 } };
 }
 
 /** The digest as the Vietnamese lines of the notice. */
@@ -43,6 +47,9 @@ function digestText(f: DigestFacts): { message: string; details: string } {
     `- Văn bản đến chờ văn thư xem xét: ${f.held}`,
     `- Văn bản đến bị từ chối hôm nay: ${f.refused}`,
     `- Thư đang cách ly chờ xử lý: ${f.quarantineOpen}`,
+    ...(f.heldForScan.count
+      ? [`- Văn bản đến chờ quét mã độc, chưa vào sổ: ${f.heldForScan.count} (thư đến sớm nhất lúc ${vnDateTimeDisplay(new Date(f.heldForScan.oldest!))}); đề nghị người quản trị kiểm tra máy quét mã độc`]
+      : []),
     `- Văn bản đi đăng ký hôm nay: ${f.outgoingToday}`,
     ...f.waiting.map(w => `- Nơi nhận văn bản đi đang ở trạng thái "${RECIPIENT_STATUS_LABEL[w.status as RecipientStatus] ?? w.status}": ${w.count}`),
     ...(f.auditHead ? [`- Mã kiểm tra nhật ký (SHA-256 của bản ghi số ${f.auditHead.lastId}): ${f.auditHead.hash}`] : []),

@@ -32,8 +32,8 @@ export async function requireClamd(t: ExecutionContext): Promise<string | undefi
   return undefined;
 }
 
-/** Run scripts/clamav.sh CMD DIR (for tests that start and stop a clamd of their own). */
-export function clamavScript(cmd: 'start' | 'stop' | 'status', dir: string): { code: number | null; out: string } {
-  const r = spawnSync('bash', [CLAMAV_SCRIPT, cmd, dir], { encoding: 'utf8', timeout: 120_000 });
+/** Run scripts/clamav.sh CMD DIR (for tests that start and stop a clamd of their own); `env` adds knobs (CLAMAV_STREAM_MAX). */
+export function clamavScript(cmd: 'start' | 'stop' | 'status', dir: string, env: Record<string, string> = {}): { code: number | null; out: string } {
+  const r = spawnSync('bash', [CLAMAV_SCRIPT, cmd, dir], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
