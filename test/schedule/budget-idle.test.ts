@@ -36,8 +36,13 @@ function manualTimers() {
 }
 
 /** Wait until a condition holds (the service works in the background), at most a generous while; the test then asserts it. */
+/**
+ * Wait until the condition holds (the assertions after it say what was expected). Patient: on a
+ * loaded CI machine the services' database work can take many seconds; this is a bound on waiting,
+ * not a timing assertion.
+ */
 async function settle(until: () => Promise<boolean> | boolean): Promise<void> {
-  for (let i = 0; i < 400 && !(await until()); i++) await new Promise(r => setTimeout(r, 25));
+  for (let i = 0; i < 2400 && !(await until()); i++) await new Promise(r => setTimeout(r, 25));
 }
 
 async function fill(w: World, keys: Array<'soyte' | 'ubnd' | 'stc'>): Promise<void> {
