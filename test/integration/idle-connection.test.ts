@@ -6,81 +6,22 @@
  * for the mailbox the whole time (never closed and reopened for a cycle, never a second one).
  */
 import anyTest from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { runCli } from '../helpers/cli.js';
 import { documentPdf, sendMail } from '../helpers/documents.js';
+import { imapRelay } from '../helpers/imap-relay.js';
 import { countMessages, mailServer, mailServerTest, requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
+import { startServiceProcess } from '../helpers/service-process.js';
 import { AGENCIES, configObject, worldEnv } from '../helpers/world.js';
 
 const test = await mailServerTest(anyTest);
-const ENTRY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../helpers/cli-entry.ts');
 
 test.before(async t => {
   await requireMailServer(t);
 });
-
-/** A relay to the server's plain IMAP port that counts the connections through it: ever accepted, open now, most at once. */
-async function countingRelay(): Promise<{ port: number; accepted: () => number; open: () => number; peak: () => number; close(): Promise<void> }> {
-  const srv = mailServer();
-  const sockets = new Set<net.Socket>();
-  let accepted = 0;
-  let open = 0;
-  let peak = 0;
-  const server = net.createServer(client => {
-    accepted++;
-    peak = Math.max(peak, ++open);
-    const upstream = net.connect(srv.imapPort, srv.imapHost);
-    sockets.add(client).add(upstream);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    let ended = false;
-    const end = () => {
-      if (!ended) open--;
-      ended = true;
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    accepted: () => accepted,
-    open: () => open,
-    peak: () => peak,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise(r => server.close(r));
-    },
-  };
-}
-
-/** `edoc-bridge start` in a child process; its JSON log lines (stderr) kept. */
-function startWorker(env: NodeJS.ProcessEnv): { child: ChildProcess; lines: Array<Record<string, unknown>> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'start'], { env: { ...env, EDOC_BRIDGE_LOG_LEVEL: 'debug' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  const lines: Array<Record<string, unknown>> = [];
-  let buf = '';
-  child.stderr!.on('data', d => {
-    buf += d;
-    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      try {
-        lines.push(JSON.parse(line));
-      } catch {
-        lines.push({ raw: line });
-      }
-    }
-  });
-  return { child, lines };
-}
 
 /** Wait until a condition holds, at most a generous while (the test then asserts it). */
 async function until(cond: () => boolean | Promise<boolean>, ms: number): Promise<void> {
@@ -90,7 +31,7 @@ async function until(cond: () => boolean | Promise<boolean>, ms: number): Promis
 test.serial('a start process with one mailbox: mail in several bursts, all registered, one connection to the server the whole time', async t => {
   await resetMailboxes();
   const srv = mailServer();
-  const relay = await countingRelay();
+  const relay = await imapRelay();
   const dir = await mkdtemp(path.join(tmpdir(), 'edoc-idleconn-'));
   const configFile = path.join(dir, 'config.yaml');
   const soyte = AGENCIES.soyte;
@@ -105,7 +46,7 @@ test.serial('a start process with one mailbox: mail in several bursts, all regis
     ),
   );
   const env = { ...worldEnv(srv), EDOC_BRIDGE_CONFIG: configFile };
-  const worker = startWorker(env);
+  const worker = startServiceProcess(env);
   const processed = () => worker.lines.filter(l => l.event === 'INTAKE_CYCLE').reduce((n, l) => n + Number(l.processed ?? 0), 0);
   const cycles = () => worker.lines.filter(l => l.event === 'INTAKE_CYCLE').length;
   try {

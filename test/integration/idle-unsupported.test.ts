@@ -6,11 +6,11 @@
  * what breaks IDLE).
  */
 import anyTest from 'ava';
-import net from 'node:net';
 import type { Timers } from '../../src/schedule/timers.js';
 import { startService } from '../../src/service.js';
 import { documentPdf, sendMail } from '../helpers/documents.js';
-import { mailServer, mailServerTest, requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
+import { imapRelay, withoutIdle } from '../helpers/imap-relay.js';
+import { mailServerTest, requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
 import { AGENCIES, openWorld } from '../helpers/world.js';
 
 const test = await mailServerTest(anyTest);
@@ -19,38 +19,6 @@ test.before(async t => {
   await requireMailServer(t);
 });
 
-/** A relay to the server's plain IMAP port; `strip` removes IDLE from every CAPABILITY line it passes. */
-async function relay(strip: boolean): Promise<{ port: number; close(): Promise<void> }> {
-  const srv = mailServer();
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer(client => {
-    const upstream = net.connect(srv.imapPort, srv.imapHost);
-    sockets.add(client).add(upstream);
-    client.pipe(upstream);
-    let pending = '';
-    upstream.on('data', (d: Buffer) => {
-      pending += d.toString('latin1');
-      const cut = pending.lastIndexOf('\n') + 1;
-      const whole = pending.slice(0, cut);
-      pending = pending.slice(cut);
-      client.write(Buffer.from(strip ? whole.replace(/^(.*CAPABILITY.*)$/gm, line => line.replace(/ IDLE\b/g, '')) : whole, 'latin1'));
-    });
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise(r => server.close(r));
-    },
-  };
-}
 
 /** Poll timers fired by the test; everything else never fires. */
 function pollTimers() {
@@ -69,7 +37,7 @@ function pollTimers() {
 for (const strip of [true, false]) {
   test.serial(strip ? 'no IDLE offered: IDLE_UNSUPPORTED, and mail is taken in by the mailbox’s own poll' : 'the same relay with IDLE offered: IDLE_START', async t => {
     await resetMailboxes();
-    const r = await relay(strip);
+    const r = await imapRelay(strip ? { rewrite: withoutIdle } : {});
     const soyte = AGENCIES.soyte;
     const w = await openWorld(['soyte'], {
       server: true,

@@ -5,11 +5,9 @@
  * and answered exactly once. Then a small IMAP budget with more mailboxes than it allows.
  */
 import anyTest from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { runCycle } from '../../src/cycle.js';
 import type { Ports } from '../../src/ports.js';
@@ -17,50 +15,14 @@ import { runCli } from '../helpers/cli.js';
 import { documentPdf, sendMail } from '../helpers/documents.js';
 import { countMessages, mailServer, mailServerTest, requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
 import { createTestDatabase } from '../helpers/db.js';
+import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
 import { AGENCIES, configObject, openWorld, worldEnv } from '../helpers/world.js';
 
 const test = await mailServerTest(anyTest);
-const ENTRY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../helpers/cli-entry.ts');
 
 test.before(async t => {
   await requireMailServer(t);
 });
-
-type Worker = { child: ChildProcess; lines: Array<Record<string, unknown>>; waitFor(pred: (l: Record<string, unknown>) => boolean, ms: number): Promise<Record<string, unknown>> };
-
-/** `edoc-bridge start` in a child process; its JSON log lines (stderr) kept. */
-function startWorker(env: NodeJS.ProcessEnv): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'start'], { env: { ...env, EDOC_BRIDGE_LOG_LEVEL: 'debug' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  const lines: Array<Record<string, unknown>> = [];
-  const waiters: Array<() => void> = [];
-  let buf = '';
-  child.stderr!.on('data', d => {
-    buf += d;
-    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      try {
-        lines.push(JSON.parse(line));
-      } catch {
-        lines.push({ raw: line });
-      }
-      waiters.splice(0).forEach(w => w());
-    }
-  });
-  const waitFor: Worker['waitFor'] = (pred, ms) =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`not logged within ${ms} ms; last lines: ${JSON.stringify(lines.slice(-5))}`)), ms);
-      const check = () => {
-        const hit = lines.find(pred);
-        if (hit) {
-          clearTimeout(timer);
-          resolve(hit);
-        } else waiters.push(check);
-      };
-      check();
-    });
-  return { child, lines, waitFor };
-}
 
 test.serial('a worker killed with SIGKILL mid-cycle: the other takes its mailbox within 30 s; no mail lost or registered twice', async t => {
   await resetMailboxes();
@@ -71,13 +33,13 @@ test.serial('a worker killed with SIGKILL mid-cycle: the other takes its mailbox
   const database = await createTestDatabase(dir);
   await writeFile(configFile, stringify(configObject(dir, ['soyte'], { server: srv, database: database.settings, overrides: { http: { port: 0 } } })));
   const env = { ...worldEnv(srv), EDOC_BRIDGE_CONFIG: configFile };
-  const workers: Worker[] = [];
+  const workers: ServiceProcess[] = [];
   try {
-    const a = startWorker(env);
+    const a = startServiceProcess(env);
     workers.push(a);
     const aStart = await a.waitFor(l => l.event === 'SERVICE_START', 30_000);
     t.deepEqual(aStart.owned, [AGENCIES.soyte.code], 'the first worker owns the mailbox');
-    const b = startWorker(env);
+    const b = startServiceProcess(env);
     workers.push(b);
     const bStart = await b.waitFor(l => l.event === 'SERVICE_START', 30_000);
     t.deepEqual(bStart.owned, [], 'the second finds it owned');
