@@ -9,9 +9,12 @@ import { mailServer } from './mailserver.js';
 
 export type ImapRelay = { port: number; accepted(): number; open(): number; peak(): number; close(): Promise<void> };
 
-/** `rewrite` gets whole lines (latin1) from the server; without it the bytes pass unchanged. */
-export async function imapRelay(opts: { rewrite?: (lines: string) => string } = {}): Promise<ImapRelay> {
-  const srv = mailServer();
+/**
+ * `rewrite` gets whole lines (latin1) from the server; without it the bytes pass unchanged.
+ * `target`: another server's plain IMAP port (default the test Dovecot's).
+ */
+export async function imapRelay(opts: { rewrite?: (lines: string) => string; target?: { host: string; port: number } } = {}): Promise<ImapRelay> {
+  const srv = opts.target ?? { host: mailServer().imapHost, port: mailServer().imapPort };
   const sockets = new Set<net.Socket>();
   let accepted = 0;
   let open = 0;
@@ -19,7 +22,7 @@ export async function imapRelay(opts: { rewrite?: (lines: string) => string } = 
   const server = net.createServer(client => {
     accepted++;
     peak = Math.max(peak, ++open);
-    const upstream = net.connect(srv.imapPort, srv.imapHost);
+    const upstream = net.connect(srv.port, srv.host);
     sockets.add(client).add(upstream);
     client.pipe(upstream);
     const { rewrite } = opts;

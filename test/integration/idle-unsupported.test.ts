@@ -6,10 +6,10 @@
  * what breaks IDLE).
  */
 import anyTest from 'ava';
-import type { Timers } from '../../src/schedule/timers.js';
 import { startService } from '../../src/service.js';
 import { documentPdf, sendMail } from '../helpers/documents.js';
 import { imapRelay, withoutIdle } from '../helpers/imap-relay.js';
+import { pollTimers } from '../helpers/poll-timers.js';
 import { mailServerTest, requireMailServer, resetMailboxes, waitForMessages } from '../helpers/mailserver.js';
 import { AGENCIES, openWorld } from '../helpers/world.js';
 
@@ -19,20 +19,6 @@ test.before(async t => {
   await requireMailServer(t);
 });
 
-
-/** Poll timers fired by the test; everything else never fires. */
-function pollTimers() {
-  const polls: Array<{ ms: number; fn: () => void; on: boolean }> = [];
-  const timers: Timers = {
-    after: (_ms, fn) => (fn(), () => undefined),
-    every: (ms, fn) => {
-      const e = { ms, fn, on: true };
-      polls.push(e);
-      return () => void (e.on = false);
-    },
-  };
-  return { timers, fire: (ms: number) => polls.filter(p => p.on && p.ms === ms).forEach(p => p.fn()), has: (ms: number) => polls.some(p => p.on && p.ms === ms) };
-}
 
 for (const strip of [true, false]) {
   test.serial(strip ? 'no IDLE offered: IDLE_UNSUPPORTED, and mail is taken in by the mailbox’s own poll' : 'the same relay with IDLE offered: IDLE_START', async t => {
