@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 
-echo "== typecheck"
+echo "== typecheck [${SECONDS} s in]"
 npx tsc -p tsconfig.json --noEmit
 
 export MAILSRV_DIR="${MAILSRV_DIR:-/tmp/edoc-mailsrv}"
@@ -50,16 +50,16 @@ trap cleanup EXIT
 
 log=$(mktemp)
 status=0
-echo "== unit tests"
+echo "== unit tests [${SECONDS} s in]"
 npx ava 2>&1 | tee -a "$log" || status=1
-echo "== integration tests (real Postfix + Dovecot in $MAILSRV_DIR)"
+echo "== integration tests (real Postfix + Dovecot in $MAILSRV_DIR) [${SECONDS} s in]"
 npx ava --config ava.integration.config.js 2>&1 | tee -a "$log" || status=1
-echo "== browser tests (Debian's Chromium; the journey also uses the mail servers)"
+echo "== browser tests (Debian's Chromium; the journey also uses the mail servers) [${SECONDS} s in]"
 npx ava --config ava.browser.config.js 2>&1 | tee -a "$log" || status=1
 if [ "${EDOC_TEST_PG:-yes}" != no ]; then
-  echo "== PostgreSQL pass: repositories and pipelines (cluster in $PG_DIR)"
+  echo "== PostgreSQL pass: repositories and pipelines (cluster in $PG_DIR) [${SECONDS} s in]"
   EDOC_TEST_DB=pg npx ava --config ava.pg.config.js 2>&1 | tee -a "$log" || status=1
-  echo "== PostgreSQL pass: integration tests"
+  echo "== PostgreSQL pass: integration tests [${SECONDS} s in]"
   EDOC_TEST_DB=pg npx ava --config ava.integration.config.js 2>&1 | tee -a "$log" || status=1
 else
   echo "error: EDOC_TEST_PG=no: the PostgreSQL pass did not run" >&2
@@ -74,6 +74,7 @@ failed=$(count failed)
 skipped=$(count skipped)
 todo=$(count todo)
 rm -f "$log"
+echo "== done [${SECONDS} s in all]"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped, ${todo} todo"
 if [ "$skipped" -gt 0 ] || [ "$todo" -gt 0 ]; then
   echo "error: ${skipped} skipped and ${todo} todo test(s): every test must run" >&2
