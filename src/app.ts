@@ -46,7 +46,7 @@ export type App = IntakeDeps & {
  */
 const openImapMailbox = (log: Ports['log']): Ports['openMailbox'] => async agency => (await import('./io/imap.js')).openImapMailbox(agency, log);
 const watchImapMailbox = (log: Ports['log']): Ports['watchMailbox'] => (agency, folder, onNew, onError, events) => {
-  const watch = import('./io/imap.js').then(m => m.watchMailbox(agency, folder, onNew, onError, events, log));
+  const watch = import('./io/imap-watch.js').then(m => m.watchMailbox(agency, folder, onNew, onError, events, log));
   return { stop: async () => (await watch).stop(), lend: async () => (await watch).lend() };
 };
 const smtpMailerFor: Ports['mailerFor'] = agency => {

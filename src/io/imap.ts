@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { ImapFlow } from 'imapflow';
 import type { HostedAgency } from '../config/schema.js';
-import { backoffMs } from '../domain/backoff.js';
 import { BridgeError } from '../errors.js';
 import type { Log } from '../log.js';
 import { describeFolderProblems, serverPath, type FolderCheck, type Namespace } from './imap-folders.js';
@@ -77,7 +76,7 @@ export function serverWords(err: unknown): string {
  * `NAMESPACE NIL` imapflow waits on, a stuck proxy) costs one timeout, never a hung cycle. On
  * expiry the connection is closed, which also fails the command still waiting inside imapflow.
  */
-function deadline(client: ImapFlow, agency: HostedAgency): Timed {
+export function deadline(client: ImapFlow, agency: HostedAgency): Timed {
   const ms = agency.imap.timeoutSeconds * 1000;
   return async <T>(what: string, run: () => Promise<T>): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
@@ -116,7 +115,7 @@ export async function connectImap(agency: HostedAgency): Promise<ImapFlow> {
 }
 
 /** The personal namespace, from NAMESPACE or (without it) LIST "" "" as imapflow read it at login. */
-function namespaceOf(client: ImapFlow): Namespace {
+export function namespaceOf(client: ImapFlow): Namespace {
   const ns = client.namespace;
   return { prefix: ns?.prefix ?? '', delimiter: ns?.delimiter ?? null };
 }
@@ -194,7 +193,7 @@ export async function openImapMailbox(agency: HostedAgency, log?: Log): Promise<
  * lent to a cycle (watchMailbox). The folders are checked first (IMAP_FOLDER when one is
  * unusable); every command has its deadline; `close()` releases the folder, then `done`.
  */
-async function mailboxOn(client: ImapFlow, agency: HostedAgency, timed: Timed, done: () => Promise<void>, log?: Log): Promise<Mailbox> {
+export async function mailboxOn(client: ImapFlow, agency: HostedAgency, timed: Timed, done: () => Promise<void>, log?: Log): Promise<Mailbox> {
   const probe = await probeWith(client, agency, timed, log);
   const problems = describeFolderProblems(probe.folders);
   if (problems.length) {
@@ -256,142 +255,6 @@ async function mailboxOn(client: ImapFlow, agency: HostedAgency, timed: Timed, d
       release?.();
       release = undefined;
       await done();
-    },
-  };
-}
-
-/** What an IDLE listener reports besides new mail: IDLE running (with the folder's UIDNEXT), or no IDLE on this server. */
-export type WatchEvents = { ready?(info: { uidNext: number }): void; unsupported?(): void };
-
-/** A running IDLE listener: stop it, or lend its connection to the mailbox's cycle. */
-export type MailboxWatch = {
-  /** Resolves once the connection is closed (after a lent cycle has given it back). */
-  stop(): Promise<void>;
-  /**
-   * The listener's own connection as a Mailbox port for one cycle (docs/mail.md §IDLE and
-   * polling): IDLE ends with the cycle's first command and resumes when the cycle closes it.
-   * Waits for a listener logging in; null while it is not IDLE (backing off, lent already, stopped).
-   */
-  lend(): Promise<Mailbox | null>;
-};
-
-/**
- * Watch a folder with IDLE and call `onNew` when EXISTS grows; reconnects with a growing delay
- * and jitter. The mailbox's cycle borrows this connection (`lend`) instead of opening a second
- * one (one connection per mailbox, docs/operations.md §Workers); a failure on it closes the
- * connection and the listener reconnects as after any other. A server without IDLE is reported
- * once (`unsupported`) and the listener ends: the mailbox is polled.
- */
-export function watchMailbox(
-  agency: HostedAgency,
-  folder: string,
-  onNew: () => void,
-  onError: (err: unknown) => void,
-  events: WatchEvents = {},
-  log?: Log,
-): MailboxWatch {
-  let stopped = false;
-  let client: ImapFlow | undefined;
-  let wake: (() => void) | undefined;
-  /** Set while IDLE runs on a selected folder: a cycle may borrow the connection. */
-  let listening = false;
-  /** Resolves when the cycle that borrowed the connection gives it back. */
-  let lent: Promise<void> | undefined;
-  /** The connection being made: resolves once it listens or has failed (a cycle asking meanwhile waits for it). */
-  let connecting: Promise<void> | undefined;
-  const loop = async () => {
-    let failures = 0;
-    while (!stopped) {
-      let connected!: () => void;
-      connecting = new Promise<void>(r => (connected = r));
-      try {
-        client = await connectImap(agency);
-        if (stopped) {
-          // Stopped while logging in: this connection is closed below, and no other opens.
-          throw new Error('stopped');
-        }
-        // The configured name mapped to the server's namespace and separator (docs/mail.md §IMAP servers).
-        // Selected read-write, as the cycle selects it: a borrowing cycle needs no second SELECT.
-        const path = serverPath(folder, namespaceOf(client));
-        const mb = await client.mailboxOpen(path);
-        if (!client.capabilities.has('IDLE')) {
-          await client.logout().catch(() => client?.close());
-          client = undefined;
-          events.unsupported?.();
-          connected();
-          return; // polled on the mailbox's own schedule
-        }
-        client.on('exists', () => onNew());
-        failures = 0;
-        events.ready?.({ uidNext: Number(mb.uidNext) });
-        listening = true;
-        connected();
-        while (!stopped && client.usable) {
-          if (lent) {
-            await lent;
-            // The cycle may have left another folder selected: back to ours, and mail that came meanwhile asks for a cycle.
-            if (!stopped && client.usable && (!client.mailbox || client.mailbox.path !== path)) {
-              const again = await deadline(client, agency)(`SELECT ${path}`, () => client!.mailboxOpen(path));
-              events.ready?.({ uidNext: Number(again.uidNext) });
-            }
-          } else await client.idle();
-        }
-      } catch (err) {
-        if (!stopped) onError(err);
-        failures++;
-      }
-      listening = false;
-      connected();
-      connecting = undefined;
-      if (lent) await lent; // a cycle still on this connection ends first (its commands fail once it is closed)
-      try {
-        client?.close();
-      } catch {
-        /* already closed */
-      }
-      client = undefined;
-      if (!stopped)
-        await new Promise<void>(r => {
-          const timer = setTimeout(r, backoffMs(Math.max(failures, 1), Math.random()));
-          wake = () => {
-            clearTimeout(timer);
-            r();
-          };
-        });
-    }
-  };
-  const done = loop();
-  return {
-    async lend() {
-      // A listener still logging in (the service's first cycle comes at once) is waited for, not doubled.
-      if (!listening) await connecting;
-      const c = client;
-      if (stopped || !listening || lent || !c?.usable) return null;
-      let giveBack!: () => void;
-      // Set before the first command: the loop must not start IDLE again while the cycle works.
-      lent = new Promise<void>(r => (giveBack = r));
-      const back = async () => {
-        lent = undefined;
-        giveBack();
-      };
-      try {
-        return await mailboxOn(c, agency, deadline(c, agency), back, log);
-      } catch (err) {
-        await back();
-        throw err;
-      }
-    },
-    async stop() {
-      stopped = true;
-      wake?.();
-      await lent; // a lent cycle finishes its commands before the connection is logged out
-      try {
-        await client?.logout();
-      } catch {
-        // LOGOUT failed (the connection dropped): close the socket instead.
-        client?.close();
-      }
-      await done;
     },
   };
 }

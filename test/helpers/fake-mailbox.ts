@@ -5,7 +5,8 @@
  */
 import { Readable } from 'node:stream';
 import type { HostedAgency } from '../../src/config/schema.js';
-import type { ListedMessage, Mailbox, MailboxWatch, WatchEvents } from '../../src/io/imap.js';
+import type { ListedMessage, Mailbox } from '../../src/io/imap.js';
+import type { MailboxWatch, WatchEvents } from '../../src/io/imap-watch.js';
 
 type Stored = { uid: number; raw: Buffer };
 
