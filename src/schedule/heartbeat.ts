@@ -37,6 +37,7 @@ export function startHeartbeat(
   let owned: string[] = [];
   let beats = 0;
   let inFlight: Promise<ClaimResult | null> | null = null;
+  let queued: Promise<ClaimResult | null> | null = null;
   const once = async (): Promise<ClaimResult | null> => {
     try {
       const now = ports.clock.now();
@@ -56,15 +57,23 @@ export function startHeartbeat(
       return null;
     }
   };
-  // Never two heartbeats at once: a slow database makes the next one wait, not overlap.
-  const tick = () => (inFlight ??= once().finally(() => (inFlight = null)));
+  // Never two heartbeats at once: a slow database makes the next one wait, not overlap. A beat
+  // asked for while one runs follows it (one at most waits), with its own later clock reading: a
+  // beat dropped there could leave a dead worker's mailboxes unserved for one more period.
+  const tick = (): Promise<ClaimResult | null> => {
+    if (!inFlight) return (inFlight = once().finally(() => (inFlight = null)));
+    return (queued ??= inFlight.then(() => {
+      queued = null;
+      return tick();
+    }));
+  };
   const cancel = (opts.timers ?? realTimers).every(config.workers.heartbeatSeconds * 1000, () => void tick());
   return {
     tick,
     owned: () => owned,
     async stop(retire = true) {
       cancel();
-      await inFlight;
+      await (queued ?? inFlight);
       if (retire) await retireWorker(db, me.id, ports.clock.now());
       owned = [];
     },
