@@ -30,7 +30,7 @@ export class FakeMailbox {
   opens = 0;
   /** Called after each call is recorded (a test delivers mail in the middle of a cycle). */
   onCall: (call: MailboxCall) => void = () => undefined;
-  /** Whether the server offers IDLE (GNU Mailutils imap4d does not). */
+  /** Whether the server offers IDLE (one without it: docs/mail.md §IDLE and polling). */
   idle = true;
   /** IDLE listeners: called on each delivery to the inbox. */
   private listeners = new Set<() => void>();

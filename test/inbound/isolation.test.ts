@@ -5,6 +5,7 @@
  * are counted before processing; Message-ID collisions are never silent (docs/mail.md §Dedupe keys).
  */
 import anyTest, { type TestFn } from 'ava';
+import { beginAttempt, endPreparing, recordReceived } from '../../src/db/received.js';
 import { runIntakeCycle, MOVE_AFTER_MS, MOVE_GROUP } from '../../src/inbound/pipeline.js';
 import type { Preparer } from '../../src/inbound/preparer.js';
 import { documentMail } from '../helpers/documents.js';
@@ -92,10 +93,8 @@ test('a mail whose last preparation never returned (the process died on it) is q
   inbox(w).deliver(await doc(8));
   // A first cycle killed while preparing the first mail leaves its row like this (the CLI test kills a real process).
   const raw = await doc(7);
-  await w.app.db('received_mails').insert({
-    agency_code: A.code, message_key: '<cv7@ubnd.vinhlong.test>', message_id: '<cv7@ubnd.vinhlong.test>', raw_sha256: (await w.app.ports.blobs.put(raw)).sha256,
-    raw_size: raw.length, uidvalidity: null, uid: null, state: 'stored', attempts: 1, received_at: '2026-11-20T02:59:00Z', preparing_since: '2026-11-20T02:59:01Z',
-  });
+  const { row: killed } = await recordReceived(w.app.db, { agencyCode: A.code, messageKey: '<cv7@ubnd.vinhlong.test>', messageId: '<cv7@ubnd.vinhlong.test>', rawSha256: (await w.app.ports.blobs.put(raw)).sha256, rawSize: raw.length, uidvalidity: null, uid: null }, new Date('2026-11-20T02:59:00Z'));
+  await beginAttempt(w.app.db, killed.id, new Date('2026-11-20T02:59:01Z'));
   let prepared = 0;
   const inner = w.app.preparer;
   w.app.preparer = { ...inner, prepare: (r, now, hooks) => (prepared++, inner.prepare(r, now, hooks)) } satisfies Preparer;
@@ -169,10 +168,12 @@ test('a mail whose attempts all began and none finished (killed in the commit ea
   const { w } = t.context;
   const raw = await doc(9);
   inbox(w).deliver(raw);
-  await w.app.db('received_mails').insert({
-    agency_code: A.code, message_key: '<cv9@ubnd.vinhlong.test>', message_id: '<cv9@ubnd.vinhlong.test>', raw_sha256: (await w.app.ports.blobs.put(raw)).sha256,
-    raw_size: raw.length, uidvalidity: null, uid: null, state: 'stored', attempts: w.config.limits.maxAttempts, last_error: null, received_at: '2026-11-20T02:50:00Z',
-  });
+  const { row: begun } = await recordReceived(w.app.db, { agencyCode: A.code, messageKey: '<cv9@ubnd.vinhlong.test>', messageId: '<cv9@ubnd.vinhlong.test>', rawSha256: (await w.app.ports.blobs.put(raw)).sha256, rawSize: raw.length, uidvalidity: null, uid: null }, new Date('2026-11-20T02:50:00Z'));
+  // Each attempt began and its preparation returned; the process died in the commit (no failure recorded).
+  for (let i = 0; i < w.config.limits.maxAttempts; i++) {
+    await beginAttempt(w.app.db, begun.id, new Date('2026-11-20T02:50:00Z'));
+    await endPreparing(w.app.db, begun.id);
+  }
   let prepared = 0;
   const inner = w.app.preparer;
   w.app.preparer = { ...inner, prepare: (r, now, hooks) => (prepared++, inner.prepare(r, now, hooks)) } satisfies Preparer;

@@ -1,7 +1,7 @@
 /**
  * A mailbox on a server without IDLE (docs/mail.md §IDLE and polling): the real Dovecot behind a
- * small TCP relay that takes IDLE out of its CAPABILITY answers, as GNU Mailutils imap4d offers
- * none. The service logs IDLE_UNSUPPORTED (not IDLE_START) and polls the mailbox on its own
+ * small TCP relay that takes IDLE out of its CAPABILITY answers, as a server without IDLE answers.
+ * The service logs IDLE_UNSUPPORTED (not IDLE_START) and polls the mailbox on its own
  * schedule; the same relay passing CAPABILITY unchanged gives IDLE_START (so the relay is not
  * what breaks IDLE).
  */

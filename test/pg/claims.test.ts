@@ -8,6 +8,7 @@ import { enqueue, claimDue } from '../../src/db/outbox.js';
 import { acquireLease, releaseLease } from '../../src/db/mailbox-state.js';
 import type { Db } from '../../src/db/connect.js';
 import { createTestDb } from '../helpers/db.js';
+import { agencies } from '../helpers/factories.js';
 import { testDbClient } from '../helpers/pg.js';
 import { A } from '../helpers/world.js';
 
@@ -17,7 +18,7 @@ test('eight connections race for one mailbox lease: one winner per round, the le
   t.is(testDbClient(), 'pg', 'this file runs in the PostgreSQL pass');
   const tdb = await createTestDb();
   t.teardown(() => tdb.close());
-  await tdb.db('agencies').insert({ code: A.code, name: 'A', kind: 'hosted', updated_at: NOW.toISOString() });
+  await agencies(tdb.db, [A.code]);
   const conns: Db[] = Array.from({ length: 8 }, () => tdb.open());
   const winners: string[] = [];
   for (let round = 0; round < 5; round++) {
@@ -35,7 +36,7 @@ test('eight connections race for one mailbox lease: one winner per round, the le
 test('four connections claiming due outbox rows at once: every row claimed exactly once', async t => {
   const tdb = await createTestDb();
   t.teardown(() => tdb.close());
-  await tdb.db('agencies').insert({ code: A.code, name: 'A', kind: 'hosted', updated_at: NOW.toISOString() });
+  await agencies(tdb.db, [A.code]);
   const n = 40;
   for (let i = 0; i < n; i++) {
     await enqueue(tdb.db, { agencyCode: A.code, kind: 'notice', dedupeKey: `k${i}`, messageId: `<k${i}@x>`, to: 'a@b.vn', subject: 's', message: { from: { name: 'n', address: 'n@x.vn' }, text: 't', headers: {}, attachments: [] }, priority: i % 3 }, NOW);

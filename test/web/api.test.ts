@@ -1,5 +1,6 @@
 import anyTest, { type TestFn } from 'ava';
 import { validate } from '@readme/openapi-parser';
+import { revokeToken } from '../../src/db/tokens.js';
 import { A, B, C, pdf } from '../helpers/world.js';
 import { openWebWorld, type WebWorld } from '../helpers/web.js';
 import { addEntry } from '../helpers/web-data.js';
@@ -75,7 +76,7 @@ test('a revoked token stops working at once', async t => {
   const row = await w.app.db('api_tokens').where({ agency_code: A.code }).first('id', 'last_used_at', 'token_hash');
   t.truthy(row.last_used_at, 'use is noted');
   t.false(row.token_hash.includes(w.tokens.A.slice(5)), 'only a hash is stored');
-  await w.app.db('api_tokens').where({ id: row.id }).update({ revoked_at: w.clock.now().toISOString() });
+  t.true(await revokeToken(w.app.db, row.id, w.clock.now()));
   t.is((await fetch(`${w.url}/api/outbox`, { headers: json(w.tokens.A) })).status, 401);
 });
 

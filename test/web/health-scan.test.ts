@@ -3,7 +3,7 @@
  * whether clamd answers, and the documents held in the inbox while it does not.
  */
 import anyTest, { type TestFn } from 'ava';
-import { holdReceived } from '../../src/db/received.js';
+import { holdReceived, reopenQuarantined } from '../../src/db/received.js';
 import { FakeScanner } from '../helpers/fake-scanner.js';
 import { addQuarantined } from '../helpers/web-data.js';
 import { A } from '../helpers/world.js';
@@ -23,7 +23,7 @@ test('scanner down: the health page and /metrics say so, and the page counts the
   Object.assign(w.app.config.scan, { mode: 'quarantine', socket: '/nonexistent/clamd.sock' });
   const q = await addQuarantined(w.app, A.code);
   const received = (await w.app.db('quarantine').where({ id: q }).first()).received_mail_id;
-  await w.app.db('received_mails').where({ id: received }).update({ state: 'stored' });
+  t.true(await reopenQuarantined(w.app.db, received));
   await holdReceived(w.app.db, received, 'SCANNER_UNAVAILABLE: clamd unreachable');
 
   const op = new WebClient(w.url);

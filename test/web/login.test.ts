@@ -1,4 +1,5 @@
 import anyTest, { type TestFn } from 'ava';
+import { accountByUsername, disableAccount } from '../../src/db/accounts.js';
 import { LOCKOUT } from '../../src/web/auth/lockout.js';
 import { A } from '../helpers/world.js';
 import { openWebWorld, PASSWORD, USERS, WebClient, type WebWorld } from '../helpers/web.js';
@@ -69,7 +70,7 @@ test('one address guessing many names is locked as an address', async t => {
 
 test('a failed login says the same for an unknown name, a wrong password and a disabled account', async t => {
   const { w } = t.context;
-  await w.app.db('accounts').where({ username: USERS.viewerA }).update({ disabled_at: w.clock.now().toISOString() });
+  t.true(await disableAccount(w.app.db, (await accountByUsername(w.app.db, USERS.viewerA))!.id, w.clock.now()));
   const c = new WebClient(w.url);
   const texts = [];
   for (const [u, p] of [['khong-ai', PASSWORD], [USERS.clerkA, 'sai-mat-khau'], [USERS.viewerA, PASSWORD]]) {

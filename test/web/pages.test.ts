@@ -1,4 +1,6 @@
 import anyTest, { type TestFn } from 'ava';
+import { recordTransition } from '../../src/db/history.js';
+import { acquireLease, releaseLease } from '../../src/db/mailbox-state.js';
 import { beat, claimShare } from '../../src/db/workers.js';
 import { insertEntry, nextNumber, type EntryInput } from '../../src/db/register.js';
 import { vnYear } from '../../src/domain/vn-time.js';
@@ -83,7 +85,7 @@ test('a possible duplicate is a link to the earlier entry; history notes are wor
   const { w, c } = t.context;
   const first = await addEntry(w.app, A.code);
   const second = await addEntry(w.app, A.code, { warnings: ['UNSIGNED', `DUPLICATE_OF:${vnYear(w.clock.now())}/1`] });
-  await w.app.db('status_history').insert({ subject_type: 'entry', subject_id: second, from_state: null, to_state: 'registered', code: '03', note: 'UNSIGNED', evidence_sha256: null, at: w.clock.now().toISOString() });
+  await recordTransition(w.app.db, { subject: 'entry', id: second, from: null, to: 'registered', code: '03', note: 'UNSIGNED' }, w.clock.now());
   const html = (await c.get(`${base}/entries/${second}`)).text;
   t.regex(html, new RegExp(`Có thể trùng với văn bản đã vào sổ: <a href="${base.replace(/\./g, '\\.')}/entries/${first}">số đến 1/2026</a>`));
   t.regex(html, /Văn bản không có chữ ký số: chỉ có giá trị tham khảo\./);
@@ -206,7 +208,11 @@ test('operator pages: quarantine retry and discard with a confirmation, health w
   t.regex(raw.headers.get('content-disposition') ?? '', /^attachment;/);
   t.is(raw.headers.get('content-type'), 'application/octet-stream');
 
-  await w.app.db('mailbox_state').insert({ agency_code: A.code, folder: 'INBOX', last_uid: 0, last_success_at: '2026-11-21T01:00:00Z', last_error: 'IMAP_UNAVAILABLE: connect ECONNREFUSED', last_error_at: '2026-11-21T02:00:00Z' });
+  // A good cycle at 01:00 UTC, then one that failed at 02:00, as the intake leaves them.
+  for (const [at, outcome] of [['2026-11-21T01:00:00Z', {}], ['2026-11-21T02:00:00Z', { error: 'IMAP_UNAVAILABLE: connect ECONNREFUSED' }]] as const) {
+    t.true(await acquireLease(w.app.db, A.code, 'INBOX', 'test-cycle', new Date(at), 60_000));
+    await releaseLease(w.app.db, A.code, 'INBOX', 'test-cycle', new Date(at), outcome);
+  }
   await addOutgoing(w.app, A.code, [B.code]);
   const health = (await op.get('/ops/health')).text;
   t.regex(health, /21\/11\/2026 08:00/, 'last good cycle, Vietnam time');
