@@ -85,23 +85,37 @@ export async function scaleMails(emails: string[], tag: string, first: number, p
   return out;
 }
 
-/** Inject `batch` at `rate` mails/s (Infinity: 20 at a time); the SMTP acceptance time of each by Message-ID. */
+/** One mail into Postfix, tried again on a transient failure (a loaded machine's Postfix may not greet in time). */
+async function injectOne(m: { to: string; raw: Buffer }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await injectRaw(SENDER, [m.to], m.raw);
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await sleep(1000 * attempt);
+    }
+  }
+}
+
+/**
+ * Inject `batch` at `rate` mails/s (Infinity: as fast as 20 SMTP sessions take them), at most 20
+ * sessions at once (Postfix allows 50 per client); the SMTP acceptance time of each by Message-ID.
+ */
 export async function inject(batch: Array<{ to: string; raw: Buffer; messageId: string }>, rate: number, onTick: () => void = () => undefined) {
   const accepted = new Map<string, number>();
-  if (!Number.isFinite(rate)) {
-    for (let i = 0; i < batch.length; i += 20) await Promise.all(batch.slice(i, i + 20).map(m => injectRaw(SENDER, [m.to], m.raw).then(() => accepted.set(m.messageId, Date.now()))));
-    return accepted;
-  }
   const started = Date.now();
-  const sent: Promise<unknown>[] = [];
+  const inFlight = new Set<Promise<void>>();
   for (let i = 0; i < batch.length; i++) {
     const due = started + (i * 1000) / rate;
-    if (due > Date.now()) await sleep(due - Date.now());
+    if (Number.isFinite(rate) && due > Date.now()) await sleep(due - Date.now());
+    while (inFlight.size >= 20) await Promise.race(inFlight);
     const m = batch[i]!;
-    sent.push(injectRaw(SENDER, [m.to], m.raw).then(() => accepted.set(m.messageId, Date.now())));
+    const p: Promise<void> = injectOne(m).then(() => void accepted.set(m.messageId, Date.now()));
+    inFlight.add(p);
+    void p.then(() => inFlight.delete(p), () => inFlight.delete(p));
     if (i % 10 === 0) onTick();
   }
-  await Promise.all(sent);
+  await Promise.all(inFlight);
   return accepted;
 }
 
