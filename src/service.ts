@@ -35,7 +35,10 @@ export async function startService(app: App, opts: ServiceOptions = {}): Promise
   const inCycle = new Set<string>();
   const failing = new Map<string, { failures: number; notBefore: number }>();
 
-  const watchers = mailboxWatchers(app, agency => void cycle({ agencies: [agency], only: ['intake', 'outbox', 'record-sends'] }), timers);
+  // A listener's trigger (new mail, or its poll) asks for the intake only if there is mail: see `intake` below.
+  const watchers = mailboxWatchers(app, agency => void cycle({ agencies: [agency], only: ['intake', 'outbox', 'record-sends'] }, { ifMail: true }), timers);
+  /** Mailboxes whose next intake was asked for by a schedule, the start or a claim: it runs even on an empty inbox (held mails, alerts). */
+  const full = new Set<string>();
   // The cycles' mailbox (one connection per mailbox, docs/mail.md §IDLE and polling): its IDLE
   // listener's connection, lent for the cycle (IDLE resumes when it closes; mail arriving meanwhile
   // still raises EXISTS there). A listener not IDLE now (reconnecting) closes instead, and comes
@@ -87,6 +90,9 @@ export async function startService(app: App, opts: ServiceOptions = {}): Promise
   };
   // Each mailbox's intake on its own, several at a time (a trigger does not wait for the others' cycle).
   const intake = mailboxQueue(app.config.workers.cycleConcurrency, async agency => {
+    // A listener's trigger queued behind a cycle that has already taken its mail in finds the inbox
+    // empty (the listener's count, no command): no lease, list or move (docs/operations.md §Many mailboxes).
+    if (!full.delete(agency.code) && watchers.inboxCount(agency.code) === 0) return;
     const report = await runCycle(cycleDeps, { agencies: [agency], only: ['intake'] });
     if (report.errors.length) log.error('JOB_FAILED', { job: 'intake', errors: report.errors });
     noteOutcome(agency, report.errors.length > 0);
@@ -95,8 +101,14 @@ export async function startService(app: App, opts: ServiceOptions = {}): Promise
   const stages = cycleRunner(cycleDeps, errors => log.error('JOB_FAILED', { job: 'cycle', errors }), { scope: () => [] });
   const ALL_BUT_INTAKE = CYCLE_STAGES.map(st => st.name).filter(n => n !== 'intake');
   /** A cycle as the jobs and listeners ask for it: the intake of the owned mailboxes asked for, then the other stages asked for. */
-  const cycle: CycleTrigger = async (req = {}) => {
-    if (!req.only || req.only.includes('intake')) await Promise.all(eligible(req.agencies).map(a => intake.run(a)));
+  const cycle = async (req: Parameters<CycleTrigger>[0] = {}, opts: { ifMail?: boolean } = {}): Promise<void> => {
+    if (!req.only || req.only.includes('intake'))
+      await Promise.all(
+        eligible(req.agencies).map(a => {
+          if (!opts.ifMail) full.add(a.code);
+          return intake.run(a);
+        }),
+      );
     const rest = (req.only ?? ALL_BUT_INTAKE).filter(n => n !== 'intake');
     if (rest.length) await stages({ only: rest });
   };

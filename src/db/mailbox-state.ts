@@ -15,21 +15,25 @@ export async function acquireLease(
   ttlMs: number,
   isOwnerDead: (owner: string) => boolean = () => false,
 ): Promise<boolean> {
-  await db('mailbox_state').insert({ agency_code: agencyCode, folder, last_uid: 0 }).onConflict(['agency_code', 'folder']).ignore();
   const until = new Date(now.getTime() + ttlMs).toISOString();
+  const take = (stale: string | null) =>
+    db('mailbox_state')
+      .where({ agency_code: agencyCode, folder })
+      .andWhere(q => {
+        q.whereNull('lease_owner').orWhere('lease_owner', owner).orWhere('lease_until', '<', now.toISOString());
+        if (stale) q.orWhere('lease_owner', stale);
+        // A holder whose heartbeat ran out (workers.ts) is dead on any host (docs/operations.md §Workers).
+        q.orWhereIn('lease_owner', db('workers').select('id').where('expires_at', '<', now.toISOString()));
+      })
+      .update({ lease_owner: owner, lease_until: until });
+  // One statement in the usual case (the row exists and is free): every cycle of every mailbox
+  // takes this lease, through the one SQLite connection (docs/operations.md §Many mailboxes).
+  if ((await take(null)) === 1) return true;
+  await db('mailbox_state').insert({ agency_code: agencyCode, folder, last_uid: 0 }).onConflict(['agency_code', 'folder']).ignore();
   const row = await db('mailbox_state').where({ agency_code: agencyCode, folder }).first('lease_owner');
   // A holder known to be dead (a crashed process on this host) loses its lease at once.
   const stale: string | null = row?.lease_owner && row.lease_owner !== owner && isOwnerDead(row.lease_owner) ? row.lease_owner : null;
-  const updated = await db('mailbox_state')
-    .where({ agency_code: agencyCode, folder })
-    .andWhere(q => {
-      q.whereNull('lease_owner').orWhere('lease_owner', owner).orWhere('lease_until', '<', now.toISOString());
-      if (stale) q.orWhere('lease_owner', stale);
-      // A holder whose heartbeat ran out (workers.ts) is dead on any host (docs/operations.md §Workers).
-      q.orWhereIn('lease_owner', db('workers').select('id').where('expires_at', '<', now.toISOString()));
-    })
-    .update({ lease_owner: owner, lease_until: until });
-  return updated === 1;
+  return (await take(stale)) === 1;
 }
 
 /**

@@ -4,6 +4,7 @@ import { acquireLease, deadOnThisHost, releaseLease } from '../db/mailbox-state.
 import { beginAttempt, endPreparing, getReceived, markMoved, recordFailure, type ReceivedRow } from '../db/received.js';
 import { describeError } from '../errors.js';
 import type { Mailbox } from '../io/imap.js';
+import { syncBatcher } from '../io/sync-batch.js';
 import { normalizeMessageId } from '../mail/headers.js';
 import { commitQuarantine } from './commit.js';
 import { quarantineConflict } from './message-id-conflict.js';
@@ -63,6 +64,15 @@ export const MOVE_GROUP = 50;
 export const MOVE_AFTER_MS = 5_000;
 
 type Finished = { uid: number; receivedId: number };
+
+/** One store sync at a time per store, shared by the cycles that ask meanwhile (docs/operations.md §Many mailboxes). */
+const storeSyncs = new WeakMap<IntakeDeps['ports']['blobs'], (sha256s: string[]) => Promise<void>>();
+const syncStore = (deps: IntakeDeps, sha256s: string[]): Promise<void> => {
+  const { blobs } = deps.ports;
+  let sync = storeSyncs.get(blobs);
+  if (!sync) storeSyncs.set(blobs, (sync = syncBatcher(keys => blobs.syncAll(keys))));
+  return sync(sha256s);
+};
 
 /** Run one intake cycle for an agency's mailbox. */
 export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Promise<IntakeReport> {
@@ -261,8 +271,8 @@ async function moveFinished(deps: IntakeDeps, agency: HostedAgency, mailbox: Mai
   }
   if (blobs.length === 0) return 0;
   // The raw mails (and their attachments) were written without fsync: make them durable before
-  // the server's copies leave the inbox (the commits are, synchronous=FULL).
-  await deps.ports.blobs.syncAll(blobs);
+  // the server's copies leave the inbox (the commits are, synchronous=FULL). Concurrent cycles share one sync.
+  await syncStore(deps, blobs);
   let moved = 0;
   for (const [folder, group] of byFolder) {
     try {

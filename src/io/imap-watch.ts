@@ -2,7 +2,7 @@ import type { ImapFlow } from 'imapflow';
 import type { HostedAgency } from '../config/schema.js';
 import { backoffMs } from '../domain/backoff.js';
 import type { Log } from '../log.js';
-import { connectImap, deadline, mailboxOn, namespaceOf, type Mailbox } from './imap.js';
+import { connectImap, deadline, mailboxOn, namespaceOf, type Mailbox, type ProbeCache } from './imap.js';
 import { serverPath } from './imap-folders.js';
 
 /**
@@ -23,6 +23,12 @@ export type MailboxWatch = {
    * Waits for a listener logging in; null while it is not IDLE (backing off, lent already, stopped).
    */
   lend(): Promise<Mailbox | null>;
+  /**
+   * The watched folder's message count as the listener knows it (EXISTS and EXPUNGE keep it), or
+   * undefined while it is not listening: 0 lets the service skip a cycle that would find nothing
+   * (docs/operations.md §Many mailboxes).
+   */
+  exists?(): number | undefined;
 };
 
 /**
@@ -49,6 +55,10 @@ export function watchMailbox(
   let lent: Promise<void> | undefined;
   /** The connection being made: resolves once it listens or has failed (a cycle asking meanwhile waits for it). */
   let connecting: Promise<void> | undefined;
+  /** The folder check of the current connection, done by its first lent cycle (docs/operations.md §Many mailboxes). */
+  let probed: ProbeCache = {};
+  /** The watched folder's path on the server, once known. */
+  let watched: string | undefined;
   const loop = async () => {
     let failures = 0;
     while (!stopped) {
@@ -56,6 +66,7 @@ export function watchMailbox(
       connecting = new Promise<void>(r => (connected = r));
       try {
         client = await connectImap(agency);
+        probed = {};
         if (stopped) {
           // Stopped while logging in: this connection is closed below, and no other opens.
           throw new Error('stopped');
@@ -63,6 +74,7 @@ export function watchMailbox(
         // The configured name mapped to the server's namespace and separator (docs/mail.md §IMAP servers).
         // Selected read-write, as the cycle selects it: a borrowing cycle needs no second SELECT.
         const path = serverPath(folder, namespaceOf(client));
+        watched = path;
         const mb = await client.mailboxOpen(path);
         if (!client.capabilities.has('IDLE')) {
           await client.logout().catch(() => client?.close());
@@ -125,11 +137,15 @@ export function watchMailbox(
         giveBack();
       };
       try {
-        return await mailboxOn(c, agency, deadline(c, agency), back, log);
+        return await mailboxOn(c, agency, deadline(c, agency), back, log, probed);
       } catch (err) {
         await back();
         throw err;
       }
+    },
+    exists() {
+      const mb = client?.mailbox;
+      return listening && !lent && client?.usable && mb && mb.path === watched ? mb.exists : undefined;
     },
     async stop() {
       stopped = true;

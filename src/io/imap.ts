@@ -188,17 +188,23 @@ export async function openImapMailbox(agency: HostedAgency, log?: Log): Promise<
   }
 }
 
+/** What a connection learnt of its server's folders: kept across the cycles lent one IDLE connection, dropped when a move fails. */
+export type ProbeCache = { probe?: MailboxProbe };
+
 /**
  * The Mailbox port on a logged-in connection: its own (openImapMailbox) or an IDLE listener's,
  * lent to a cycle (watchMailbox). The folders are checked first (IMAP_FOLDER when one is
- * unusable); every command has its deadline; `close()` releases the folder, then `done`.
+ * unusable), once per connection when a `cache` is given (docs/operations.md §Many mailboxes);
+ * every command has its deadline; `close()` releases the folder, then `done`.
  */
-export async function mailboxOn(client: ImapFlow, agency: HostedAgency, timed: Timed, done: () => Promise<void>, log?: Log): Promise<Mailbox> {
-  const probe = await probeWith(client, agency, timed, log);
+export async function mailboxOn(client: ImapFlow, agency: HostedAgency, timed: Timed, done: () => Promise<void>, log?: Log, cache: ProbeCache = {}): Promise<Mailbox> {
+  const probe = cache.probe ?? (await probeWith(client, agency, timed, log));
   const problems = describeFolderProblems(probe.folders);
   if (problems.length) {
+    cache.probe = undefined;
     throw new BridgeError('IMAP_FOLDER', `IMAP ${where(agency)} for ${agency.code}: ${problems.join('; ')}`, { details: { folders: probe.folders } });
   }
+  cache.probe = probe;
   const paths = new Map(probe.folders.map(f => [f.configured, f.path]));
   let release: (() => void) | undefined;
   /** The server path of a configured folder; one not checked at open (a row's own target) is created here. */
@@ -249,7 +255,13 @@ export async function mailboxOn(client: ImapFlow, agency: HostedAgency, timed: T
     async move(uids, folder) {
       const path = await pathOf(folder);
       if (uids.length === 0) return { path, method: 'move', held: 0 };
-      return moveMessages(client, timed, probe.capabilities, uids, path, agency);
+      try {
+        return await moveMessages(client, timed, probe.capabilities, uids, path, agency);
+      } catch (err) {
+        // A folder deleted since the check: the next cycle checks (and creates) the folders again.
+        cache.probe = undefined;
+        throw err;
+      }
     },
     async close() {
       release?.();

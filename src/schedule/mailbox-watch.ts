@@ -12,6 +12,7 @@ type Watch = {
   reason?: 'config' | 'unsupported' | 'budget';
   stop?: () => Promise<void>;
   lend?: () => Promise<Mailbox | null>;
+  exists?: () => number | undefined;
   release?: () => void;
   cancelPoll?: () => void;
   cancelStart?: () => void;
@@ -26,6 +27,8 @@ export type MailboxWatchers = {
   remove(code: string): Promise<void>;
   /** The IDLE listener's connection for the mailbox's cycle, or null when it is not listening now. */
   lend(code: string): Promise<Mailbox | null>;
+  /** The inbox's message count as its IDLE listener knows it; undefined when not listening now. */
+  inboxCount(code: string): number | undefined;
   /** Close the mailbox's IDLE connection before its cycle opens one (when it cannot lend it: one connection per mailbox). */
   pause(code: string): Promise<void>;
   /** Its cycle is over (it saw the inbox's `uidNext`): IDLE again; newer mail asks for another cycle. */
@@ -106,6 +109,7 @@ export function mailboxWatchers(app: Pick<App, 'config' | 'ports' | 'connections
       },
     );
     w.lend = () => watch.lend();
+    w.exists = () => watch.exists?.();
     w.stop = async () => {
       try {
         await watch.stop();
@@ -122,6 +126,7 @@ export function mailboxWatchers(app: Pick<App, 'config' | 'ports' | 'connections
     const stop = w.stop;
     w.stop = undefined;
     w.lend = undefined;
+    w.exists = undefined;
     await stop?.();
   };
 
@@ -148,6 +153,10 @@ export function mailboxWatchers(app: Pick<App, 'config' | 'ports' | 'connections
       if (!w || w.mode !== 'idle' || !w.lend) return null;
       return w.lend();
     },
+    inboxCount(code) {
+      const w = watches.get(code);
+      return w?.mode === 'idle' ? w.exists?.() : undefined;
+    },
     async pause(code) {
       const w = watches.get(code);
       if (!w) return;
@@ -161,6 +170,7 @@ export function mailboxWatchers(app: Pick<App, 'config' | 'ports' | 'connections
       const stop = w.stop;
       w.stop = undefined;
       w.lend = undefined;
+      w.exists = undefined;
       await stop?.();
     },
     resume(code, uidNext) {

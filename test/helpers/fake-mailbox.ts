@@ -78,6 +78,7 @@ export class FakeMailbox {
         this.listeners.delete(onNew);
         this.opened(-1);
       },
+      exists: () => (stopped || !ready || lent ? undefined : this.messages().length),
       lend: async () => {
         if (stopped || !ready || lent) return null;
         this.lends++;
@@ -212,6 +213,7 @@ export class FakeMailboxes {
     const watch = this.of(agency.code).watch(onNew, events);
     return {
       stop: watch.stop,
+      exists: watch.exists,
       lend: async () => {
         await this.beforeOpen(agency);
         if (this.down) throw this.down;

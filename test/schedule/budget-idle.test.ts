@@ -167,6 +167,38 @@ test('the service: one connection per mailbox at most (its cycle borrows the IDL
   await w.close();
 });
 
+test('a new-mail trigger queued behind a cycle that took its mail in finds the inbox empty: no second cycle (docs/operations.md §Many mailboxes)', async t => {
+  const w = await openWorld(['soyte'], { clock: stepClock('2026-11-20T03:00:00Z') });
+  const m = manualTimers();
+  const stop = await startService(w.app, { timers: m.timers, web: false, cron: false, random: () => 0.5 });
+  const cycles = () => w.log.lines.filter(l => l.event === 'INTAKE_CYCLE').length;
+  try {
+    await settle(() => w.mailboxes.open === 1 && cycles() >= 1);
+    const box = w.mailboxes.of(A.code);
+    const before = { cycles: cycles(), lends: box.lends };
+    const second = await doc(2, A.email);
+    let delivered = false;
+    // The second mail comes while the first one's cycle has opened the inbox, before it lists it: its
+    // notification queues one more cycle, but this cycle takes both in.
+    box.onCall = call => {
+      if (call.op === 'open' && call.folder === 'INBOX' && !delivered) {
+        delivered = true;
+        box.deliver(second);
+      }
+    };
+    box.deliver(await doc(1, A.email));
+    await settle(async () => Number((await w.app.db('register_entries').count('* as n'))[0]!.n) === 2 && box.messages().length === 0 && box.open === 1);
+    await new Promise(r => setTimeout(r, 300)); // the queued trigger has had its turn
+    t.true(delivered);
+    t.is(Number((await w.app.db('register_entries').count('* as n'))[0]!.n), 2, 'both registered');
+    t.is(cycles() - before.cycles, 1, 'one intake cycle: the queued one found the inbox empty and did not run');
+    t.is(box.lends - before.lends, 1, 'the IDLE connection lent once');
+  } finally {
+    await stop();
+  }
+  await w.close();
+});
+
 test('with IDLE on, a service serving N mailboxes holds exactly N connections across many cycles; mail arriving during a cycle is taken in', async t => {
   const keys = ['soyte', 'ubnd', 'stc'] as const;
   const w = await openWorld([...keys], { overrides: { workers: { cycleConcurrency: 3 } } });
