@@ -80,8 +80,12 @@ async function throughput(variant: BenchVariant, pdf: Buffer) {
     const injectMs = Date.now() - t0;
     const agency = t.config.agencies[0]!;
     const t1 = Date.now();
+    const cpu0 = process.cpuUsage();
     const report = await runIntakeCycle(t.app, agency);
     const intakeMs = Date.now() - t1;
+    // This process's CPU (its worker threads included; not Dovecot's): on a shared machine the
+    // figure that does not grow with the others' load (docs/operations.md §Throughput).
+    const cpu = process.cpuUsage(cpu0);
     const t2 = Date.now();
     const sent = await runOutbox(t.app, { limit: 200 });
     const outboxMs = Date.now() - t2;
@@ -96,6 +100,7 @@ async function throughput(variant: BenchVariant, pdf: Buffer) {
       failed: report.failed.length,
       injectPerSec: +(N / (injectMs / 1000)).toFixed(1),
       intakePerSec: +(registered / (intakeMs / 1000)).toFixed(1),
+      intakeCpuMsPerMail: +((cpu.user + cpu.system) / 1000 / N).toFixed(1),
       receiptsPerSec: +(sent.sent / (outboxMs / 1000)).toFixed(1),
     };
   } finally {
