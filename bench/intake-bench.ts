@@ -2,45 +2,39 @@
  * `npm run bench` (intake part): against the local Postfix + Dovecot of scripts/mailserver.sh.
  *   1. throughput  BENCH_MAILS (default 2000) mails of ~280 KB with a 200 KB PDF are injected
  *                  over SMTP first; then one intake cycle takes them all in (mails/s), and the
- *                  outbox sends every receipt (receipts/s).
+ *                  outbox sends every receipt (receipts/s). Once per variant of BENCH_VARIANTS
+ *                  (default `unsigned,signed`; `signed-edxml` adds the envelope another gateway
+ *                  sends): the PDF unsigned, or sealed by a certificate the world trusts
+ *                  (bench/bench-documents.ts), the typical case.
  *   2. latency     BENCH_LATENCY_MAILS (default 200) mails injected at BENCH_RATE/s while the
  *                  service runs with IDLE: p50/p95 from SMTP acceptance to the register commit
- *                  and to the receipt leaving the outbox.
+ *                  and to the receipt leaving the outbox (signed mails; BENCH_LATENCY_VARIANT).
+ * The load average is printed beside the figures: the machine is shared.
  *   3. memory      peak RSS of a separate process taking in one 50 MB mail (bench/big-mail.ts).
  * Prints a JSON summary and a table; numbers, not assertions.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { PDFDocument } from 'pdf-lib';
 import { runIntakeCycle } from '../src/inbound/pipeline.js';
 import { runOutbox } from '../src/outbound/send-outbox.js';
 import { startService } from '../src/service.js';
 import { AGENCIES, openWorld } from '../test/helpers/world.js';
-import { documentPdf } from '../test/helpers/documents.js';
 import { mailServer, resetMailboxes, waitForMessages } from '../test/helpers/mailserver.js';
+import { benchAttachments, benchPdf, benchTrust, sealedBenchPdf, VARIANTS, type BenchVariant } from './bench-documents.js';
 
 const N = Number(process.env.BENCH_MAILS ?? 2000);
 const LAT_N = Number(process.env.BENCH_LATENCY_MAILS ?? 200);
 const RATE = Number(process.env.BENCH_RATE ?? 20);
-
-/** A real one-page document padded to ~200 KB with an incompressible stream (like a scanned seal image). */
-async function benchPdf(): Promise<Buffer> {
-  const doc = await PDFDocument.load(await documentPdf());
-  const filler = Buffer.alloc(190 * 1024);
-  for (let i = 0; i < filler.length; i++) filler[i] = (i * 2654435761) >>> 24;
-  doc.context.register(doc.context.stream(filler, { Type: 'XObject', Subtype: 'Image', Width: 1, Height: 1, BitsPerComponent: 8, ColorSpace: 'DeviceGray' }));
-  return Buffer.from(await doc.save({ useObjectStreams: false }));
-}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
 };
 
-async function inject(pdf: Buffer, count: number, tag: string, ratePerSec?: number): Promise<Map<string, number>> {
+async function inject(variant: BenchVariant, pdf: Buffer, count: number, tag: string, ratePerSec?: number): Promise<Map<string, number>> {
   const srv = mailServer();
   const transport = nodemailer.createTransport({ host: srv.smtpHost, port: srv.smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: 5 });
   const accepted = new Map<string, number>();
@@ -60,7 +54,7 @@ async function inject(pdf: Buffer, count: number, tag: string, ratePerSec?: numb
           subject: `Quyết định số ${i + 1}/QĐ-UBND về việc thử tải`,
           messageId,
           text: 'Kính gửi Sở Y tế,\nỦy ban nhân dân tỉnh gửi văn bản đính kèm.\n'.repeat(20),
-          attachments: [{ filename: `qd-${i + 1}.pdf`, content: pdf, contentType: 'application/pdf' }],
+          attachments: benchAttachments(variant, i, pdf),
         })
         .then(() => void accepted.set(messageId, Date.now())),
     );
@@ -71,31 +65,42 @@ async function inject(pdf: Buffer, count: number, tag: string, ratePerSec?: numb
   return accepted;
 }
 
-/** BENCH_WORKERS sets limits.intakeWorkers (default: the configured default). */
-const limits = process.env.BENCH_WORKERS === undefined ? {} : { limits: { intakeWorkers: Number(process.env.BENCH_WORKERS) } };
+/** BENCH_WORKERS sets limits.intakeWorkers (default: the configured default); the trust files make the seal `valid`. */
+const trust = await benchTrust(path.join(await mkdtemp(path.join(tmpdir(), 'edoc-bench-trust-')), 'trust'));
+const limits = { trust, ...(process.env.BENCH_WORKERS === undefined ? {} : { limits: { intakeWorkers: Number(process.env.BENCH_WORKERS) } }) };
+const load = () => os.loadavg().map(x => +x.toFixed(2));
 
-async function throughput(pdf: Buffer) {
+async function throughput(variant: BenchVariant, pdf: Buffer) {
   await resetMailboxes();
   const t = await openWorld(['soyte'], { server: true, overrides: limits });
   try {
     const t0 = Date.now();
-    await inject(pdf, N, 'tp');
+    await inject(variant, pdf, N, `tp-${variant}`);
     await waitForMessages(AGENCIES.soyte.email, N, 600_000);
     const injectMs = Date.now() - t0;
     const agency = t.config.agencies[0]!;
     const t1 = Date.now();
+    const cpu0 = process.cpuUsage();
     const report = await runIntakeCycle(t.app, agency);
     const intakeMs = Date.now() - t1;
+    // This process's CPU (its worker threads included; not Dovecot's): on a shared machine the
+    // figure that does not grow with the others' load (docs/operations.md §Throughput).
+    const cpu = process.cpuUsage(cpu0);
     const t2 = Date.now();
     const sent = await runOutbox(t.app, { limit: 200 });
     const outboxMs = Date.now() - t2;
     const registered = report.processed.filter(p => p.outcome === 'registered').length;
+    const verdicts = await t.app.db('attachments').where({ is_pdf: true }).groupBy('signature_verdict').select('signature_verdict as verdict').count('* as n');
     return {
+      variant,
+      loadavgAfter: load(),
+      verdicts: Object.fromEntries(verdicts.map(v => [v.verdict ?? 'none', Number(v.n)])),
       mails: N,
       registered,
       failed: report.failed.length,
       injectPerSec: +(N / (injectMs / 1000)).toFixed(1),
       intakePerSec: +(registered / (intakeMs / 1000)).toFixed(1),
+      intakeCpuMsPerMail: +((cpu.user + cpu.system) / 1000 / N).toFixed(1),
       receiptsPerSec: +(sent.sent / (outboxMs / 1000)).toFixed(1),
     };
   } finally {
@@ -103,19 +108,19 @@ async function throughput(pdf: Buffer) {
   }
 }
 
-async function latency(pdf: Buffer) {
+async function latency(variant: BenchVariant, pdf: Buffer) {
   await resetMailboxes();
   const t = await openWorld(['soyte'], { server: true, overrides: { ...limits, schedules: { poll: '*/30 * * * * *', outbox: '*/30 * * * * *' }, http: { port: 0 } } });
   const stop = await startService(t.app);
   try {
     await new Promise(r => setTimeout(r, 1500)); // IDLE listener up
     // Warm up (module loading, JIT) as a running service is: a few mails first, not measured.
-    await inject(pdf, 5, 'warm', RATE);
+    await inject(variant, pdf, 5, 'warm', RATE);
     for (const until = Date.now() + 60_000; Date.now() < until; await new Promise(r => setTimeout(r, 200))) {
       const [{ n }] = await t.app.db('outbox').where({ state: 'sent' }).count('* as n');
       if (Number(n) >= 5) break;
     }
-    const accepted = await inject(pdf, LAT_N, 'lat', RATE);
+    const accepted = await inject(variant, pdf, LAT_N, 'lat', RATE);
     const deadline = Date.now() + 120_000;
     for (;;) {
       const [{ n }] = await t.app.db('outbox').where({ state: 'sent' }).count('* as n');
@@ -134,6 +139,8 @@ async function latency(pdf: Buffer) {
       if (r.sent_at) toReceipt.push(new Date(r.sent_at).getTime() - at);
     }
     return {
+      variant,
+      loadavgAfter: load(),
       mails: LAT_N,
       ratePerSec: RATE,
       committed: toCommit.length,
@@ -159,18 +166,24 @@ function bigMail() {
   return {};
 }
 
-const pdf = await benchPdf();
+const pdfs: Record<BenchVariant, Buffer> = { unsigned: await benchPdf(), signed: await sealedBenchPdf(), 'signed-edxml': await sealedBenchPdf() };
+const variants = (process.env.BENCH_VARIANTS ?? 'unsigned,signed').split(',').filter((v): v is BenchVariant => (VARIANTS as readonly string[]).includes(v));
+const latVariant = (process.env.BENCH_LATENCY_VARIANT ?? 'signed') as BenchVariant;
 const scratch = await mkdtemp(path.join(tmpdir(), 'edoc-bench-'));
 try {
   // BENCH_ONLY=throughput|latency|memory runs one part (profiling).
   const only = process.env.BENCH_ONLY;
-  console.error(`bench: PDF ${pdf.length} B; throughput over ${N} mails…`);
-  const tp = !only || only === 'throughput' ? await throughput(pdf) : null;
+  const loadBefore = load();
+  const tp = [];
+  for (const v of !only || only === 'throughput' ? variants : []) {
+    console.error(`bench: ${v} PDF ${pdfs[v].length} B; throughput over ${N} mails…`);
+    tp.push(await throughput(v, pdfs[v]));
+  }
   console.error('bench: latency with IDLE…');
-  const lat = !only || only === 'latency' ? await latency(pdf) : null;
+  const lat = !only || only === 'latency' ? await latency(latVariant, pdfs[latVariant]) : null;
   console.error('bench: one 50 MB mail…');
   const mem = !only || only === 'memory' ? bigMail() : null;
-  const summary = { pdfBytes: pdf.length, throughput: tp, latency: lat, bigMail: mem };
+  const summary = { cpus: os.cpus().length, loadavgBefore: loadBefore, pdfBytes: Object.fromEntries(variants.map(v => [v, pdfs[v].length])), throughput: tp, latency: lat, bigMail: mem };
   console.log(JSON.stringify(summary, null, 2));
 } finally {
   await rm(scratch, { recursive: true, force: true });

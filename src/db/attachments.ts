@@ -1,5 +1,4 @@
 import type { Db } from './connect.js';
-import { insertedId } from './inserted-id.js';
 
 /** One file of a received mail as recorded, with the signature check of a PDF. */
 export type AttachmentInput = {
@@ -14,35 +13,39 @@ export type AttachmentInput = {
   signature?: { found: number; verdict: string; reasons: string[]; report: unknown; summaryVi: string };
 };
 
-/** The rows of a received mail's files (and each PDF's signature result); their bytes are in the blob store already. */
+/**
+ * The rows of a received mail's files (and each PDF's signature result); their bytes are in the
+ * blob store already. Two statements whatever the number of files (docs/operations.md
+ * §Throughput): one multi-row insert of the files, one of the signature results.
+ */
 export async function saveAttachments(trx: Db, receivedMailId: number, entryId: number | null, files: AttachmentInput[], now: Date): Promise<void> {
-  for (const a of files) {
-    const attachmentId = await insertedId(
-      trx('attachments').insert({
-        received_mail_id: receivedMailId,
-        entry_id: entryId,
-        name: a.name,
-        content_type: a.contentType,
-        size: a.size,
-        sha256: a.sha256,
-        pages: a.pages,
-        is_pdf: a.isPdf,
-        forwarded: a.forwarded,
-        signatures_found: a.signature?.found ?? null,
-        signature_verdict: a.signature?.verdict ?? null,
-      }),
-    );
-    if (a.signature) {
-      await trx('signature_results').insert({
-        attachment_id: attachmentId,
-        verdict: a.signature.verdict,
-        reasons: JSON.stringify(a.signature.reasons),
-        report: JSON.stringify(a.signature.report ?? null),
-        summary_vi: a.signature.summaryVi,
-        verified_at: now.toISOString(),
-      });
-    }
-  }
+  if (files.length === 0) return;
+  const rows = files.map(a => ({
+    received_mail_id: receivedMailId,
+    entry_id: entryId,
+    name: a.name,
+    content_type: a.contentType,
+    size: a.size,
+    sha256: a.sha256,
+    pages: a.pages,
+    is_pdf: a.isPdf,
+    forwarded: a.forwarded,
+    signatures_found: a.signature?.found ?? null,
+    signature_verdict: a.signature?.verdict ?? null,
+  }));
+  const inserted = (await trx('attachments').insert(rows).returning(['id', 'name', 'sha256'])) as Array<{ id: number | string; name: string; sha256: string }>;
+  // Neither engine promises RETURNING in VALUES order: each file takes the returned row with its
+  // own name and digest (two such files have the same bytes, hence the same signature result).
+  const ids = new Map<string, number[]>();
+  for (const r of inserted) ids.set(`${r.name}\n${r.sha256}`, [...(ids.get(`${r.name}\n${r.sha256}`) ?? []), Number(r.id)]);
+  const results = files.flatMap(a => {
+    const id = ids.get(`${a.name}\n${a.sha256}`)?.shift();
+    if (id === undefined) throw new Error(`attachment ${a.name} not returned by its INSERT`);
+    return a.signature
+      ? [{ attachment_id: id, verdict: a.signature.verdict, reasons: JSON.stringify(a.signature.reasons), report: JSON.stringify(a.signature.report ?? null), summary_vi: a.signature.summaryVi, verified_at: now.toISOString() }]
+      : [];
+  });
+  if (results.length) await trx('signature_results').insert(results);
 }
 
 /** An entry's files as `register show` lists them, with their signature verdicts. */

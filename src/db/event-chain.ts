@@ -25,23 +25,48 @@ export function chainHash(prevHash: string, r: Omit<EventRow, 'prev_hash' | 'has
   return createHash('sha256').update(`${prevHash}\n${canonicalEvent(r)}`).digest('hex');
 }
 
+type NewEventRow = Omit<EventRow, 'id' | 'at' | 'prev_hash' | 'hash'>;
+
 /**
  * Insert one event chained onto the head, inside `trx` (a transaction: the head lock is held until
  * it commits). Returns the new row's id and hash.
  */
-export async function insertChained(trx: Db, at: Date, row: Omit<EventRow, 'id' | 'at' | 'prev_hash' | 'hash'>): Promise<{ id: number; hash: string }> {
+export async function insertChained(trx: Db, at: Date, row: NewEventRow): Promise<{ id: number; hash: string }> {
+  const [one] = await insertChainedMany(trx, at, [row]);
+  return one!;
+}
+
+/**
+ * Insert events chained onto the head in the order given, inside `trx`, in four statements however
+ * many there are (docs/operations.md §Throughput): lock and read the head (UPDATE … RETURNING),
+ * insert the rows, set their links and hashes, move the head. Returns each row's id and hash.
+ */
+export async function insertChainedMany(trx: Db, at: Date, rows: NewEventRow[]): Promise<Array<{ id: number; hash: string }>> {
+  if (rows.length === 0) return [];
   const now = at.toISOString();
-  // Lock first (see the module comment), then read the head we now own.
-  await trx('event_chain_head').where({ id: 1 }).update({ updated_at: now });
-  const head = (await trx('event_chain_head').where({ id: 1 }).first()) as { last_id: number; hash: string } | undefined;
-  const prev = head?.hash ?? GENESIS_HASH;
-  const [inserted] = await trx('events').insert({ ...row, at: now, prev_hash: prev, hash: null }).returning('id');
-  const id = Number(typeof inserted === 'object' ? inserted.id : inserted);
-  const hash = chainHash(prev, { id, at: now, ...row });
-  await trx('events').where({ id }).update({ hash });
-  if (head) await trx('event_chain_head').where({ id: 1 }).update({ last_id: id, hash });
-  else await trx('event_chain_head').insert({ id: 1, last_id: id, hash, updated_at: now });
-  return { id, hash };
+  // Lock first (see the module comment); the same statement reads the head we now own.
+  const [head] = (await trx('event_chain_head').where({ id: 1 }).update({ updated_at: now }).returning(['last_id', 'hash'])) as Array<{ last_id: number; hash: string }>;
+  const inserted = (await trx('events')
+    .insert(rows.map(r => ({ ...r, at: now, prev_hash: null, hash: null })))
+    .returning(['id', 'event', 'agency_code', 'ref_type', 'ref_id', 'data'])) as Array<Omit<EventRow, 'at' | 'prev_hash' | 'hash'>>;
+  // The chain follows the ids (verifyChain walks them in order), whatever order RETURNING gives.
+  const chained: Array<{ id: number; prev: string; hash: string }> = [];
+  let prev = head?.hash ?? GENESIS_HASH;
+  for (const r of [...inserted].sort((a, b) => Number(a.id) - Number(b.id))) {
+    const id = Number(r.id);
+    const hash = chainHash(prev, { ...r, id, at: now });
+    chained.push({ id, prev, hash });
+    prev = hash;
+  }
+  const caseOf = (key: 'prev' | 'hash') => trx.raw(`case id ${chained.map(() => 'when ? then ?').join(' ')} end`, chained.flatMap(c => [c.id, c[key]]));
+  await trx('events')
+    .whereIn('id', chained.map(c => c.id))
+    .update({ prev_hash: caseOf('prev'), hash: caseOf('hash') });
+  const last = chained[chained.length - 1]!;
+  if (head) await trx('event_chain_head').where({ id: 1 }).update({ last_id: last.id, hash: last.hash });
+  else await trx('event_chain_head').insert({ id: 1, last_id: last.id, hash: last.hash, updated_at: now });
+  // Returned in the caller's order: the rows were inserted in it, so their ids ascend with it.
+  return chained.map(({ id, hash }) => ({ id, hash }));
 }
 
 /** The chain head: last row id and hash (genesis when the log is empty). */

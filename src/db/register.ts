@@ -11,22 +11,21 @@ export type RegisterKind = 'incoming' | 'outgoing';
  * Next number of a gapless series (NĐ 30 Art. 15.1, 22.2: from 1 on 1 January, no gaps, no
  * reuse). Must run inside the transaction that writes the entry, so a rollback gives the number
  * back. The UPDATE comes first: on SQLite it takes the write lock at once (no read→write upgrade
- * deadlock between processes); on PostgreSQL it locks the counter row until commit.
+ * deadlock between processes); on PostgreSQL it locks the counter row until commit. It returns the
+ * new value (UPDATE … RETURNING, SQLite ≥ 3.35 and PostgreSQL): one statement, no re-read
+ * (docs/operations.md §Throughput).
  */
 export async function nextNumber(trx: Db, agencyCode: string, register: RegisterKind, year: number): Promise<number> {
   const key = { agency_code: agencyCode, register, year };
-  const updated = await trx('register_counters').where(key).increment('last_number', 1);
-  if (updated === 0) {
-    try {
-      await trx('register_counters').insert({ ...key, last_number: 1 });
-    } catch (err) {
-      // Expected: the unique key (agency, register, year), when another writer created the counter first.
-      throw new BridgeError('DB_CONFLICT', `counter ${agencyCode}/${register}/${year} created concurrently`, { cause: err, details: { retry: true } });
-    }
-    return 1;
+  const [updated] = (await trx('register_counters').where(key).increment('last_number', 1).returning('last_number')) as Array<{ last_number: number | string }>;
+  if (updated) return Number(updated.last_number);
+  try {
+    await trx('register_counters').insert({ ...key, last_number: 1 });
+  } catch (err) {
+    // Expected: the unique key (agency, register, year), when another writer created the counter first.
+    throw new BridgeError('DB_CONFLICT', `counter ${agencyCode}/${register}/${year} created concurrently`, { cause: err, details: { retry: true } });
   }
-  const row = await trx('register_counters').where(key).first('last_number');
-  return Number(row.last_number);
+  return 1;
 }
 
 export type EntryInput = {
@@ -199,19 +198,18 @@ export async function findDuplicateEntries(
   d: { documentId: string | null; issuerKey: string | null; numberNotation: string | null; docDate: string | null },
 ): Promise<EntryRow[]> {
   // The few most recent are enough to warn the clerk; a document resent a thousand times must not
-  // make every later commit carry (and log) a thousand ids.
-  const q = trx('register_entries').where({ agency_code: agencyCode }).whereNot({ status: 'cancelled' }).orderBy('id', 'desc').limit(DUPLICATES_SHOWN);
-  const byId = d.documentId ? await q.clone().where({ document_id: d.documentId }) : [];
-  const byNumber =
-    d.numberNotation && d.docDate && d.issuerKey
-      ? await q
-          .clone()
-          .where({ number_notation: d.numberNotation, doc_date: d.docDate })
-          .andWhere(w => w.where({ issuer_code: d.issuerKey }).orWhere({ issuer_name: d.issuerKey }))
-      : [];
-  const seen = new Map<number, EntryRow>();
-  for (const r of [...byId, ...byNumber]) seen.set(r.id, r);
-  return [...seen.values()].slice(0, DUPLICATES_SHOWN);
+  // make every later commit carry (and log) a thousand ids. Both rules in one statement.
+  const byNumber = !!(d.numberNotation && d.docDate && d.issuerKey);
+  if (!d.documentId && !byNumber) return [];
+  return trx('register_entries')
+    .where({ agency_code: agencyCode })
+    .whereNot({ status: 'cancelled' })
+    .andWhere(any => {
+      if (d.documentId) any.orWhere({ document_id: d.documentId });
+      if (byNumber) any.orWhere(w => w.where({ number_notation: d.numberNotation, doc_date: d.docDate }).andWhere(i => i.where({ issuer_code: d.issuerKey }).orWhere({ issuer_name: d.issuerKey })));
+    })
+    .orderBy('id', 'desc')
+    .limit(DUPLICATES_SHOWN);
 }
 
 /** Entries of an agency's incoming register (newest first), optionally one year. */

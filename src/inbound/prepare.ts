@@ -47,11 +47,12 @@ export async function prepareMail(raw: Buffer, now: Date, verifier: PdfVerifier,
     if (!budget.ok) return over({ ...budget.exceeded, detail: `${a.filename}: ${budget.exceeded.detail}` });
   }
   const pdfs: PreparedPdf[] = [];
+  const maxPages = envelopeGivesFields(envelope) ? 1 : 3;
   for (const attachment of files.filter(a => a.isPdf)) {
     let check = await verifier(attachment.content, now);
     let text: string | null = null;
     if (check.verdict !== 'unreadable') {
-      const t = await extractPdfText(attachment.content, { maxPages: 3, limits, budgetChecked: true });
+      const t = await extractPdfText(attachment.content, { maxPages, limits, budgetChecked: true });
       if ('text' in t) {
         text = t.text;
         check = { ...check, pages: check.pages ?? t.pages };
@@ -66,6 +67,16 @@ export async function prepareMail(raw: Buffer, now: Date, verifier: PdfVerifier,
   const meta = extractDocumentMetadata(mail, texts, envelope ?? undefined);
   for (const a of meta.attachments) a.pages ??= pdfs.find(p => p.attachment.sha256 === a.sha256)?.check.pages ?? null;
   return { ok: true, mail, envelope, files, pdfs, meta };
+}
+
+/**
+ * Whether the envelope gives every register field the PDF text would (docs/edxml.md §Elements we
+ * read): then the text pass reads only the first page, for what only the PDF carries (the secrecy
+ * and urgency marks, the readability of an unsigned file, the page count: docs/operations.md
+ * §Throughput); the further pages served the signer block and the date line, given here.
+ */
+function envelopeGivesFields(env: EnvelopeParse | null): boolean {
+  return !!(env?.ok && env.numberNotation && env.promulgationDate && env.typeName && env.subject && env.signer?.fullName && env.signer.position && (env.from?.organId || env.from?.organName));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { prepareStatusAnswer, type AnswerSubject, type PreparedAnswer } from '../compose/status-answer.js';
 import type { HostedAgency } from '../config/schema.js';
 import { saveAttachments, type AttachmentInput } from '../db/attachments.js';
-import { appendEvent } from '../db/events.js';
+import { appendEvents, type EventRecord } from '../db/events.js';
 import { enqueue } from '../db/outbox.js';
 import { addQuarantine } from '../db/quarantine.js';
 import { finishReceived, type ReceivedRow } from '../db/received.js';
@@ -91,19 +91,23 @@ export async function commitDocument(
   await deps.ports.blobs.putAll([...(opts.quarantine ? [] : doc.files.map(a => a.content)), ...(answer?.files ?? [])], { durable: false });
   const finished = { state: 'done' as const, kind: 'document', targetFolder: agency.folders.processed, fromAddress: mail.from?.address ?? null, subject: mail.subject };
   deps.ports.failpoint('before-commit');
+  // A few statements in all: the events of the mail are appended together at the end, and each
+  // repository writes its rows in one statement (docs/operations.md §Throughput).
   const outcome = await inTransaction(deps.db, async (trx): Promise<DocumentOutcome> => {
+    const events: EventRecord[] = [];
     if (decision.action === 'refuse' && opts.quarantine) {
       const { reasonCode, detail } = opts.quarantine;
       await finishReceived(trx, row.id, { ...finished, state: 'quarantined', outcome: 'refused', targetFolder: agency.folders.quarantine }, now);
       await addQuarantine(trx, { receivedMailId: row.id, agencyCode: agency.code, reasonCode, reason: QUARANTINE_REASONS[reasonCode] ?? reasonCode, detail }, now);
-      await appendEvent(trx, now, { event: 'INTAKE_QUARANTINED', agencyCode: agency.code, refType: 'received', refId: row.id, data: { reasonCode, detail } });
+      events.push({ event: 'INTAKE_QUARANTINED', agencyCode: agency.code, refType: 'received', refId: row.id, data: { reasonCode, detail } });
     } else if (decision.action === 'refuse') {
       await finishReceived(trx, row.id, { ...finished, outcome: 'refused' }, now);
       await saveAttachments(trx, row.id, null, attachmentRows(doc), now);
     }
     if (decision.action === 'refuse') {
       const answered = !!answer && (await enqueue(trx, answer.mail(), now)).created;
-      await appendEvent(trx, now, { event: 'INTAKE_REFUSED', agencyCode: agency.code, refType: 'received', refId: row.id, data: { reasonCode: decision.reasonCode } });
+      events.push({ event: 'INTAKE_REFUSED', agencyCode: agency.code, refType: 'received', refId: row.id, data: { reasonCode: decision.reasonCode } });
+      await appendEvents(trx, now, events);
       return { outcome: 'refused', reasonCode: decision.reasonCode, reason: decision.reasonVi, answered };
     }
     const entry = await registerEntry(
@@ -142,8 +146,9 @@ export async function commitDocument(
     await saveAttachments(trx, row.id, entryId, attachmentRows(doc), now);
     await finishReceived(trx, row.id, { ...finished, outcome: decision.status }, now);
     const answered = !!answer && (await enqueue(trx, answer.mail({ id: entryId, arrivalNumber, arrivalAt: now }), now)).created;
-    await appendEvent(trx, now, { event: 'INTAKE_REGISTERED', agencyCode: agency.code, refType: 'entry', refId: entryId, data: { year, arrivalNumber, warnings } });
-    if (duplicates.length) await appendEvent(trx, now, { event: 'INTAKE_DUPLICATE_DOCUMENT', agencyCode: agency.code, refType: 'entry', refId: entryId, data: { duplicates: duplicates.map(d => d.id) } });
+    events.push({ event: 'INTAKE_REGISTERED', agencyCode: agency.code, refType: 'entry', refId: entryId, data: { year, arrivalNumber, warnings } });
+    if (duplicates.length) events.push({ event: 'INTAKE_DUPLICATE_DOCUMENT', agencyCode: agency.code, refType: 'entry', refId: entryId, data: { duplicates: duplicates.map(d => d.id) } });
+    await appendEvents(trx, now, events);
     return { outcome: decision.status, entryId, arrivalNumber, year, warnings, answered };
   });
   deps.ports.failpoint('after-commit');
