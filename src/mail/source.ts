@@ -20,6 +20,8 @@ export type AttachmentStore = {
   put(source: Readable): Promise<{ sha256: string; size: number }>;
   /** The stored bytes, hash checked. */
   get(sha256: string): Promise<Buffer>;
+  /** True when stored. */
+  has(sha256: string): Promise<boolean>;
 };
 
 /** The slice size a Buffer is streamed in: the decoders then work slice by slice. */
