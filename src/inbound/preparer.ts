@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { DecodeLimits } from '../config/schema.js';
 import { BridgeError } from '../errors.js';
 import type { TrustConfig } from '../signature/index.js';
+import { releaseGarbage } from '../store/release-garbage.js';
 import type { StoredMail } from '../store/stored-mail.js';
 import { prepareMail, reviveBuffers, type Prepared } from './prepare.js';
 import type { PdfVerifier } from './pdf-check.js';
@@ -48,6 +49,8 @@ type Slot = { worker: Worker; ready: boolean; gone: boolean; job?: Job };
 
 const MB = 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
+/** A stored mail above this is large: the main thread collects its garbage before handing it on. */
+const LARGE_MAIL = 8 * 1024 * 1024;
 /** How often the resident memory is looked at while a mail is being prepared. */
 const WATCH_MS = 100;
 
@@ -162,6 +165,8 @@ export function workerPreparer(
       job.reject(err as Error);
       return pump();
     }
+    // A large mail was just downloaded and hashed in this thread: its garbage goes before the worker starts.
+    if (!Buffer.isBuffer(job.raw) && job.raw.size > LARGE_MAIL) await releaseGarbage();
     if (slot.gone || slot.job !== job) return;
     job.startedAt = Date.now();
     job.rssAtStart = process.memoryUsage.rss();

@@ -11,9 +11,19 @@ import { Transform } from 'node:stream';
 import { BridgeError } from '../errors.js';
 import type { AttachmentStore, MailSource } from '../mail/source.js';
 import { BlobStore, type Blobs } from './blob-store.js';
+import { releaseGarbage } from './release-garbage.js';
 
 /** Where a stored raw mail is: the store's root, its hash and size. */
 export type StoredMail = { root: string; sha256: string; size: number };
+
+/**
+ * The stored mail is read 256 KiB at a time: chunks above glibc's mmap threshold go back to the
+ * system when freed, smaller ones stay in malloc's arenas (docs/hostile-input.md §Memory of one large mail).
+ */
+const READ_CHUNK = 256 * 1024;
+
+/** A full read of a stored mail collects the thread's garbage after every this many bytes. */
+const COLLECT_EVERY = 8 * 1024 * 1024;
 
 /** Decoded parts above this go to the store while the mail is parsed (below, a copy costs little). */
 export const STORE_PARTS_ABOVE = 1024 * 1024;
@@ -34,13 +44,19 @@ export function openStoredMail(m: StoredMail): { source: MailSource; store: Atta
   const source: MailSource = {
     size: m.size,
     stream(range) {
-      const input = createReadStream(file, { highWaterMark: 256 * 1024, ...(range ? { start: range.start, end: range.end } : {}) });
+      const input = createReadStream(file, { highWaterMark: READ_CHUNK, ...(range ? { start: range.start, end: range.end } : {}) });
       if (range) return input;
       const hash = createHash('sha256');
+      let sinceCollected = 0;
       const check = new Transform({
         transform(chunk: Buffer, _enc, done) {
           hash.update(chunk);
-          done(null, chunk);
+          sinceCollected += chunk.length;
+          if (sinceCollected < COLLECT_EVERY) return done(null, chunk);
+          // The chunks read so far and what the parser decoded from them are garbage: collected
+          // now, they never pile up to V8's own threshold (docs/hostile-input.md §Memory of one large mail).
+          sinceCollected = 0;
+          void releaseGarbage().then(() => done(null, chunk));
         },
         flush(done) {
           done(hash.digest('hex') === m.sha256 ? null : new BridgeError('BLOB_MISSING', `blob ${m.sha256} is corrupt`));
@@ -53,7 +69,11 @@ export function openStoredMail(m: StoredMail): { source: MailSource; store: Atta
   const store: AttachmentStore = {
     above: STORE_PARTS_ABOVE,
     put: async s => blobs.putStream(s, { durable: false }),
-    get: async sha256 => blobs.get(sha256),
+    get: async sha256 => {
+      // A large part read back: the parse's garbage goes first, not beside it.
+      await releaseGarbage();
+      return blobs.get(sha256);
+    },
     has: async sha256 => blobs.has(sha256),
   };
   return { source, store };
