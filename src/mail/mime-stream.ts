@@ -111,7 +111,12 @@ async function collect(content: Readable, part: StreamedPart, left: PartBudget, 
     write(chunk: Buffer, _enc, done) {
       part.size += chunk.length;
       left.bytes -= chunk.length;
-      if (left.bytes < 0) kept = null; // over the mail's budget: counted, not kept
+      if (left.bytes < 0) {
+        // Over the mail's budget: counted, neither kept nor stored any further.
+        kept = null;
+        if (spill && !spill.writableEnded) spill.end();
+        return done();
+      }
       if (spill) return spill.write(chunk) ? done() : spill.once('drain', () => done());
       if (!kept) return done();
       kept.push(chunk);
@@ -129,9 +134,9 @@ async function collect(content: Readable, part: StreamedPart, left: PartBudget, 
         if (kept) part.content = kept.length === 1 ? kept[0]! : Buffer.concat(kept, part.size);
         return done();
       }
-      spill.end();
+      if (!spill.writableEnded) spill.end();
       stored!.then(ref => {
-        part.stored = ref;
+        part.stored = kept ? ref : null;
         done();
       }, done);
     },

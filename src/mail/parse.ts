@@ -24,7 +24,7 @@ import { sanitizeFilename } from './filename.js';
 import { parseMimeStream, SourceError, type StreamedMail, type StreamedPart } from './mime-stream.js';
 import { addresses, collectHeaders, emptyMail, fallbackParse, firstAddress, mimeType, nfc, parseMailDate, readableText, str } from './parse-fields.js';
 import { unwrapSignedData } from './smime.js';
-import { bufferSource, findAll, readAll, withoutNuls, type AttachmentStore, type MailSource } from './source.js';
+import { bufferSource, findAll, pipeInto, readAll, withoutNuls, type AttachmentStore, type MailSource } from './source.js';
 import type { MailAttachment, ParsedMail, ReportPart } from './types.js';
 
 export { mimeType, parseMailDate } from './parse-fields.js';
@@ -97,7 +97,7 @@ async function parseAt(src: MailSource, opts: Resolved, depth: number, usage: Us
     // A stream, in slices: the decoders work slice by slice, the mail is never one Buffer or string,
     // and a large part goes to the store as it is decoded (docs/hostile-input.md §Memory of one large mail).
     const left = { parts: opts.limits.mimeMaxParts - usage.parts, bytes: opts.limits.mimeMaxDecodedBytes - usage.bytes };
-    mp = await parseMimeStream(src.stream().pipe(stripped), {
+    mp = await parseMimeStream(pipeInto(src.stream(), stripped), {
       keepDeliveryStatus: true,
       skipImageLinks: true,
       skipTextLinks: true,
@@ -111,7 +111,7 @@ async function parseAt(src: MailSource, opts: Resolved, depth: number, usage: Us
     // The stored file or the store failed: an I/O fault, not the mail's.
     if (err instanceof SourceError) throw err.inner;
     const again = withoutNuls();
-    const input = await readAll(src.stream().pipe(again));
+    const input = await readAll(pipeInto(src.stream(), again));
     warnings.push(`MIME parser failed: ${(err as Error).message}`);
     nulWarning(again.removed);
     return fallbackParse(input, warnings);

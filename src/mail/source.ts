@@ -4,7 +4,7 @@
  * without the whole mail ever being one Buffer. Decoded attachments too large to keep while parsing
  * go to an AttachmentStore the caller gives (the blob store), hashed on the way.
  */
-import { Readable, Transform } from 'node:stream';
+import { Readable, Transform, type Writable } from 'node:stream';
 
 /** Readable bytes of one mail; `stream()` may be called several times. */
 export type MailSource = {
@@ -51,6 +51,12 @@ export async function readAll(s: Readable): Promise<Buffer> {
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
+/** `from` piped into `to`, an error of `from` (an unreadable or corrupt stored mail) passed on to `to`. */
+export function pipeInto<T extends Writable>(from: Readable, to: T): T {
+  from.once('error', err => to.destroy(err));
+  return from.pipe(to);
+}
+
 /** A pass-through that drops NUL bytes (not allowed in RFC 5322 text) and counts them. */
 export function withoutNuls(): Transform & { removed: number } {
   const t = new Transform({
@@ -74,9 +80,10 @@ export async function findAll(src: MailSource, needles: string[]): Promise<boole
   const found = bufs.map(() => false);
   const overlap = Math.max(0, ...bufs.map(b => b.length)) - 1;
   let tail = Buffer.alloc(0);
-  const input = src.stream();
+  // A range: no hash check and no collection on this second read (store/stored-mail.ts).
+  const input = src.stream({ start: 0, end: src.size - 1 });
   try {
-    for await (const c of input.pipe(withoutNuls())) {
+    for await (const c of pipeInto(input, withoutNuls())) {
       const chunk = tail.length ? Buffer.concat([tail, c as Buffer]) : (c as Buffer);
       bufs.forEach((b, i) => (found[i] ||= chunk.includes(b)));
       if (found.every(Boolean)) break;

@@ -23,7 +23,7 @@ export type StoredMail = { root: string; sha256: string; size: number };
 const READ_CHUNK = 256 * 1024;
 
 /** A full read of a stored mail collects the thread's garbage after every this many bytes. */
-const COLLECT_EVERY = 8 * 1024 * 1024;
+const COLLECT_EVERY = 16 * 1024 * 1024;
 
 /** Decoded parts above this go to the store while the mail is parsed (below, a copy costs little). */
 export const STORE_PARTS_ABOVE = 1024 * 1024;
