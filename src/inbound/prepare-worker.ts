@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DecodeLimits } from '../config/schema.js';
 import type { TrustConfig } from '../signature/index.js';
+import type { StoredMail } from '../store/stored-mail.js';
 import { prepareMail, reviveBuffers } from './prepare.js';
 import { signatureVerifier } from './signature-verifier.js';
 import { transferablesOf } from './transfer.js';
@@ -8,7 +9,7 @@ import { transferablesOf } from './transfer.js';
 /**
  * A worker thread of the intake's prepare pool (preparer.ts): parses one mail at a time and checks
  * its PDFs on another core, under the pool's budget. Messages out: {ready} once loaded and warmed
- * up, then per mail in: {raw, now}; out: {prepared} or {error}.
+ * up, then per mail in: {raw (bytes, or a StoredMail), now}; out: {prepared} or {error}.
  */
 const { trust, maxAttachments, limits } = reviveBuffers(workerData as { trust: TrustConfig; maxAttachments: number; limits?: DecodeLimits });
 const verifier = signatureVerifier(trust);
@@ -47,9 +48,10 @@ function warmUpMail(): Buffer {
   );
 }
 
-parentPort!.on('message', async (m: { raw: Uint8Array; now: number }) => {
+parentPort!.on('message', async (m: { raw: Uint8Array | StoredMail; now: number }) => {
   try {
-    const raw = Buffer.from(m.raw.buffer, m.raw.byteOffset, m.raw.byteLength);
+    // A stored mail comes as its address (store/stored-mail.ts), read here as a stream.
+    const raw = m.raw instanceof Uint8Array ? Buffer.from(m.raw.buffer, m.raw.byteOffset, m.raw.byteLength) : m.raw;
     const prepared = await prepareMail(raw, new Date(m.now), verifier, maxAttachments, limits);
     // The attachments move back to the main thread rather than being copied (transfer.ts).
     try {

@@ -7,8 +7,9 @@ import { extractDocumentMetadata, type DocumentMeta } from '../mail/metadata.js'
 import { parseMail } from '../mail/parse.js';
 import type { MailAttachment, ParsedMail } from '../mail/types.js';
 import { checkPdfStreams } from '../pdf/stream-budget.js';
-import { extractPdfText } from '../pdf/text.js';
+import { openStoredMail, type StoredMail } from '../store/stored-mail.js';
 import type { PdfCheck, PdfVerifier } from './pdf-check.js';
+import { readPdfText } from './prepare-pdf-text.js';
 
 /** One PDF of a mail, verified and read. */
 export type PreparedPdf = { attachment: MailAttachment; check: PdfCheck; text: string | null };
@@ -23,11 +24,15 @@ export type Prepared =
   | { ok: true; mail: ParsedMail; envelope: EnvelopeParse | null; files: MailAttachment[]; pdfs: PreparedPdf[]; meta: DocumentMeta }
   | { ok: false; error: string; budget?: 'time' | 'memory'; limit?: LimitExceeded };
 
-/** Parse a raw mail and check its PDFs (docs/mail.md §Parsing, docs/signatures.md §Verdict order); an unreadable mail is data, not an exception. */
-export async function prepareMail(raw: Buffer, now: Date, verifier: PdfVerifier, maxAttachments: number, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<Prepared> {
+/**
+ * Parse a raw mail and check its PDFs (docs/mail.md §Parsing, docs/signatures.md §Verdict order); an unreadable mail is data, not an exception.
+ * A stored mail is read as a stream, its large parts written to the store as they are decoded (docs/hostile-input.md §Memory of one large mail).
+ */
+export async function prepareMail(raw: Buffer | StoredMail, now: Date, verifier: PdfVerifier, maxAttachments: number, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<Prepared> {
   let mail: ParsedMail;
+  const stored = Buffer.isBuffer(raw) ? null : openStoredMail(raw);
   try {
-    mail = await parseMail(raw, { maxAttachments, limits });
+    mail = await parseMail(stored?.source ?? (raw as Buffer), { maxAttachments, limits, store: stored?.store });
   } catch (err) {
     if (err instanceof BridgeError && err.code === 'MAIL_UNPARSEABLE') return { ok: false, error: `${err.code}: ${err.message}` };
     throw err;
@@ -52,7 +57,7 @@ export async function prepareMail(raw: Buffer, now: Date, verifier: PdfVerifier,
     let check = await verifier(attachment.content, now);
     let text: string | null = null;
     if (check.verdict !== 'unreadable') {
-      const t = await extractPdfText(attachment.content, { maxPages, limits, budgetChecked: true });
+      const t = await readPdfText(attachment, stored?.store, { maxPages, limits, budgetChecked: true });
       if ('text' in t) {
         text = t.text;
         check = { ...check, pages: check.pages ?? t.pages };

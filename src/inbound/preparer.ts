@@ -4,6 +4,8 @@ import { Worker } from 'node:worker_threads';
 import type { DecodeLimits } from '../config/schema.js';
 import { BridgeError } from '../errors.js';
 import type { TrustConfig } from '../signature/index.js';
+import { releaseGarbage } from '../store/release-garbage.js';
+import type { StoredMail } from '../store/stored-mail.js';
 import { prepareMail, reviveBuffers, type Prepared } from './prepare.js';
 import type { PdfVerifier } from './pdf-check.js';
 import { ownsItsMemory } from './transfer.js';
@@ -13,9 +15,9 @@ export type Preparer = {
   /**
    * `onStart` runs (and is awaited) just before the mail's preparation begins, after any wait for a
    * free worker. A worker pool may take `raw`'s memory (moved, not copied, to the worker): the
-   * caller must not read `raw` after this call.
+   * caller must not read `raw` after this call. A StoredMail is read from the store where it lies.
    */
-  prepare(raw: Buffer, now: Date, hooks?: PrepareHooks): Promise<Prepared>;
+  prepare(raw: Buffer | StoredMail, now: Date, hooks?: PrepareHooks): Promise<Prepared>;
   /** True when preparing runs beside the main thread on several workers: then it is worth starting ahead. */
   parallel: boolean;
   close(): Promise<void>;
@@ -42,11 +44,13 @@ export function inProcessPreparer(verifier: PdfVerifier, maxAttachments: number,
   };
 }
 
-type Job = { raw: Buffer; now: Date; hooks?: PrepareHooks; resolve(p: Prepared): void; reject(e: Error): void; timer?: NodeJS.Timeout; startedAt?: number; rssAtStart?: number };
+type Job = { raw: Buffer | StoredMail; now: Date; hooks?: PrepareHooks; resolve(p: Prepared): void; reject(e: Error): void; timer?: NodeJS.Timeout; startedAt?: number; rssAtStart?: number };
 type Slot = { worker: Worker; ready: boolean; gone: boolean; job?: Job };
 
 const MB = 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
+/** A stored mail above this is large: the main thread collects its garbage before handing it on. */
+const LARGE_MAIL = 8 * 1024 * 1024;
 /** How often the resident memory is looked at while a mail is being prepared. */
 const WATCH_MS = 100;
 
@@ -161,15 +165,18 @@ export function workerPreparer(
       job.reject(err as Error);
       return pump();
     }
+    // A large mail was just downloaded and hashed in this thread: its garbage goes before the worker starts.
+    if (!Buffer.isBuffer(job.raw) && job.raw.size > LARGE_MAIL) await releaseGarbage();
     if (slot.gone || slot.job !== job) return;
     job.startedAt = Date.now();
     job.rssAtStart = process.memoryUsage.rss();
     job.timer = setTimeout(() => exceeded(slot, 'time', `not prepared within ${budget.timeoutMs} ms`), budget.timeoutMs);
     job.timer.unref();
-    // The raw mail moves to the worker rather than being copied when no one else can see its memory.
+    // The raw mail moves to the worker rather than being copied when no one else can see its memory;
+    // a stored one is only named: the worker reads it from the store.
     const raw = job.raw;
     job.raw = EMPTY;
-    slot.worker.postMessage({ raw, now: job.now.getTime() }, ownsItsMemory(raw) ? [raw.buffer as ArrayBuffer] : []);
+    slot.worker.postMessage({ raw, now: job.now.getTime() }, Buffer.isBuffer(raw) && ownsItsMemory(raw) ? [raw.buffer as ArrayBuffer] : []);
   };
 
   /** Resident memory grown past the budget since the oldest running mail began: that mail is ended. */

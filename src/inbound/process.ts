@@ -3,6 +3,7 @@ import { agencyByAddress } from '../db/agencies.js';
 import type { ReceivedRow } from '../db/received.js';
 import { classify } from '../mail/classify.js';
 import type { Deps } from '../ports.js';
+import { storedMail } from '../store/stored-mail.js';
 import { commitQuarantine } from './commit.js';
 import type { PrepareHooks, Preparer } from './preparer.js';
 import type { Prepared } from './prepare.js';
@@ -15,7 +16,9 @@ export type { ProcessOutcome };
  * Its own function so the raw bytes are garbage once parsed.
  */
 export async function prepareStored(deps: Deps & { preparer: Preparer }, row: ReceivedRow, raw?: Buffer, hooks?: PrepareHooks): Promise<Prepared> {
-  return deps.preparer.prepare(raw ?? (await deps.ports.blobs.get(row.raw_sha256)), deps.ports.clock.now(), hooks);
+  // From the file store the worker reads the mail itself, as a stream (docs/hostile-input.md §Memory of one large mail).
+  const source = raw ?? storedMail(deps.ports.blobs, row.raw_sha256, row.raw_size) ?? (await deps.ports.blobs.get(row.raw_sha256));
+  return deps.preparer.prepare(source, deps.ports.clock.now(), hooks);
 }
 
 /**

@@ -18,7 +18,14 @@ type TextItemLike = { str: string; hasEOL?: boolean; transform?: number[] };
 /** Default number of pages read: the header, date and type are on page 1, the signer block often on the last. */
 export const DEFAULT_MAX_PAGES = 3;
 
-export type PdfReadOptions = PdfBudgetOptions & { maxPages?: number };
+export type PdfReadOptions = PdfBudgetOptions & {
+  maxPages?: number;
+  /**
+   * The caller gives `pdf` up: pdfjs takes its memory instead of a copy when it covers its whole
+   * ArrayBuffer, and `pdf` is empty afterwards (docs/hostile-input.md §Memory of one large mail).
+   */
+  giveUp?: boolean;
+};
 
 /**
  * Extract the text of the first `maxPages` pages (and the last page), lines joined with '\n', NFC.
@@ -34,9 +41,9 @@ export async function extractPdfText(pdf: Buffer, opts: PdfReadOptions = {}): Pr
   try {
     const { getDocument } = await (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
     const task = getDocument({
-      // pdfjs takes ownership of (detaches) the array it is given: pass a copy.
+      // pdfjs takes ownership of (detaches) the array it is given: a copy, unless the caller gives it up.
       // Up to the last %%EOF: with junk after it pdfjs finds no startxref and re-lexes the whole file.
-      data: new Uint8Array(withoutTrailingJunk(pdf)),
+      data: ownBytes(withoutTrailingJunk(pdf), opts.giveUp === true),
       isEvalSupported: false,
       disableFontFace: true,
       useSystemFonts: false,
@@ -63,6 +70,11 @@ export async function extractPdfText(pdf: Buffer, opts: PdfReadOptions = {}): Pr
   } finally {
     await doc?.destroy().catch(() => undefined);
   }
+}
+
+/** The bytes as pdfjs takes them (a Uint8Array, not a Buffer): the same memory when given up and whole, else a copy. */
+function ownBytes(b: Buffer, giveUp: boolean): Uint8Array {
+  return giveUp && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? new Uint8Array(b.buffer as ArrayBuffer) : new Uint8Array(b);
 }
 
 /** Join text items into lines: a new line at hasEOL or when the baseline moves. */

@@ -31,7 +31,9 @@ function poisonOn(w: World, marker: string, stepMs = 0): void {
     ...inner,
     prepare: async (raw, now, hooks) => {
       clock.advance(stepMs);
-      return raw.includes(marker) ? { ok: false, error: 'PREPARE_BUDGET_EXCEEDED: not prepared within 100 ms', budget: 'time' } : inner.prepare(raw, now, hooks);
+      // A stored mail is named, not given: its bytes are read here to look for the marker.
+      const bytes = Buffer.isBuffer(raw) ? raw : await w.app.ports.blobs.get(raw.sha256);
+      return bytes.includes(marker) ? { ok: false, error: 'PREPARE_BUDGET_EXCEEDED: not prepared within 100 ms', budget: 'time' } : inner.prepare(raw, now, hooks);
     },
   } satisfies Preparer;
 }
