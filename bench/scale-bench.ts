@@ -165,6 +165,9 @@ async function serviceRun(config: Config, env: NodeJS.ProcessEnv, wait: number) 
     connectionErrors: errors.length,
     warningsAndErrors: problems.length,
     problemCodes: [...new Set(problems.map(p => p.event))],
+    // Intake cycles run, and those that found the inbox empty (the start's included: one per mailbox).
+    intakeCycles: log.lines.filter(l => l.event === 'INTAKE_CYCLE').length,
+    emptyCycles: log.lines.filter(l => l.event === 'INTAKE_CYCLE' && l.listed === 0).length,
     mails: batch.length,
     committed: all.length,
     ...ms(all),
