@@ -98,6 +98,8 @@ async function throughput(variant: BenchVariant, pdf: Buffer) {
       mails: N,
       registered,
       failed: report.failed.length,
+      failures: [...new Set(report.failed.map(f => f.error.slice(0, 160)))].slice(0, 3),
+      outcomes: Object.fromEntries([...new Set(report.processed.map(p => p.outcome))].map(o => [o, report.processed.filter(p => p.outcome === o).length])),
       injectPerSec: +(N / (injectMs / 1000)).toFixed(1),
       intakePerSec: +(registered / (intakeMs / 1000)).toFixed(1),
       intakeCpuMsPerMail: +((cpu.user + cpu.system) / 1000 / N).toFixed(1),
