@@ -80,7 +80,7 @@ export async function findAll(src: MailSource, needles: string[]): Promise<boole
   const found = bufs.map(() => false);
   const overlap = Math.max(0, ...bufs.map(b => b.length)) - 1;
   let tail = Buffer.alloc(0);
-  // A range: no hash check and no collection on this second read (store/stored-mail.ts).
+  // A range: no second hash check on this second read (store/stored-mail.ts).
   const input = src.stream({ start: 0, end: src.size - 1 });
   try {
     for await (const c of pipeInto(input, withoutNuls())) {

@@ -23,7 +23,7 @@ export type StoredMail = { root: string; sha256: string; size: number };
 const READ_CHUNK = 256 * 1024;
 
 /** A full read of a stored mail collects the thread's garbage after every this many bytes. */
-const COLLECT_EVERY = 16 * 1024 * 1024;
+const COLLECT_EVERY = 8 * 1024 * 1024;
 
 /** Decoded parts above this go to the store while the mail is parsed (below, a copy costs little). */
 export const STORE_PARTS_ABOVE = 1024 * 1024;
@@ -45,12 +45,14 @@ export function openStoredMail(m: StoredMail): { source: MailSource; store: Atta
     size: m.size,
     stream(range) {
       const input = createReadStream(file, { highWaterMark: READ_CHUNK, ...(range ? { start: range.start, end: range.end } : {}) });
-      if (range) return input;
-      const hash = createHash('sha256');
+      // Only a full read is hash checked; any long read collects its garbage as it goes.
+      const whole = !range;
+      if (range && range.end - range.start < COLLECT_EVERY) return input;
+      const hash = whole ? createHash('sha256') : null;
       let sinceCollected = 0;
       const check = new Transform({
         transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
+          hash?.update(chunk);
           sinceCollected += chunk.length;
           if (sinceCollected < COLLECT_EVERY) return done(null, chunk);
           // The chunks read so far and what the parser decoded from them are garbage: collected
@@ -59,7 +61,7 @@ export function openStoredMail(m: StoredMail): { source: MailSource; store: Atta
           void releaseGarbage().then(() => done(null, chunk));
         },
         flush(done) {
-          done(hash.digest('hex') === m.sha256 ? null : new BridgeError('BLOB_MISSING', `blob ${m.sha256} is corrupt`));
+          done(!hash || hash.digest('hex') === m.sha256 ? null : new BridgeError('BLOB_MISSING', `blob ${m.sha256} is corrupt`));
         },
       });
       input.once('error', err => check.destroy(new BridgeError('BLOB_MISSING', `blob ${m.sha256} not readable`, { cause: err })));
