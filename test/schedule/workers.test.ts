@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { acquireLease } from '../../src/db/mailbox-state.js';
-import { beat, claimShare, retireWorker } from '../../src/db/workers.js';
+import { beat, claimShare, retireWorker, workersStatus } from '../../src/db/workers.js';
 import { runIntakeCycle } from '../../src/inbound/pipeline.js';
 import { startHeartbeat } from '../../src/schedule/heartbeat.js';
 import type { Timers } from '../../src/schedule/timers.js';
@@ -127,6 +127,24 @@ test('without the heartbeat the same cycle would lose its lease (the test above 
     t.true(await acquireLease(w.app.db, A.code, 'INBOX', w.app.workerId, clock.now(), 5 * 60_000));
     clock.advance(6 * 60_000);
     t.true(await acquireLease(w.app.db, A.code, 'INBOX', 'elsewhere:1:x', clock.now(), 5 * 60_000));
+  } finally {
+    await w.close();
+  }
+});
+
+test('a heartbeat asked for while one runs follows it with its own clock reading, instead of being dropped', async t => {
+  const clock = stepClock('2026-11-20T03:00:00Z');
+  const w = await openWorld(['soyte', 'ubnd', 'stc'], { clock });
+  try {
+    const heartbeat = startHeartbeat(w.app, { role: 'service', timers: manual });
+    const first = heartbeat.tick();
+    clock.advance(5_000);
+    const second = heartbeat.tick(); // asked for while the first still runs
+    await Promise.all([first, second]);
+    const row = (await workersStatus(w.app.db)).workers.find(x => x.id === w.app.workerId);
+    t.is(row?.heartbeat_at, clock.now().toISOString(), 'the later beat ran, with the later time');
+    t.deepEqual(heartbeat.owned(), [...codes].sort(), 'and it claimed as a beat does');
+    await heartbeat.stop();
   } finally {
     await w.close();
   }
