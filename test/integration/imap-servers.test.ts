@@ -156,7 +156,7 @@ test.serial('a folder the server cannot create: config check and run --once exit
   t.is((await folderState('INBOX')).length, 1, 'nothing was taken in: the mail waits in the inbox');
 });
 
-test.serial('a wrong password ends run --once within 10 s with exit 1 and a clear message', async t => {
+test.serial('a wrong password ends run --once on the server\'s refusal, not on a timeout: exit 1 and a clear message', async t => {
   const ta = (t.context.t = await imap4dWorld());
   const srv = loadMailServer()!;
   for (const [name, imap] of [
@@ -164,9 +164,9 @@ test.serial('a wrong password ends run --once within 10 s with exit 1 and a clea
     ['dovecot', { host: srv.imapHost, port: srv.imapsPort, secure: true, user: A.email, passwordEnv: 'WRONG_PASSWORD', tls: { caFile: srv.caFile, servername: 'localhost' } }],
   ] as const) {
     const file = await cliConfig(ta, imap);
-    // The bound is on the command's own work, from its configuration loaded (the CONFIG_LOADED log
-    // line's time) to its exit: Node's and tsx's start-up on a loaded machine are not the login's.
-    // Before the fix the refused login waited for the socket timeout (about 3 minutes).
+    // Before the fix the refused login waited for the socket timeout (about 3 minutes): the run is
+    // given 60 s before it is killed (a hang guard, not a measured bound: no assertion on time,
+    // the machine may be loaded), and its error must be the server's refusal, not a timeout.
     const run = await runCli(['run', '--once', '--config', file], { ...worldEnv(srv), WRONG_PASSWORD: 'not-the-password', EDOC_BRIDGE_LOG_LEVEL: 'info' }, { timeoutMs: 60_000 });
     const exitedAt = Date.now();
     t.is(run.code, 1, `${name}: ${run.stderr}`);
@@ -182,8 +182,8 @@ test.serial('a wrong password ends run --once within 10 s with exit 1 and a clea
       })
       .find(l => l.event === 'CONFIG_LOADED');
     t.truthy(loaded?.time, `${name}: CONFIG_LOADED logged with its time`);
-    const seconds = (exitedAt - loaded!.time!) / 1000;
-    t.true(seconds < 10, `${name}: run --once took ${seconds.toFixed(1)} s after loading its configuration`);
+    t.notRegex(run.stderr, /timed? ?out|ETIMEOUT|ETIMEDOUT/i, `${name}: refused, not timed out`);
+    t.log(`${name}: run --once ended ${((exitedAt - loaded!.time!) / 1000).toFixed(1)} s after loading its configuration`);
   }
 });
 
