@@ -16,7 +16,7 @@ import type { Clock } from '../../src/io/clock.js';
 import { memoryLog } from '../../src/log.js';
 import { FakeMailboxes } from './fake-mailbox.js';
 import { FakeMailer, rawOf } from './fake-mailer.js';
-import { createTestDatabase } from './db.js';
+import { createTestDatabase, premigrate } from './db.js';
 import { mailServer, type MailServerEnv } from './mailserver.js';
 
 /** The agencies of the tests: the test mail server has a mailbox for each. */
@@ -123,6 +123,7 @@ export async function openWorld(hosted: AgencyKey[] = ['soyte', 'ubnd'], opts: W
   const env = worldEnv(srv, opts.env);
   // EDOC_TEST_DB=pg: a fresh PostgreSQL database, dropped on close; else the SQLite file in dir.
   const database = opts.database ? { settings: opts.database, drop: async () => {} } : await createTestDatabase(dir);
+  if (!opts.database) await premigrate(database.settings);
   const config = validateConfig(configObject(dir, hosted, { ...opts, database: database.settings, server: srv }), { env, source: 'test', baseDir: dir });
   const log = memoryLog();
   const mailboxes = new FakeMailboxes();
