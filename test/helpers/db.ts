@@ -3,7 +3,7 @@
  * can share it), or with EDOC_TEST_DB=pg a fresh PostgreSQL database (test/helpers/pg.ts).
  */
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { migrate, openDb, type Db } from '../../src/db/connect.js';
@@ -28,9 +28,13 @@ export type TestDb = {
  * createTestDb still call `migrate` on the copy, which must find nothing left to apply.
  */
 let template: Promise<string> | undefined;
+// The temporary folder as the process started: a test may point TMPDIR at a folder of its own and remove it.
+const TMP = tmpdir();
 function migratedTemplate(): Promise<string> {
   return (template ??= (async () => {
-    const file = path.join(await mkdtemp(path.join(tmpdir(), 'edoc-template-')), 'template.sqlite');
+    const dir = await mkdtemp(path.join(TMP, 'edoc-template-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'template.sqlite');
     const db = openDb({ client: 'sqlite3', filename: file });
     try {
       await migrate(db);
