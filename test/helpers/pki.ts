@@ -1,9 +1,13 @@
 /**
  * Test PKI built in code (no binary fixtures): root, intermediate, agency and variants, TSA, CRLs.
  * Certificates are hand-built TBSCertificates (RFC 5280 §4.1) signed with node:crypto, so EC and PSS
- * work too. Built once per test process and cached.
+ * work too. Built once per test process and cached. The keys come from a committed pool
+ * (test/fixtures/keys/, docs/testing.md §Unit suite speed): RSA-2048 generation was most of the PKI's
+ * cost in every file that signs; the certificates themselves are still built here, per process.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { seq, setOf, ctx, ctxPrim, int, oidDer, octetString, bitString, bool, utf8, printable, timeDer, genTime, algId } from '../../src/signature/der-write.js';
 import { readDer, child } from '../../src/signature/der.js';
 import { OID } from '../../src/signature/oids.js';
@@ -24,10 +28,17 @@ type Spec = {
   eku?: string[]; ekuCritical?: boolean; crl?: string; ocsp?: string; pss?: boolean;
 };
 
-/** A fresh RSA-2048 key. */
-export const rsaKey = () => crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-/** A fresh P-256 key. */
-export const ecKey = () => crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+const KEYS = fileURLToPath(new URL('../fixtures/keys/', import.meta.url));
+const used = { rsa: 0, ec: 0 };
+/** The next unused key of the pool, so keys within one process stay distinct; past the pool, a new one. */
+function pooled(kind: 'rsa' | 'ec', fresh: () => crypto.KeyObject): crypto.KeyObject {
+  const file = `${KEYS}${kind}-${String(++used[kind]).padStart(2, '0')}.pem`;
+  return fs.existsSync(file) ? crypto.createPrivateKey(fs.readFileSync(file)) : fresh();
+}
+/** An RSA-2048 key not handed out before in this process. */
+export const rsaKey = () => pooled('rsa', () => crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+/** A P-256 key not handed out before in this process. */
+export const ecKey = () => pooled('ec', () => crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
 
 /** Name ::= SEQUENCE OF RDN (C, O, CN). */
 export function dn(cn: string, o = 'Cơ quan thử nghiệm'): Buffer {

@@ -2,10 +2,27 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import crypto from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+
+/**
+ * Images already drawn in this process, by a hash of the exact input bytes, page and dpi: the signed
+ * base of an attack is drawn once, not once per attack (docs/testing.md §Unit suite speed). Equal
+ * bytes give an equal image, so the cache cannot turn a difference into a match.
+ */
+const drawn = new Map<string, Buffer>();
 
 /** Raw PPM of page `page` at `dpi` (pdftoppm from poppler-utils, installed by scripts/setup.sh). */
 export function render(pdf: Buffer, page = 1, dpi = 36): Buffer {
+  const key = `${crypto.createHash('sha256').update(pdf).digest('hex')}:${page}:${dpi}`;
+  const known = drawn.get(key);
+  if (known) return known;
+  const image = draw(pdf, page, dpi);
+  drawn.set(key, image);
+  return image;
+}
+
+function draw(pdf: Buffer, page: number, dpi: number): Buffer {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edoc-render-'));
   try {
     fs.writeFileSync(path.join(dir, 'in.pdf'), pdf);

@@ -4,7 +4,8 @@
  * CSRF token and posts forms the way a browser does.
  */
 import type { App } from '../../src/app.js';
-import { addUser } from '../../src/web/auth/accounts.js';
+import { insertAccount } from '../../src/db/accounts.js';
+import { hashPassword } from '../../src/web/auth/passwords.js';
 import { createToken } from '../../src/web/auth/tokens.js';
 import { startWebServer, type WebHandle } from '../../src/web/server.js';
 import { A, B, openWorld, stepClock, type World } from './world.js';
@@ -13,6 +14,8 @@ export const PASSWORD = 'mật-khẩu-đủ-dài-1';
 
 /** Login names of the accounts every web test has. */
 export const USERS = { operator: 'quantri', clerkA: 'vanthu.a', clerkB: 'vanthu.b', viewerA: 'lanhdao.a' } as const;
+
+let passwordHashOnce: Promise<string> | undefined;
 
 export type WebWorld = { u: World; app: App; web: WebHandle; url: string; clock: ReturnType<typeof stepClock>; tokens: { A: string; B: string }; close(): Promise<void> };
 
@@ -23,10 +26,15 @@ export async function openWebWorld(opts: { start?: string; http?: Record<string,
   const app = u.app;
   Object.assign(app.config.http, { host: '127.0.0.1', port: 0, rateLimitPerMinute: 100_000, ...opts.http });
   const now = clock.now();
-  await addUser(app.db, app.config, { username: USERS.operator, displayName: 'Quản trị viên', role: 'operator', agencies: [], password: PASSWORD }, now);
-  await addUser(app.db, app.config, { username: USERS.clerkA, displayName: 'Văn thư Sở Y tế', role: 'clerk', agencies: [A.code], password: PASSWORD }, now);
-  await addUser(app.db, app.config, { username: USERS.clerkB, displayName: 'Văn thư UBND', role: 'clerk', agencies: [B.code], password: PASSWORD }, now);
-  await addUser(app.db, app.config, { username: USERS.viewerA, displayName: 'Lãnh đạo Sở', role: 'viewer', agencies: [A.code], password: PASSWORD }, now);
+  // The production scrypt hash of PASSWORD, made once per process: four hashes per world were most
+  // of a web test's CPU (docs/testing.md §Unit suite speed). addUser's checks are tested through the
+  // CLI (test/cli/users-tokens.test.ts) and the operator's page.
+  const passwordHash = await (passwordHashOnce ??= hashPassword(PASSWORD));
+  const seed = (username: string, displayName: string, role: 'operator' | 'clerk' | 'viewer', agencies: string[]) => insertAccount(app.db, { username, displayName, role, passwordHash, agencies }, now);
+  await seed(USERS.operator, 'Quản trị viên', 'operator', []);
+  await seed(USERS.clerkA, 'Văn thư Sở Y tế', 'clerk', [A.code]);
+  await seed(USERS.clerkB, 'Văn thư UBND', 'clerk', [B.code]);
+  await seed(USERS.viewerA, 'Lãnh đạo Sở', 'viewer', [A.code]);
   const tokens = { A: (await createToken(app.db, A.code, 'QLVB Sở Y tế', 'test', now)).token, B: (await createToken(app.db, B.code, 'QLVB UBND', 'test', now)).token };
   const web = await startWebServer(app);
   return { u, app, web, url: web.url, clock, tokens, close: async () => { await web.close(); await u.close(); } };

@@ -16,7 +16,7 @@ import type { Clock } from '../../src/io/clock.js';
 import { memoryLog } from '../../src/log.js';
 import { FakeMailboxes } from './fake-mailbox.js';
 import { FakeMailer, rawOf } from './fake-mailer.js';
-import { createTestDatabase } from './db.js';
+import { createTestDatabase, premigrate } from './db.js';
 import { mailServer, type MailServerEnv } from './mailserver.js';
 
 /** The agencies of the tests: the test mail server has a mailbox for each. */
@@ -116,13 +116,20 @@ export type WorldOptions = Omit<ConfigOptions, 'server'> & {
   dir?: string;
 };
 
+/** A new test database in `dir`, already migrated when it is a SQLite file (helpers/db.ts premigrate). */
+async function fresh(dir: string): ReturnType<typeof createTestDatabase> {
+  const made = await createTestDatabase(dir);
+  await premigrate(made.settings);
+  return made;
+}
+
 /** Open an App on a fresh temporary database for the given hosted agencies. */
 export async function openWorld(hosted: AgencyKey[] = ['soyte', 'ubnd'], opts: WorldOptions = {}): Promise<World> {
   const srv = opts.server === true ? mailServer() : opts.server || undefined;
   const dir = opts.dir ?? (await mkdtemp(path.join(tmpdir(), 'edoc-world-')));
   const env = worldEnv(srv, opts.env);
   // EDOC_TEST_DB=pg: a fresh PostgreSQL database, dropped on close; else the SQLite file in dir.
-  const database = opts.database ? { settings: opts.database, drop: async () => {} } : await createTestDatabase(dir);
+  const database = opts.database ? { settings: opts.database, drop: async () => {} } : await fresh(dir);
   const config = validateConfig(configObject(dir, hosted, { ...opts, database: database.settings, server: srv }), { env, source: 'test', baseDir: dir });
   const log = memoryLog();
   const mailboxes = new FakeMailboxes();
