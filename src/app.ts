@@ -142,12 +142,12 @@ export async function openApp(config: Config, opts: { ports?: Partial<Ports>; en
   // Parse + PDF checks on other cores (worker threads, started on first use), or in this thread.
   const workers = config.limits.intakeWorkers;
   // Each mail is prepared under a budget in a worker thread (docs/hostile-input.md §Per-mail isolation);
-  // with intakeWorkers 0 one worker, and no mail prepared ahead.
+  // with intakeWorkers 0 one worker; mails are prepared ahead there while this thread commits.
   const { isolation, ...budget } = config.limits.prepare;
   const preparer =
     isolation === 'inline'
       ? inProcessPreparer(verifier, config.limits.maxAttachments, config.limits.decode)
-      : workerPreparer(Math.max(1, workers), trust, config.limits.maxAttachments, budget, { parallel: workers > 0, limits: config.limits.decode });
+      : workerPreparer(Math.max(1, workers), trust, config.limits.maxAttachments, budget, { limits: config.limits.decode });
   // Random, made at the first start, kept in the database: every Message-ID carries it (docs/mail.md §Message-IDs).
   const installation = await settingOrCreate(db, 'installation_id', () => randomBytes(8).toString('hex'));
   const deps: Deps = { config: { ...config, installation }, db, ports };

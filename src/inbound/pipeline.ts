@@ -20,7 +20,7 @@ import { intakeWindow, unwrap, type WindowSlot, type WindowStages } from './wind
  *   lease    one worker per mailbox, also across processes (DB compare-and-set)
  *   list     UIDs, sizes and Message-IDs of the inbox in one FETCH; mails finished before are known
  *   window   up to WINDOW mails in flight (window.ts): download → keep raw (blob + `received` row),
- *            prepared ahead in worker threads when limits.intakeWorkers > 0
+ *            prepared ahead in the worker thread(s) while the main thread commits the mail before
  *   per mail, in UID order (takeIn):
  *     keep raw   the `received` row, re-read: a second copy of a mail just committed is a duplicate;
  *                another mail under a known Message-ID is quarantined (MESSAGE_ID_CONFLICT)
@@ -124,7 +124,7 @@ export async function runIntakeCycle(deps: IntakeDeps, agency: HostedAgency): Pr
   return report;
 }
 
-/** The window's stages for this mailbox: download, record, and prepare ahead only with worker threads. */
+/** The window's stages for this mailbox: download, record, and prepare ahead whenever preparing runs in worker threads. */
 function windowStages(deps: IntakeDeps, agency: HostedAgency, mailbox: Mailbox, uidvalidity: number, known: Map<string, ReceivedRow>): WindowStages {
   return {
     // Only the very copy committed before (same UID): another mail may carry the same Message-ID.
@@ -134,7 +134,8 @@ function windowStages(deps: IntakeDeps, agency: HostedAgency, mailbox: Mailbox, 
     },
     download: item => downloadOne(deps, mailbox, item),
     record: (item, got) => recordOne(deps, agency, item, uidvalidity, got),
-    // With one worker, preparing ahead would only delay the mail being committed (more latency, no more throughput).
+    // Even one worker gains: it prepares the next mails while this thread routes and commits the current
+    // one; its queue is FIFO, so the head mail is always taken first (docs/operations.md §Throughput).
     prepareAhead: f => (deps.preparer.parallel && needsPreparing(deps, f) ? prepareCounted(deps, f.row, f.raw) : undefined),
   };
 }

@@ -18,7 +18,10 @@ export type Preparer = {
    * caller must not read `raw` after this call. A StoredMail is read from the store where it lies.
    */
   prepare(raw: Buffer | StoredMail, now: Date, hooks?: PrepareHooks): Promise<Prepared>;
-  /** True when preparing runs beside the main thread on several workers: then it is worth starting ahead. */
+  /**
+   * True when preparing runs beside the main thread (worker threads, even one): then the next mails
+   * are worth starting ahead while the main thread routes and commits the current one.
+   */
   parallel: boolean;
   close(): Promise<void>;
 };
@@ -189,7 +192,7 @@ export function workerPreparer(
   };
 
   return {
-    parallel: opts.parallel ?? size > 1,
+    parallel: opts.parallel ?? true,
     prepare(raw, now, hooks) {
       slots ??= Array.from({ length: size }, spawn);
       return new Promise<Prepared>((resolve, reject) => {

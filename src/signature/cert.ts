@@ -63,9 +63,33 @@ function hasBit(b: Buffer, i: number): boolean {
   return byte !== undefined && (byte & (0x80 >> (i & 7))) !== 0;
 }
 
-/** Parse a certificate from DER or PEM; throws DerError on malformed input. */
+/**
+ * Parsed certificates by the SHA-256 of their DER, most recently used last. The same CA chain comes
+ * with every signed mail; reading it (and building its public key) again for each one was a visible
+ * part of the intake's CPU (docs/operations.md §Throughput). A Cert is never changed once parsed,
+ * so one object serves every caller. Bounded: a flood of distinct certificates costs at most this many.
+ */
+const parsed = new Map<string, Cert>();
+export const CERT_CACHE_SIZE = 256;
+
+/** Parse a certificate from DER or PEM; throws DerError on malformed input. Parsed once per distinct DER. */
 export function parseCert(input: Buffer): Cert {
   const der = toDer(input);
+  const fingerprint256 = crypto.createHash('sha256').update(der).digest('hex');
+  const known = parsed.get(fingerprint256);
+  if (known) {
+    parsed.delete(fingerprint256);
+    parsed.set(fingerprint256, known);
+    return known;
+  }
+  // Its own copy: `der` may be a slice of a whole PDF, which the cache must not keep alive.
+  const cert = readCert(Buffer.from(der), fingerprint256);
+  parsed.set(fingerprint256, cert);
+  if (parsed.size > CERT_CACHE_SIZE) parsed.delete(parsed.keys().next().value!);
+  return cert;
+}
+
+function readCert(der: Buffer, fingerprint256: string): Cert {
   const root = readDer(der);
   const tbsN = child(root, 0, 'tbsCertificate');
   let i = 0;
@@ -83,7 +107,7 @@ export function parseCert(input: Buffer): Cert {
     publicKey: crypto.createPublicKey({ key: raw(spki), format: 'der', type: 'spki' }),
     ca: false, pathLen: null, keyUsage: null, eku: null, ski: null, aki: null, crlUrls: [], ocspUrls: [],
     unknownCritical: [], ocspNoCheck: false,
-    fingerprint256: crypto.createHash('sha256').update(der).digest('hex'),
+    fingerprint256,
   };
   const s = nameToString(subjectN);
   cert.subject = s.text;
