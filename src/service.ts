@@ -23,7 +23,7 @@ export type ServiceOptions = { timers?: Timers; random?: () => number; web?: boo
  *   watchers    an IDLE listener per owned mailbox (within the IMAP budget), or its own poll
  *   cycles      triggered by the cron jobs and the listeners (src/cycle.ts's stages): the intake of
  *               each owned mailbox on its own, `workers.cycleConcurrency` at a time (on its IDLE
- *               connection, borrowed; after a failure it waits a growing delay with jitter), then the other stages through one cycle runner (one run at a time)
+ *               connection, borrowed; mail announced by IDLE before polls; after a failure it waits a growing delay with jitter), then the other stages through one cycle runner (one run at a time)
  *   drop folders, web app and API
  * Returns a stop function for SIGTERM (the mailboxes are given back at once).
  */
