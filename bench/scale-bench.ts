@@ -21,8 +21,9 @@ import { fileURLToPath } from 'node:url';
 import { openApp } from '../src/app.js';
 import { validateConfig } from '../src/config/load.js';
 import type { Config } from '../src/config/schema.js';
-import { runCycle } from '../src/cycle.js';
-import { memoryLog } from '../src/log.js';
+import { onceLanes, runCycle } from '../src/cycle.js';
+import type { EventCode } from '../src/events.js';
+import { memoryLog, type Log } from '../src/log.js';
 import { startService } from '../src/service.js';
 import { documentMail, documentPdf, injectRaw } from '../test/helpers/documents.js';
 import { countMessages, mailServer, resetMailboxes } from '../test/helpers/mailserver.js';
@@ -213,10 +214,24 @@ async function runOnce(config: Config, env: NodeJS.ProcessEnv) {
   await resetMailboxes();
   await inject(await scaleMails(config.agencies.map(a => a.email), `once${Date.now()}`, 3), Infinity);
   for (const a of config.agencies) for (let k = 0; k < 200 && (await countMessages(a.email)) < 2; k++) await sleep(100);
-  const app = await openApp(config, { env: { ...env, EDOC_BRIDGE_LOG_LEVEL: 'silent' } });
+  // Where the wall time goes: each intake cycle's and each send's end, timed (the log lines, no profiler).
+  const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => silent };
+  const stamps: Array<{ event: string; at: number }> = [];
+  const timed = (l: Log): Log => {
+    const at = (level: 'info' | 'warn' | 'error' | 'debug') => (event: EventCode, fields?: Record<string, unknown>) => {
+      if (event === 'INTAKE_CYCLE' || event === 'OUTBOX_SENT') stamps.push({ event, at: Date.now() });
+      l[level](event, fields);
+    };
+    return { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug'), child: b => timed(l.child(b)) };
+  };
+  const app = await openApp(config, { env, ports: { log: timed(silent) } });
   const t1 = Date.now();
   const report = await runCycle(app);
   const onceMs = Date.now() - t1;
+  const phase = (event: string) => {
+    const ats = stamps.filter(s => s.event === event).map(s => s.at - t1);
+    return ats.length ? { firstS: +(Math.min(...ats) / 1000).toFixed(1), lastS: +(Math.max(...ats) / 1000).toFixed(1) } : null;
+  };
   const out = {
     mails: config.agencies.length * 2,
     registered: report.intake.reduce((n, r) => n + r.processed.filter(p => p.outcome === 'registered').length, 0),
@@ -224,6 +239,11 @@ async function runOnce(config: Config, env: NodeJS.ProcessEnv) {
     errors: report.errors.length,
     seconds: +(onceMs / 1000).toFixed(1),
     imapBudgetPeak: app.connections.imap.peak(srv.imapHost),
+    lanes: onceLanes(config),
+    // From the run's start: the mailboxes' intake cycles ending, then the receipts leaving.
+    intakeCycles: phase('INTAKE_CYCLE'),
+    sends: phase('OUTBOX_SENT'),
+    smtpBudgetPeak: app.connections.smtp.peak(srv.smtpHost),
   };
   await app.close();
   return out;

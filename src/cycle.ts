@@ -26,6 +26,13 @@ export type CycleReport = {
 
 export type CycleStage = 'intake' | 'submissions' | 'reconcile' | 'overdue' | 'outbox' | 'record-sends';
 
+/** Mailboxes taken in at once when a cycle covers many (`run --once`): ONCE_LANES_PER_PLACE × `workers.cycleConcurrency`, never more than the smallest IMAP budget. */
+export function onceLanes(config: CycleDeps['config']): number {
+  const budgets = [config.connections.imapPerHost, ...Object.values(config.connections.hosts).map(h => h.imap ?? config.connections.imapPerHost)];
+  return Math.max(1, Math.min(config.workers.cycleConcurrency * ONCE_LANES_PER_PLACE, ...budgets));
+}
+const ONCE_LANES_PER_PLACE = 4;
+
 type Stage = { name: CycleStage; run(deps: CycleDeps, agencies: HostedAgency[], report: CycleReport): Promise<void> };
 
 /**
@@ -40,8 +47,10 @@ type Stage = { name: CycleStage; run(deps: CycleDeps, agencies: HostedAgency[], 
 export const CYCLE_STAGES: readonly Stage[] = [
   {
     name: 'intake',
-    // Several mailboxes at a time (workers.cycleConcurrency), each connection within its host's
-    // IMAP budget (docs/operations.md §Workers); the reports keep the mailboxes' order.
+    // Several mailboxes at a time, each connection within its host's IMAP budget (docs/operations.md
+    // §Workers); the reports keep the mailboxes' order. Over many mailboxes (`run --once`; the
+    // service runs one at a time here) the places are `onceLanes`: no IDLE listener needs the IMAP
+    // slots, and the mailboxes' network waits overlap (docs/operations.md §Many mailboxes).
     run: async (deps, agencies, report) => {
       const results: Array<IntakeReport | { error: string }> = [];
       let next = 0;
@@ -54,7 +63,7 @@ export const CYCLE_STAGES: readonly Stage[] = [
           }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(deps.config.workers.cycleConcurrency, agencies.length) }, lane));
+      await Promise.all(Array.from({ length: Math.min(onceLanes(deps.config), agencies.length) }, lane));
       for (const r of results) {
         if ('error' in r) report.errors.push(r.error);
         else report.intake.push(r);

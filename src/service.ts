@@ -7,7 +7,7 @@ import type { Ports } from './ports.js';
 import { startWebServer } from './web/server.js';
 import { CYCLE_STAGES, runCycle } from './cycle.js';
 import { cycleRunner, type CycleTrigger } from './schedule/cycle-runner.js';
-import { mailboxQueue } from './schedule/mailbox-queue.js';
+import { mailboxQueue, type RunLane } from './schedule/mailbox-queue.js';
 import { startHeartbeat } from './schedule/heartbeat.js';
 import { JOBS } from './schedule/jobs.js';
 import { mailboxWatchers } from './schedule/mailbox-watch.js';
@@ -23,7 +23,7 @@ export type ServiceOptions = { timers?: Timers; random?: () => number; web?: boo
  *   watchers    an IDLE listener per owned mailbox (within the IMAP budget), or its own poll
  *   cycles      triggered by the cron jobs and the listeners (src/cycle.ts's stages): the intake of
  *               each owned mailbox on its own, `workers.cycleConcurrency` at a time (on its IDLE
- *               connection, borrowed; after a failure it waits a growing delay with jitter), then the other stages through one cycle runner (one run at a time)
+ *               connection, borrowed; mail announced by IDLE before polls; after a failure it waits a growing delay with jitter), then the other stages through one cycle runner (one run at a time)
  *   drop folders, web app and API
  * Returns a stop function for SIGTERM (the mailboxes are given back at once).
  */
@@ -36,7 +36,8 @@ export async function startService(app: App, opts: ServiceOptions = {}): Promise
   const failing = new Map<string, { failures: number; notBefore: number }>();
 
   // A listener's trigger (new mail, or its poll) asks for the intake only if there is mail: see `intake` below.
-  const watchers = mailboxWatchers(app, agency => void cycle({ agencies: [agency], only: ['intake', 'outbox', 'record-sends'] }, { ifMail: true }), timers);
+  // An IDLE announcement takes the queue's announced lane; a poll waits behind them (docs/operations.md §Many mailboxes).
+  const watchers = mailboxWatchers(app, (agency, why) => void cycle({ agencies: [agency], only: ['intake', 'outbox', 'record-sends'] }, { ifMail: true, lane: why }), timers);
   /** Mailboxes whose next intake was asked for by a schedule, the start or a claim: it runs even on an empty inbox (held mails, alerts). */
   const full = new Set<string>();
   // The cycles' mailbox (one connection per mailbox, docs/mail.md §IDLE and polling): its IDLE
@@ -101,12 +102,12 @@ export async function startService(app: App, opts: ServiceOptions = {}): Promise
   const stages = cycleRunner(cycleDeps, errors => log.error('JOB_FAILED', { job: 'cycle', errors }), { scope: () => [] });
   const ALL_BUT_INTAKE = CYCLE_STAGES.map(st => st.name).filter(n => n !== 'intake');
   /** A cycle as the jobs and listeners ask for it: the intake of the owned mailboxes asked for, then the other stages asked for. */
-  const cycle = async (req: Parameters<CycleTrigger>[0] = {}, opts: { ifMail?: boolean } = {}): Promise<void> => {
+  const cycle = async (req: Parameters<CycleTrigger>[0] = {}, opts: { ifMail?: boolean; lane?: RunLane } = {}): Promise<void> => {
     if (!req.only || req.only.includes('intake'))
       await Promise.all(
         eligible(req.agencies).map(a => {
           if (!opts.ifMail) full.add(a.code);
-          return intake.run(a);
+          return intake.run(a, opts.lane ?? 'poll');
         }),
       );
     const rest = (req.only ?? ALL_BUT_INTAKE).filter(n => n !== 'intake');

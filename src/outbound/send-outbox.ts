@@ -11,8 +11,13 @@ export type OutboxDeps = Deps & { smtpPolicy: SmtpPolicy };
 
 export type OutboxRunReport = { sent: number; deferred: number; failed: number };
 
-/** Parallel senders per outbox run, at most; fewer when the SMTP budget is smaller (docs/operations.md §Workers). */
-const SENDERS = 3;
+/**
+ * Parallel senders per outbox run, at most; fewer when the SMTP budget is smaller (docs/operations.md
+ * §Workers, §Many mailboxes): each send holds one pooled connection, so the budget, not this, is
+ * what bounds the connections; 3 senders left most of a 10-connection budget unused while 600
+ * receipts of 300 agencies each waited for a fresh STARTTLS + AUTH.
+ */
+const SENDERS = 16;
 
 /** How long a claimed row stays ours: past it a crashed worker's row is claimed again. */
 const CLAIM_MS = 10 * 60 * 1000;

@@ -2,6 +2,7 @@ import type { App } from '../app.js';
 import type { HostedAgency } from '../config/schema.js';
 import { describeError } from '../errors.js';
 import type { Mailbox } from '../io/imap.js';
+import type { RunLane } from './mailbox-queue.js';
 import { realTimers, type Timers } from './timers.js';
 
 type Watch = {
@@ -45,7 +46,7 @@ export type MailboxWatchers = {
  * IDLE_UNSUPPORTED, or no slot: IDLE_NO_BUDGET) is polled every `imap.pollSeconds` instead, and a
  * budget-less one tries IDLE again at each poll.
  */
-export function mailboxWatchers(app: Pick<App, 'config' | 'ports' | 'connections'>, trigger: (agency: HostedAgency) => void, timers: Timers = realTimers): MailboxWatchers {
+export function mailboxWatchers(app: Pick<App, 'config' | 'ports' | 'connections'>, trigger: (agency: HostedAgency, why: RunLane) => void, timers: Timers = realTimers): MailboxWatchers {
   const { log } = app.ports;
   const watches = new Map<string, Watch>();
   const idleOn = new Map<string, number>();
@@ -59,7 +60,7 @@ export function mailboxWatchers(app: Pick<App, 'config' | 'ports' | 'connections
     w.cancelPoll = timers.every(w.agency.imap.pollSeconds * 1000, () => {
       if (watches.get(w.agency.code) !== w) return;
       if (w.reason === 'budget' && w.pauses === 0) startIdle(w);
-      trigger(w.agency);
+      trigger(w.agency, 'poll');
     });
   };
 
@@ -90,13 +91,13 @@ export function mailboxWatchers(app: Pick<App, 'config' | 'ports' | 'connections
       agency.folders.inbox,
       () => {
         log.debug('IDLE_EXISTS', { agency: agency.code });
-        trigger(agency);
+        trigger(agency, 'announced');
       },
       err => log.warn('IDLE_ERROR', { agency: agency.code, error: describeError(err) }),
       {
         ready: ({ uidNext }) => {
           // Mail that came while the listener was down (its cycle ran, or it reconnected): one more cycle.
-          if (w.uidNext !== undefined && uidNext !== w.uidNext) trigger(agency);
+          if (w.uidNext !== undefined && uidNext !== w.uidNext) trigger(agency, 'announced');
           w.uidNext = uidNext;
           log.info('IDLE_START', { agency: agency.code });
         },

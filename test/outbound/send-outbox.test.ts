@@ -117,3 +117,30 @@ test('the after-smtp-accept failpoint sits between the server’s 250 and the ro
   t.deepEqual(seen.map(s => s.name), ['after-smtp-accept', 'after-smtp-accept']);
   t.true(seen.every(s => s.accepted >= 1));
 });
+
+test('many receipts: sends overlap up to the SMTP budget, never more connections than it (docs/operations.md §Many mailboxes)', async t => {
+  const { w } = t.context;
+  for (let i = 0; i < 12; i++)
+    await enqueue(w.app.db, { agencyCode: A.code, kind: 'notice', dedupeKey: `many-${i}`, messageId: `<many-${i}@x>`, to: `r${i}@b.vn`, subject: 's', message: { from: { name: 'x', address: A.email }, text: 't', headers: {}, attachments: [] }, priority: 0 }, t.context.clock.now());
+  // Each accepted send waits until 6 are in flight at once (or a generous while): 3 senders never get there.
+  let inFlight = 0;
+  let peak = 0;
+  let waiting: Array<() => void> = [];
+  w.mailer.deliver = async () => {
+    inFlight++;
+    peak = Math.max(peak, inFlight);
+    await new Promise<void>(resolve => {
+      waiting.push(resolve);
+      if (waiting.length >= 6) {
+        waiting.forEach(r => r());
+        waiting = [];
+      } else setTimeout(resolve, 3000);
+    });
+    inFlight--;
+  };
+  t.deepEqual(await runOutbox(w.app), { sent: 12, deferred: 0, failed: 0 });
+  t.true(peak >= 6, `sends at once: ${peak}`);
+  const host = w.agency('soyte').smtp.host;
+  t.true(w.app.connections.smtp.peak(host) >= 6 && w.app.connections.smtp.peak(host) <= w.app.config.connections.smtpPerHost, `connections: ${w.app.connections.smtp.peak(host)}`);
+  t.is(w.mailer.open, 0);
+});

@@ -91,6 +91,29 @@ test('a cycle (and run --once) takes several mailboxes at a time within the budg
   }
 });
 
+test('run --once over many mailboxes takes more at once than the service’s cycle places (no IDLE to keep slots for), within the budget', async t => {
+  const w = await openWorld(['soyte', 'ubnd', 'stc'], { overrides: { connections: { imapPerHost: 3 }, workers: { cycleConcurrency: 1 } } });
+  try {
+    await fill(w, ['soyte', 'ubnd', 'stc']);
+    // Hold each connection until three are asked for (or a generous while): one place would open one at a time.
+    let waiting: Array<() => void> = [];
+    w.mailboxes.beforeOpen = () =>
+      new Promise<void>(resolve => {
+        waiting.push(resolve);
+        if (waiting.length >= 3) {
+          waiting.forEach(r => r());
+          waiting = [];
+        } else setTimeout(resolve, 3000);
+      });
+    const report = await runCycle(w.app, { only: ['intake'] });
+    t.deepEqual(report.errors, []);
+    t.is(w.mailboxes.maxOpen, 3, 'three mailboxes at once with cycleConcurrency 1, and never more than the budget of 3');
+    t.deepEqual(report.intake.map(r => r.processed.length), [2, 2, 2]);
+  } finally {
+    await w.close();
+  }
+});
+
 test('a server without IDLE: IDLE_UNSUPPORTED (not IDLE_START), and the mailbox is polled on its own schedule', async t => {
   const w = await openWorld(['soyte', 'ubnd'], { agency: { soyte: { imap: { host: '127.0.0.1', port: 1, user: A.email, passwordEnv: 'SOYTE_IMAP_PASSWORD', pollSeconds: 7 } } } });
   try {
