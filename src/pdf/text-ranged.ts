@@ -7,7 +7,7 @@
  * bytes come from `read`, which the caller backs by memory or a file. Never throws.
  */
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from '../config/schema.js';
-import { DEFAULT_MAX_PAGES } from './text.js';
+import { DEFAULT_MAX_PAGES, joinItems, type TextItemLike } from './text.js';
 
 /** Bytes `begin` (inclusive) to `end` (exclusive) of the file. */
 export type RangeRead = (begin: number, end: number) => Promise<Uint8Array>;
@@ -15,7 +15,6 @@ export type RangeRead = (begin: number, end: number) => Promise<Uint8Array>;
 /** The chunk pdfjs asks for at a time (its default is 64 KiB). */
 export const RANGE_CHUNK = 64 * 1024;
 
-type TextItemLike = { str: string; hasEOL?: boolean; transform?: number[] };
 
 /**
  * Extract the text of the first `maxPages` pages and the last one from a file of `length` bytes
@@ -61,19 +60,4 @@ export async function extractPdfTextInRanges(read: RangeRead, length: number, op
   } finally {
     await task.destroy().catch(() => undefined);
   }
-}
-
-/** Join text items into lines as text.ts does: a new line at hasEOL or when the baseline moves. */
-function joinItems(items: TextItemLike[]): string {
-  let out = '';
-  let lastY: number | null = null;
-  for (const it of items) {
-    if (typeof it.str !== 'string') continue;
-    const y = it.transform?.[5] ?? null;
-    if (lastY !== null && y !== null && Math.abs(y - lastY) > 2 && !out.endsWith('\n')) out += '\n';
-    out += it.str;
-    if (it.hasEOL) out += '\n';
-    if (y !== null) lastY = y;
-  }
-  return out;
 }

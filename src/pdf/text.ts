@@ -13,7 +13,7 @@ import { withoutTrailingJunk, type PdfBudgetOptions } from './info.js';
 // pdfjs takes ~0.6 s to load: loaded on first use, so commands that never read a PDF start fast.
 let pdfjs: Promise<typeof import('pdfjs-dist/legacy/build/pdf.mjs')> | undefined;
 
-type TextItemLike = { str: string; hasEOL?: boolean; transform?: number[] };
+export type TextItemLike = { str: string; hasEOL?: boolean; transform?: number[] };
 
 /** Default number of pages read: the header, date and type are on page 1, the signer block often on the last. */
 export const DEFAULT_MAX_PAGES = 3;
@@ -78,7 +78,7 @@ function ownBytes(b: Buffer, giveUp: boolean): Uint8Array {
 }
 
 /** Join text items into lines: a new line at hasEOL or when the baseline moves. */
-function joinItems(items: TextItemLike[]): string {
+export function joinItems(items: TextItemLike[]): string {
   let out = '';
   let lastY: number | null = null;
   for (const it of items) {
